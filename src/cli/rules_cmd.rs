@@ -1,0 +1,244 @@
+//! `presend rules list`, `presend rules test` and `presend explain`.
+
+use super::args::{ExplainArgs, ListFormat, PackArgs, RulesCommand};
+use super::{engine, stdout, Exit, Failure};
+use presend::engine::selftest::{run_examples, ExampleKind};
+use presend::rules::{Rule, RuleKind};
+use presend::{Engine, Error};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(cmd: RulesCommand) -> Result<Exit, Failure> {
+    match cmd {
+        RulesCommand::List { format, packs } => list(format, &packs),
+        RulesCommand::Test {
+            packs_to_test,
+            mut packs,
+        } => {
+            // A pack named by path is loaded (with the built-ins it may build on) and tested.
+            let mut ids = Vec::new();
+            for p in &packs_to_test {
+                if Path::new(p).exists() {
+                    packs.rules.push(p.into());
+                    let source = std::fs::read_to_string(p).map_err(|source| Error::Io {
+                        path: p.into(),
+                        source,
+                    })?;
+                    ids.push(pack_id_of(&source).unwrap_or_default());
+                } else {
+                    ids.push(p.clone());
+                }
+            }
+            test(&engine(&packs)?, &ids)
+        }
+    }
+}
+
+/// The `[pack] id` of a pack file, read without loading it twice.
+fn pack_id_of(source: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        pack: Id,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    toml::from_str::<toml::Table>(source)
+        .ok()
+        .and_then(|t| toml::Value::Table(t).try_into::<Head>().ok())
+        .map(|h| h.pack.id)
+}
+
+#[derive(Serialize)]
+struct ListedRule<'a> {
+    id: &'a str,
+    pack: &'a str,
+    category: &'a str,
+    severity: &'a str,
+    kind: &'a str,
+    signal: bool,
+    label: &'a str,
+    description: &'a str,
+}
+
+fn list(format: ListFormat, packs: &PackArgs) -> Result<Exit, Failure> {
+    let engine = engine(packs)?;
+    let rules = &engine.rules().rules;
+    let mut out = stdout();
+    match format {
+        ListFormat::Json => {
+            let listed: Vec<ListedRule> = rules
+                .iter()
+                .map(|r| ListedRule {
+                    id: &r.full_id,
+                    pack: &r.pack,
+                    category: r.category.as_str(),
+                    severity: r.severity.as_str(),
+                    kind: r.kind_name(),
+                    signal: r.signal,
+                    label: &r.label,
+                    description: &r.message,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &listed).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            let width = rules.iter().map(|r| r.full_id.len()).max().unwrap_or(0);
+            for r in rules {
+                let severity = if r.signal {
+                    "signal"
+                } else {
+                    r.severity.as_str()
+                };
+                writeln!(
+                    out,
+                    "{:width$}  {:19}  {:7}  {}",
+                    r.full_id,
+                    r.category.as_str(),
+                    severity,
+                    r.message
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
+fn test(engine: &Engine, packs: &[String]) -> Result<Exit, Failure> {
+    let report = run_examples(engine, packs);
+    let mut out = stdout();
+    for f in &report.failures {
+        let list = match f.kind {
+            ExampleKind::Match => "match",
+            ExampleKind::NoMatch => "no_match",
+            ExampleKind::Mention => "mention",
+        };
+        writeln!(
+            out,
+            "FAIL {} [{list}] {:?}: {}",
+            f.rule, f.example, f.problem
+        )?;
+    }
+    writeln!(
+        out,
+        "{} example(s) passed, {} failed",
+        report.passed,
+        report.failures.len()
+    )?;
+    out.flush()?;
+    Ok(if report.failures.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
+}
+
+pub fn explain(args: ExplainArgs) -> Result<Exit, Failure> {
+    let engine = engine(&args.packs)?;
+    let set = engine.rules();
+    let Some(index) = set.find(&args.rule) else {
+        return Err(Error::Usage(format!(
+            "no rule `{}` (see `presend rules list`)",
+            args.rule
+        ))
+        .into());
+    };
+    let mut out = stdout();
+    out.write_all(render_explanation(&set.rules[index], set).as_bytes())?;
+    out.flush()?;
+    Ok(Exit::Clean)
+}
+
+/// The full documentation of a rule, as `presend explain` prints it.
+fn render_explanation(rule: &Rule, set: &presend::RuleSet) -> String {
+    let mut s = String::new();
+    let severity = if rule.signal {
+        "signal (reports nothing itself)".to_string()
+    } else {
+        rule.severity.to_string()
+    };
+    s += &format!("{} — {}\n", rule.full_id, rule.label);
+    s += &format!(
+        "category: {}   severity: {}   kind: {}{}\n\n",
+        rule.category,
+        severity,
+        rule.kind_name(),
+        match &rule.kind {
+            RuleKind::Pattern {
+                validator: Some(v), ..
+            } => format!(" (validated: {})", v.description),
+            RuleKind::Combination { signals, min } => format!(
+                " (at least {min} of: {})",
+                signals
+                    .iter()
+                    .map(|&i| set.rules[i].label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => String::new(),
+        }
+    );
+    section(&mut s, "What it finds", &rule.message);
+    if !rule.why.is_empty() {
+        section(&mut s, "Why it matters", &rule.why);
+    }
+    if !rule.instead.is_empty() {
+        section(&mut s, "What to do instead", &rule.instead);
+    }
+    if !rule.references.is_empty() {
+        s += "References\n";
+        for r in &rule.references {
+            s += &format!("  - {r}\n");
+        }
+        s += "\n";
+    }
+    let examples = [
+        ("Flagged", &rule.examples.matches),
+        ("Not flagged", &rule.examples.no_match),
+        ("Mentioned, not used (info at most)", &rule.examples.mention),
+    ];
+    for (title, list) in examples {
+        if !list.is_empty() {
+            s += &format!("{title}\n");
+            for e in list {
+                s += &format!("  {e}\n");
+            }
+            s += "\n";
+        }
+    }
+    s += &format!("Defined in {} line {}\n", rule.source, rule.line);
+    s
+}
+
+fn section(s: &mut String, title: &str, body: &str) {
+    s.push_str(title);
+    s.push('\n');
+    for line in wrap(body, 88) {
+        s.push_str("  ");
+        s.push_str(&line);
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}

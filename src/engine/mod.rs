@@ -1,0 +1,211 @@
+//! The engine: compiled once from a [`RuleSet`], then asked to scan [`Segment`]s.
+//!
+//! - [`normalize`] builds the view matchers run on, with a map back to the user's text;
+//! - [`terms`] reads the view once for every term of every rule (one Aho-Corasick automaton);
+//! - [`patterns`] runs only the regexes a prefilter lets through;
+//! - [`judge`] validates, weighs context, applies allow-lists and builds near/combination hits;
+//! - this module turns hits into [`Finding`]s located in the original text.
+//!
+//! The engine knows segments, not files or formats.
+
+mod judge;
+pub mod normalize;
+mod patterns;
+pub mod selftest;
+mod terms;
+
+use crate::finding::{Finding, Part, Severity};
+use crate::rules::{RuleKind, RuleSet};
+use crate::text::{offset_position, LineIndex, Segment};
+use judge::Hit;
+use normalize::Normalized;
+
+/// Lexicon whose terms introduce a mention ("the term", "so-called"): a term right after one is
+/// discussed, not used. Any pack may define or extend it.
+pub const MENTION_LEXICON: &str = "mention-marker";
+
+/// Compiled rules, ready to scan.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: RuleSet,
+    terms: terms::TermMatcher,
+    patterns: patterns::PatternMatcher,
+    /// For each lexicon, the `terms` rules that include it.
+    lexicon_users: Vec<Vec<u32>>,
+    /// For each rule, the index of its pack.
+    rule_pack: Vec<u32>,
+    near_rules: Vec<u32>,
+    combination_rules: Vec<u32>,
+    mention_lexicon: Option<u32>,
+}
+
+/// A rule hit as `rules test` sees it: signals included, before findings are merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHit {
+    /// Index into [`RuleSet::rules`].
+    pub rule: usize,
+    /// Severity after adjustments.
+    pub severity: Severity,
+    /// Byte span in the original text.
+    pub span: (usize, usize),
+}
+
+impl Engine {
+    /// Compile the rules: build the term automaton and the regex prefilter.
+    pub fn new(rules: RuleSet) -> Engine {
+        let mut lexicon_users = vec![Vec::new(); rules.lexicons.len()];
+        let mut near_rules = Vec::new();
+        let mut combination_rules = Vec::new();
+        for (i, rule) in rules.rules.iter().enumerate() {
+            match &rule.kind {
+                RuleKind::Terms(ts) => {
+                    for &l in &ts.lexicons {
+                        lexicon_users[l].push(i as u32);
+                    }
+                }
+                RuleKind::Near { .. } => near_rules.push(i as u32),
+                RuleKind::Combination { .. } => combination_rules.push(i as u32),
+                RuleKind::Pattern { .. } => {}
+            }
+        }
+        let rule_pack = rules
+            .rules
+            .iter()
+            .map(|r| rules.packs.iter().position(|p| p.id == r.pack).unwrap_or(0) as u32)
+            .collect();
+        let mention_lexicon = rules
+            .lexicons
+            .iter()
+            .position(|l| l.id == MENTION_LEXICON)
+            .map(|i| i as u32);
+        Engine {
+            terms: terms::TermMatcher::build(&rules),
+            patterns: patterns::PatternMatcher::build(&rules),
+            rules,
+            lexicon_users,
+            rule_pack,
+            near_rules,
+            combination_rules,
+            mention_lexicon,
+        }
+    }
+
+    /// The rules this engine was compiled from.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Every rule hit in `text`, signals included, in original byte offsets.
+    pub fn hits(&self, text: &str) -> Vec<RuleHit> {
+        let norm = Normalized::new(text);
+        judge::evaluate(self, &norm)
+            .into_iter()
+            .map(|h| RuleHit {
+                rule: h.rule as usize,
+                severity: h.severity,
+                span: norm.to_original((h.start, h.end)),
+            })
+            .collect()
+    }
+
+    /// Scan one segment and return its findings, located in the segment's document.
+    pub fn scan(&self, segment: &Segment) -> Vec<Finding> {
+        let norm = Normalized::new(&segment.text);
+        let mut hits = judge::evaluate(self, &norm);
+        hits.retain(|h| !self.rules.rules[h.rule as usize].signal);
+        if hits.is_empty() {
+            return Vec::new();
+        }
+        self.keep_most_specific(&mut hits);
+        let lines = LineIndex::new(&segment.text);
+        hits.iter()
+            .map(|h| self.finding(segment, &norm, &lines, h))
+            .collect()
+    }
+
+    /// Where two span-precise hits of one category overlap (an NHS number that is also shaped
+    /// like a phone number), report only the strongest: severity, then confidence, then length.
+    fn keep_most_specific(&self, hits: &mut Vec<Hit>) {
+        let precise = |h: &Hit| {
+            matches!(
+                self.rules.rules[h.rule as usize].kind,
+                RuleKind::Pattern { .. } | RuleKind::Terms(_)
+            )
+        };
+        let strength = |h: &Hit| (h.severity, (h.confidence * 1000.0) as i64, h.end - h.start);
+        let mut drop = vec![false; hits.len()];
+        for i in 0..hits.len() {
+            for j in 0..hits.len() {
+                let (a, b) = (&hits[i], &hits[j]);
+                if i == j || drop[j] || !precise(a) || !precise(b) {
+                    continue;
+                }
+                let same_category = self.rules.rules[a.rule as usize].category
+                    == self.rules.rules[b.rule as usize].category;
+                let overlap = a.start < b.end && b.start < a.end;
+                if same_category && overlap && (strength(a), j) < (strength(b), i) {
+                    drop[i] = true;
+                }
+            }
+        }
+        let mut k = 0;
+        hits.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
+    }
+
+    fn finding(&self, seg: &Segment, norm: &Normalized, lines: &LineIndex, h: &Hit) -> Finding {
+        let rule = &self.rules.rules[h.rule as usize];
+        let (start, end) = norm.to_original((h.start, h.end));
+        let parts: Vec<((usize, usize), u32)> = h
+            .parts
+            .iter()
+            .map(|&(s, e, r)| (norm.to_original((s, e)), r))
+            .collect();
+        let matched = if matches!(rule.kind, RuleKind::Combination { .. }) {
+            let texts: Vec<&str> = parts.iter().map(|&((s, e), _)| &seg.text[s..e]).collect();
+            texts.join(" … ")
+        } else {
+            seg.text[start..end].to_string()
+        };
+        let mut message = rule.message.clone();
+        if let Some(label) = h.label {
+            message = format!("{} ({label})", message.trim_end_matches('.'));
+        }
+        if matches!(rule.kind, RuleKind::Combination { .. }) {
+            message = format!("{}: {}", message.trim_end_matches('.'), h.notes.join(", "));
+        }
+        let shift =
+            |(s, e): (usize, usize)| (s + seg.origin.byte_offset, e + seg.origin.byte_offset);
+        Finding {
+            rule: rule.full_id.clone(),
+            category: rule.category,
+            severity: h.severity,
+            message,
+            label: rule.label.as_str().into(),
+            why: rule.why.as_str().into(),
+            instead: rule.instead.as_str().into(),
+            path: seg.origin.path.clone(),
+            record: seg.origin.record,
+            start: offset_position(&seg.origin, lines.position(&seg.text, start)),
+            end: offset_position(&seg.origin, lines.position(&seg.text, end)),
+            matched,
+            confidence: (h.confidence * 100.0).round() / 100.0,
+            suggestion: h.suggestion.as_deref().map(str::to_string),
+            byte_range: shift((start, end)),
+            parts: parts
+                .into_iter()
+                .map(|(range, r)| Part {
+                    byte_range: shift(range),
+                    label: self.rules.rules[r as usize].label.as_str().into(),
+                })
+                .collect(),
+            notes: if matches!(rule.kind, RuleKind::Combination { .. }) {
+                Vec::new()
+            } else {
+                h.notes.clone()
+            },
+        }
+    }
+}

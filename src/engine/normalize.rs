@@ -1,0 +1,345 @@
+//! The normalised view that every matcher runs on, and the map back to the user's text.
+//!
+//! Why: people (and autocorrect) write the same thing many ways. Full-width digits, a number split
+//! by zero-width spaces, Cyrillic look-alike letters, curly quotes or a line break inside a phrase
+//! must not let an identifier or a slur slip past. So the engine matches on a view where:
+//!
+//! - each character is replaced by its Unicode NFKC compatibility form (`９` → `9`, `ﬁ` → `fi`);
+//! - zero-width and other invisible format characters, and stray combining marks, are removed;
+//! - common look-alike letters (Cyrillic, Greek, small capitals) become their Latin twin, and
+//!   typographic quotes and dashes become ASCII;
+//! - every run of whitespace becomes one space, so phrases match across line breaks.
+//!
+//! Case is kept (term matching is ASCII case-insensitive; patterns decide for themselves).
+//! The view records each edited stretch, so any span in it maps back to the exact original bytes;
+//! text that needs no edit (most ASCII drafts) is borrowed, not copied.
+
+use std::borrow::Cow;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// A stretch where the normalised view differs from the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Edit {
+    norm_start: usize,
+    norm_end: usize,
+    orig_start: usize,
+    orig_end: usize,
+}
+
+/// Text as the matchers see it, with the way back to the original.
+#[derive(Debug, Clone)]
+pub struct Normalized<'a> {
+    text: Cow<'a, str>,
+    edits: Vec<Edit>,
+}
+
+impl<'a> Normalized<'a> {
+    /// Normalise `original`. Borrowed when nothing needs to change.
+    pub fn new(original: &'a str) -> Normalized<'a> {
+        if needs_no_edit(original) {
+            return Normalized {
+                text: Cow::Borrowed(original),
+                edits: Vec::new(),
+            };
+        }
+        let mut b = Builder::default();
+        for (offset, c) in original.char_indices() {
+            b.push(offset, c);
+        }
+        Normalized {
+            text: Cow::Owned(b.out),
+            edits: b.edits,
+        }
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The original byte offset where a span starting at normalised byte `n` starts.
+    pub fn start_to_original(&self, n: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.norm_start <= n);
+        if i == 0 {
+            return n;
+        }
+        let e = self.edits[i - 1];
+        if n < e.norm_end {
+            e.orig_start
+        } else {
+            e.orig_end + (n - e.norm_end)
+        }
+    }
+
+    /// The original byte offset where a span ending at normalised byte `n` (exclusive) ends.
+    pub fn end_to_original(&self, n: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.norm_start < n);
+        if i == 0 {
+            return n;
+        }
+        let e = self.edits[i - 1];
+        if n <= e.norm_end {
+            e.orig_end
+        } else {
+            e.orig_end + (n - e.norm_end)
+        }
+    }
+
+    /// Map a normalised span to the original span.
+    pub fn to_original(&self, span: (usize, usize)) -> (usize, usize) {
+        let start = self.start_to_original(span.0);
+        let end = self.end_to_original(span.1).max(start);
+        (start, end)
+    }
+}
+
+/// True when the text is printable ASCII with single spaces: the view is the text itself.
+fn needs_no_edit(text: &str) -> bool {
+    let mut prev_space = false;
+    for &b in text.as_bytes() {
+        let space = b == b' ';
+        if !(0x21..0x7f).contains(&b) && !space || (space && prev_space) {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
+#[derive(Default)]
+struct Builder {
+    out: String,
+    edits: Vec<Edit>,
+    in_space_run: bool,
+}
+
+impl Builder {
+    fn push(&mut self, offset: usize, c: char) {
+        let orig = (offset, offset + c.len_utf8());
+        if c.is_whitespace() {
+            if self.in_space_run {
+                return self.replace(orig, "");
+            }
+            self.in_space_run = true;
+            return if c == ' ' {
+                self.out.push(' ')
+            } else {
+                self.replace(orig, " ")
+            };
+        }
+        self.in_space_run = false;
+        if c.is_ascii() && !c.is_ascii_control() {
+            return self.out.push(c);
+        }
+        if is_invisible(c) || c.is_control() || is_combining_mark(c) {
+            return self.replace(orig, "");
+        }
+        if let Some(latin) = fold_lookalike(c) {
+            let mut buf = [0u8; 4];
+            return self.replace(orig, latin.encode_utf8(&mut buf));
+        }
+        let single = [c];
+        if is_nfkc_quick(single.iter().copied()) == IsNormalized::Yes {
+            return self.out.push(c);
+        }
+        let folded: String = std::iter::once(c)
+            .nfkc()
+            .filter(|&d| !is_combining_mark(d))
+            .map(|d| fold_lookalike(d).unwrap_or(d))
+            .collect();
+        if folded.len() == 1 && folded.starts_with(c) {
+            self.out.push(c);
+        } else {
+            self.replace(orig, &folded);
+        }
+    }
+
+    /// Emit `with` for the original bytes `orig`, merging with an adjacent edit.
+    fn replace(&mut self, orig: (usize, usize), with: &str) {
+        let norm_start = self.out.len();
+        self.out.push_str(with);
+        let norm_end = self.out.len();
+        if let Some(last) = self.edits.last_mut() {
+            if last.orig_end == orig.0 && last.norm_end == norm_start && with.is_empty() {
+                last.orig_end = orig.1;
+                return;
+            }
+        }
+        self.edits.push(Edit {
+            norm_start,
+            norm_end,
+            orig_start: orig.0,
+            orig_end: orig.1,
+        });
+    }
+}
+
+/// Characters that render as nothing and are used to split words or numbers.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Look-alike letters and typographic punctuation that NFKC leaves alone, folded to ASCII.
+/// The letters are the Cyrillic, Greek and small-capital forms that are visually identical to a
+/// Latin letter in common fonts (Unicode TR39 confusables, restricted to single letters).
+fn fold_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' => 'a',
+        'е' => 'e',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        'һ' => 'h',
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'Х' => 'X',
+        'І' => 'I',
+        'Ј' => 'J',
+        'Ѕ' => 'S',
+        'У' => 'Y',
+        'Ԛ' => 'Q',
+        'Ԝ' => 'W',
+        // Greek
+        'α' => 'a',
+        'ο' => 'o',
+        'ν' => 'v',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ρ' => 'p',
+        'υ' => 'u',
+        'χ' => 'x',
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        // Small capitals
+        'ᴀ' => 'a',
+        'ʙ' => 'b',
+        'ᴄ' => 'c',
+        'ᴅ' => 'd',
+        'ᴇ' => 'e',
+        'ɢ' => 'g',
+        'ʜ' => 'h',
+        'ɪ' => 'i',
+        'ᴊ' => 'j',
+        'ᴋ' => 'k',
+        'ʟ' => 'l',
+        'ᴍ' => 'm',
+        'ɴ' => 'n',
+        'ᴏ' => 'o',
+        'ᴘ' => 'p',
+        'ʀ' => 'r',
+        'ꜱ' => 's',
+        'ᴛ' => 't',
+        'ᴜ' => 'u',
+        'ᴠ' => 'v',
+        'ᴡ' => 'w',
+        'ʏ' => 'y',
+        'ᴢ' => 'z',
+        // Typographic punctuation
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '«' | '»' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(original: &str, needle: &str) -> String {
+        let n = Normalized::new(original);
+        let start = n.as_str().find(needle).expect("needle in view");
+        let (s, e) = n.to_original((start, start + needle.len()));
+        original[s..e].to_string()
+    }
+
+    #[test]
+    fn plain_ascii_is_borrowed() {
+        let n = Normalized::new("NHS number 943 476 5919");
+        assert!(matches!(n.text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn zero_width_characters_vanish_and_spans_cover_them() {
+        let original = "NHS 943\u{200B}476\u{200B}5919 today";
+        let n = Normalized::new(original);
+        assert_eq!(n.as_str(), "NHS 9434765919 today");
+        assert_eq!(
+            roundtrip(original, "9434765919"),
+            "943\u{200B}476\u{200B}5919"
+        );
+    }
+
+    #[test]
+    fn full_width_digits_become_ascii() {
+        let original = "no ９４３ ４７６ ５９１９.";
+        assert_eq!(Normalized::new(original).as_str(), "no 943 476 5919.");
+        assert_eq!(
+            roundtrip(original, "943 476 5919"),
+            "９４３ ４７６ ５９１９"
+        );
+    }
+
+    #[test]
+    fn lookalike_letters_fold_to_latin() {
+        assert_eq!(Normalized::new("ɴʜs nо").as_str(), "nhs no");
+    }
+
+    #[test]
+    fn whitespace_runs_become_one_space() {
+        let original = "bed\r\n\n  blocker";
+        assert_eq!(Normalized::new(original).as_str(), "bed blocker");
+        assert_eq!(roundtrip(original, "blocker"), "blocker");
+        assert_eq!(roundtrip(original, "bed"), "bed");
+    }
+
+    #[test]
+    fn emoji_are_kept_and_offsets_after_them_are_exact() {
+        let original = "great shift 👩‍⚕️ NHS no 943 476 5919";
+        let n = Normalized::new(original);
+        assert_eq!(roundtrip(original, "943 476 5919"), "943 476 5919");
+        assert!(n.as_str().contains('👩'));
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing() {
+        let original = "Ｆ\u{200B}ull—width “quotes”  and\ttabs";
+        let once = Normalized::new(original).as_str().to_string();
+        assert_eq!(Normalized::new(&once).as_str(), once);
+    }
+}

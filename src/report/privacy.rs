@@ -1,0 +1,88 @@
+//! Masking of identifying text: the one place that decides what a report may show.
+//!
+//! The contract's Privacy section: matched text of `identifier` and `indirect-identifier`
+//! findings is masked in every report under CI and always in machine formats, unless the user
+//! asks otherwise. A masked span keeps its length in characters and its separators, so columns
+//! and underlines still line up, and keeps only its first few letters or digits.
+
+use crate::finding::Finding;
+
+/// Whether reports mask identifying text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Privacy {
+    /// Mask matched text of identifying findings.
+    pub mask: bool,
+}
+
+impl Privacy {
+    /// Mask the `match` of an identifying finding.
+    pub fn apply(&self, finding: &mut Finding) {
+        if self.mask && finding.category.is_identifying() {
+            finding.matched = mask(&finding.matched);
+        }
+    }
+
+    /// Mask every identifying span of `findings` inside `text` (a whole document), for reports
+    /// that print source lines. Byte offsets and character counts are unchanged.
+    pub fn mask_document(&self, text: &str, findings: &[Finding]) -> Option<String> {
+        if !self.mask {
+            return None;
+        }
+        let mut out = text.to_string();
+        let mut spans: Vec<(usize, usize)> = findings
+            .iter()
+            .filter(|f| f.category.is_identifying())
+            .flat_map(|f| {
+                let whole = std::iter::once(f.byte_range).filter(|_| f.parts.is_empty());
+                whole.chain(f.parts.iter().map(|p| p.byte_range))
+            })
+            .collect();
+        // Right to left, so a mask that shortens a span (a full-width digit becomes one `*`)
+        // cannot move the spans still to be masked.
+        spans.sort_unstable_by(|a, b| b.cmp(a));
+        for (s, e) in spans {
+            if s <= e && e <= out.len() && out.is_char_boundary(s) && out.is_char_boundary(e) {
+                let masked = mask(&out[s..e]);
+                out.replace_range(s..e, &masked);
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Mask letters and digits after the first few: `943 476 5919` → `943 *** ****`.
+/// Each masked character becomes one ASCII `*`, so byte offsets may shrink but character counts
+/// stay; spans are masked right to left by callers that need stable offsets.
+pub fn mask(text: &str) -> String {
+    let alnum = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let keep = (alnum / 3).min(3);
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                seen += 1;
+                if seen > keep {
+                    return '*';
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_number_keeps_its_first_three_digits() {
+        assert_eq!(mask("943 476 5919"), "943 *** ****");
+    }
+
+    #[test]
+    fn short_spans_keep_little() {
+        assert_eq!(mask("LS6 2AB"), "LS* ***");
+        assert_eq!(mask("83F"), "8**");
+        assert_eq!(mask("12/03/1948"), "12/**/****");
+    }
+}

@@ -1,0 +1,637 @@
+//! Reading packs: TOML → serde structs → checked [`RuleSet`].
+//!
+//! Loading happens in two steps because packs refer to each other: a user's pack may use the
+//! built-in `patient-referent` lexicon or count a built-in signal. Step one parses every pack;
+//! step two resolves names and checks each rule. Every error names the file, the line and the
+//! rule id.
+
+use super::schema::{self, PackFile, RuleDef, TermDef, TermSetDef};
+use super::{
+    Context, Examples, Lexicon, NegativeContext, PackInfo, Rule, RuleKind, RuleSet, Term, TermSet,
+};
+use crate::error::{Error, PackError};
+use crate::validators;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Collects packs, then checks and links them into a [`RuleSet`].
+#[derive(Default)]
+pub struct RuleSetBuilder {
+    parsed: Vec<ParsedPack>,
+}
+
+struct ParsedPack {
+    file: String,
+    source: String,
+    pack: PackFile,
+}
+
+/// Parse one pack's TOML without linking it (useful to check a file on its own).
+pub fn load_pack_source(file: &str, source: &str) -> Result<RuleSet, Error> {
+    let mut b = RuleSetBuilder::default();
+    b.add_source(file, source)?;
+    b.finish()
+}
+
+impl RuleSetBuilder {
+    /// Add the packs embedded in the binary.
+    pub fn add_builtin(&mut self) -> Result<(), Error> {
+        for (name, source) in super::BUILTIN_PACKS {
+            self.add_source(&format!("<built-in>/{name}"), source)?;
+        }
+        Ok(())
+    }
+
+    /// Add a pack file, or every `*.toml` file in a directory (sorted by name).
+    pub fn add_path(&mut self, path: &Path) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(path)
+                .map_err(io)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            return files.iter().try_for_each(|f| self.add_path(f));
+        }
+        let source = std::fs::read_to_string(path).map_err(io)?;
+        self.add_source(&path.display().to_string(), &source)
+    }
+
+    /// Add a pack from its TOML text; `file` names it in errors.
+    pub fn add_source(&mut self, file: &str, source: &str) -> Result<(), Error> {
+        let pack: PackFile = toml::from_str(source).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            PackError {
+                file: file.to_string(),
+                line: offset.map(|o| line_of(source, o)),
+                rule: offset.and_then(|o| rule_id_around(source, o)),
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if let Some(other) = self
+            .parsed
+            .iter()
+            .find(|p| p.pack.pack.id.get_ref() == pack.pack.id.get_ref())
+        {
+            return Err(PackError {
+                file: file.to_string(),
+                line: Some(line_of(source, pack.pack.id.span().start)),
+                rule: None,
+                message: format!(
+                    "pack id `{}` is already loaded from {}",
+                    pack.pack.id.get_ref(),
+                    other.file
+                ),
+            }
+            .into());
+        }
+        self.parsed.push(ParsedPack {
+            file: file.to_string(),
+            source: source.to_string(),
+            pack,
+        });
+        Ok(())
+    }
+
+    /// Check every rule and resolve every reference.
+    pub fn finish(self) -> Result<RuleSet, Error> {
+        let mut set = RuleSet::default();
+        let lexicon_index = collect_lexicons(&self.parsed, &mut set)?;
+        // Rule ids first, so rules may refer to rules defined later in the file.
+        let mut rule_index: HashMap<String, usize> = HashMap::new();
+        let mut next = 0;
+        for p in &self.parsed {
+            let mut seen = HashMap::new();
+            for r in &p.pack.rule {
+                let id = r.id.get_ref();
+                let line = line_of(&p.source, r.id.span().start);
+                if let Some(first) = seen.insert(id.clone(), line) {
+                    return Err(PackError {
+                        file: p.file.clone(),
+                        line: Some(line),
+                        rule: Some(id.clone()),
+                        message: format!("duplicate rule id (first defined on line {first})"),
+                    }
+                    .into());
+                }
+                rule_index.insert(format!("{}/{}", p.pack.pack.id.get_ref(), id), next);
+                next += 1;
+            }
+        }
+        for p in &self.parsed {
+            let pack_id: Arc<str> = p.pack.pack.id.get_ref().as_str().into();
+            set.packs.push(PackInfo {
+                id: pack_id.clone(),
+                name: p.pack.pack.name.clone(),
+                version: p.pack.pack.version.clone(),
+                description: p.pack.pack.description.clone(),
+                source: p.file.clone(),
+                allow: p.pack.pack.allow.clone(),
+            });
+            let names = Names {
+                pack: &pack_id,
+                lexicons: &lexicon_index,
+                rules: &rule_index,
+            };
+            for def in &p.pack.rule {
+                let line = line_of(&p.source, def.id.span().start);
+                let err = |message: String| PackError {
+                    file: p.file.clone(),
+                    line: Some(line),
+                    rule: Some(def.id.get_ref().clone()),
+                    message,
+                };
+                let rule = build_rule(def, &pack_id, &names, &p.file, line).map_err(err)?;
+                set.rules.push(rule);
+            }
+        }
+        check_references(&set)?;
+        Ok(set)
+    }
+}
+
+fn collect_lexicons(
+    parsed: &[ParsedPack],
+    set: &mut RuleSet,
+) -> Result<HashMap<String, usize>, Error> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for p in parsed {
+        for (id, def) in &p.pack.lexicon {
+            let terms = def
+                .terms
+                .iter()
+                .map(term)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|message| PackError {
+                    file: p.file.clone(),
+                    line: find_line(&p.source, &format!("[lexicon.{id}]")),
+                    rule: Some(format!("lexicon {id}")),
+                    message,
+                })?;
+            match index.get(id) {
+                // A pack that defines a lexicon another pack already defined extends it, so a
+                // trust can add local words to `patient-referent` without copying it.
+                Some(&i) => set.lexicons[i].terms.extend(terms),
+                None => {
+                    index.insert(id.clone(), set.lexicons.len());
+                    set.lexicons.push(Lexicon {
+                        id: id.clone(),
+                        description: def.description.clone(),
+                        terms,
+                    });
+                }
+            }
+        }
+    }
+    Ok(index)
+}
+
+struct Names<'a> {
+    pack: &'a str,
+    lexicons: &'a HashMap<String, usize>,
+    rules: &'a HashMap<String, usize>,
+}
+
+impl Names<'_> {
+    fn lexicon(&self, name: &str) -> Result<usize, String> {
+        self.lexicons
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("unknown lexicon `{name}`"))
+    }
+
+    fn rule(&self, name: &str) -> Result<usize, String> {
+        let full = if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.pack)
+        };
+        self.rules
+            .get(&full)
+            .copied()
+            .ok_or_else(|| format!("unknown rule `{name}`"))
+    }
+
+    fn term_set(
+        &self,
+        terms: &[TermDef],
+        lexicons: &[String],
+        rules: &[String],
+    ) -> Result<TermSet, String> {
+        Ok(TermSet {
+            terms: terms.iter().map(term).collect::<Result<_, _>>()?,
+            lexicons: lexicons
+                .iter()
+                .map(|l| self.lexicon(l))
+                .collect::<Result<_, _>>()?,
+            rules: rules
+                .iter()
+                .map(|r| self.rule(r))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn set_def(&self, def: &TermSetDef) -> Result<TermSet, String> {
+        self.term_set(&def.terms, &def.lexicons, &def.rules)
+    }
+}
+
+fn term(def: &TermDef) -> Result<Term, String> {
+    let (text, suggestion, case_sensitive) = match def {
+        TermDef::Plain(t) => (t.clone(), None, false),
+        TermDef::Detailed(d) => (
+            d.term.clone(),
+            d.suggest.clone(),
+            d.case_sensitive.unwrap_or(false),
+        ),
+    };
+    if !text.chars().any(char::is_alphanumeric) && text.chars().filter(|c| *c != '*').count() < 1 {
+        return Err(format!("term `{text}` has nothing to match"));
+    }
+    if text.trim().is_empty() {
+        return Err("empty term".to_string());
+    }
+    Ok(Term {
+        text,
+        suggestion,
+        case_sensitive,
+    })
+}
+
+fn build_rule(
+    def: &RuleDef,
+    pack: &Arc<str>,
+    names: &Names,
+    file: &str,
+    line: usize,
+) -> Result<Rule, String> {
+    let id = def.id.get_ref().clone();
+    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+        return Err("rule id must be non-empty, without `/` or spaces".into());
+    }
+    let kind = build_kind(def, names)?;
+    if !def.signal {
+        for (field, value) in [("why", &def.why), ("instead", &def.instead)] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                return Err(format!(
+                    "missing `{field}` (only `signal = true` rules may omit it)"
+                ));
+            }
+        }
+    }
+    let confidence = def.confidence.unwrap_or(match kind {
+        RuleKind::Pattern { .. } => 0.6,
+        _ => 0.8,
+    });
+    if !(0.0..=1.0).contains(&confidence) {
+        return Err("`confidence` must be between 0 and 1".into());
+    }
+    let context = match &def.context {
+        None => None,
+        Some(c) => Some(Context {
+            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            window: c.window,
+            required: c.required,
+            boost: c.boost.unwrap_or(0.3),
+        }),
+    };
+    let negative_context = match &def.negative_context {
+        None => None,
+        Some(c) => Some(NegativeContext {
+            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            window: c.window,
+            effect: c.effect,
+        }),
+    };
+    Ok(Rule {
+        pack: pack.clone(),
+        full_id: format!("{pack}/{id}").into(),
+        id,
+        category: def.category,
+        severity: def.severity,
+        message: def.message.clone(),
+        label: def
+            .label
+            .clone()
+            .unwrap_or_else(|| def.id.get_ref().replace('-', " ")),
+        why: def.why.clone().unwrap_or_default(),
+        instead: def.instead.clone().unwrap_or_default(),
+        references: def.references.clone(),
+        signal: def.signal,
+        confidence,
+        kind,
+        context,
+        negative_context,
+        allow: def.allow.clone(),
+        examples: Examples {
+            matches: def.examples.matches.clone(),
+            no_match: def.examples.no_match.clone(),
+            mention: def.examples.mention.clone(),
+        },
+        source: file.to_string(),
+        line,
+    })
+}
+
+fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
+    let has_terms = !def.terms.is_empty() || !def.lexicons.is_empty();
+    let kinds = [
+        ("pattern", def.pattern.is_some()),
+        ("terms", has_terms),
+        ("near", def.near.is_some()),
+        ("combination", def.combination.is_some()),
+    ];
+    let given: Vec<_> = kinds.iter().filter(|k| k.1).map(|k| k.0).collect();
+    match given.as_slice() {
+        [] => {
+            return Err(
+                "a rule needs one of `pattern`, `terms`/`lexicons`, `near` or `combination`".into(),
+            )
+        }
+        [_] => {}
+        many => {
+            return Err(format!(
+                "a rule has one kind, this one has {}",
+                many.join(" and ")
+            ))
+        }
+    }
+    let pattern_only = |field: &str, set: bool| {
+        if set && def.pattern.is_none() {
+            Err(format!("`{field}` applies only to `pattern` rules"))
+        } else {
+            Ok(())
+        }
+    };
+    pattern_only("validate", def.validate.is_some())?;
+    pattern_only("keep", def.keep.is_some())?;
+    pattern_only("keywords", !def.keywords.is_empty())?;
+
+    if let Some(pattern) = &def.pattern {
+        let sources = match pattern {
+            schema::OneOrMany::One(s) => vec![s.clone()],
+            schema::OneOrMany::Many(v) => v.clone(),
+        };
+        if sources.is_empty() {
+            return Err("`pattern` is an empty list".into());
+        }
+        let regexes = sources
+            .iter()
+            .map(|p| compile_pattern(p))
+            .collect::<Result<_, _>>()?;
+        let validator = match &def.validate {
+            None => None,
+            Some(name) => Some(validators::lookup(name).ok_or_else(|| {
+                let known: Vec<_> = validators::VALIDATORS.iter().map(|v| v.name).collect();
+                format!("unknown validator `{name}` (known: {})", known.join(", "))
+            })?),
+        };
+        let keep = def.keep.unwrap_or_default();
+        if keep == schema::Keep::Invalid && validator.is_none() {
+            return Err("`keep = \"invalid\"` needs a `validate`".into());
+        }
+        return Ok(RuleKind::Pattern {
+            regexes,
+            validator,
+            keep,
+            keywords: def
+                .keywords
+                .iter()
+                .map(|k| term(&TermDef::Plain(k.clone())))
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    if has_terms {
+        let mut set = names.term_set(&def.terms, &def.lexicons, &[])?;
+        if def.case_sensitive {
+            set.terms.iter_mut().for_each(|t| t.case_sensitive = true);
+        }
+        return Ok(RuleKind::Terms(set));
+    }
+    if let Some(near) = &def.near {
+        let (a, b) = (names.set_def(&near.a)?, names.set_def(&near.b)?);
+        if a.is_empty() || b.is_empty() {
+            return Err("`near.a` and `near.b` each need terms, lexicons or rules".into());
+        }
+        return Ok(RuleKind::Near {
+            a,
+            b,
+            window: near.window,
+            ordered: near.ordered,
+        });
+    }
+    let c = def.combination.as_ref().expect("one kind is set");
+    let signals: Vec<usize> = c
+        .signals
+        .iter()
+        .map(|s| names.rule(s))
+        .collect::<Result<_, _>>()?;
+    if c.min < 2 || c.min > signals.len() {
+        return Err(format!(
+            "`combination.min` must be between 2 and the number of signals ({})",
+            signals.len()
+        ));
+    }
+    Ok(RuleKind::Combination {
+        signals,
+        min: c.min,
+    })
+}
+
+/// Compile a pack pattern. Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are
+/// ASCII, which keeps the fast DFA engines usable on text with emoji (measured in
+/// reference/performance-anchors.md: Unicode `\b` ran 56–380× slower). The engine normalises text
+/// first, so full-width digits are ASCII by then. A pattern opts back in with `(?u:…)`.
+pub fn compile_pattern(pattern: &str) -> Result<regex::bytes::Regex, String> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(1 << 22)
+        .build()
+        .map_err(|e| format!("invalid regex `{pattern}`: {}", first_line(&e.to_string())))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or(s)
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+/// Near sides may use pattern and terms rules; combinations may also count near rules. Nothing
+/// refers to a combination, so evaluation order is simply: base rules, near, combination.
+fn check_references(set: &RuleSet) -> Result<(), Error> {
+    for rule in &set.rules {
+        let err = |message: String| -> Error {
+            PackError {
+                file: rule.source.clone(),
+                line: Some(rule.line),
+                rule: Some(rule.id.clone()),
+                message,
+            }
+            .into()
+        };
+        let used: Vec<usize> = match &rule.kind {
+            RuleKind::Near { a, b, .. } => a.rules.iter().chain(&b.rules).copied().collect(),
+            RuleKind::Combination { signals, .. } => signals.clone(),
+            _ => continue,
+        };
+        for u in used {
+            let target = &set.rules[u];
+            let allowed = match (&rule.kind, &target.kind) {
+                (_, RuleKind::Pattern { .. } | RuleKind::Terms(_)) => true,
+                (RuleKind::Combination { .. }, RuleKind::Near { .. }) => true,
+                _ => false,
+            };
+            if !allowed {
+                return Err(err(format!(
+                    "a {} rule cannot use the {} rule `{}`",
+                    rule.kind_name(),
+                    target.kind_name(),
+                    target.full_id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line of byte `offset`.
+fn line_of(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset.min(source.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn find_line(source: &str, needle: &str) -> Option<usize> {
+    source.find(needle).map(|o| line_of(source, o))
+}
+
+/// The id of the `[[rule]]` table around byte `offset`, read from the raw text, so that serde
+/// errors (unknown field, unknown category) can name the rule they are in.
+fn rule_id_around(source: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind("[[rule]]")?;
+    let table = &source[start + "[[rule]]".len()..];
+    let end = table
+        .match_indices("\n[")
+        .map(|(i, _)| i)
+        .next()
+        .unwrap_or(table.len());
+    table[..end].lines().find_map(|l| {
+        let (key, value) = l.split_once('=')?;
+        (key.trim() == "id").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str =
+        "[pack]\nid = \"t\"\nname = \"T\"\nversion = \"1\"\ndescription = \"test\"\n";
+
+    fn load(body: &str) -> Result<RuleSet, Error> {
+        load_pack_source("t.toml", &format!("{HEADER}{body}"))
+    }
+
+    fn pack_error(body: &str) -> PackError {
+        match load(body) {
+            Err(Error::Pack(e)) => e,
+            other => panic!("expected a pack error, got {other:?}"),
+        }
+    }
+
+    const RULE: &str = "[[rule]]\nid = \"r\"\ncategory = \"conduct\"\nseverity = \"info\"\nmessage = \"m\"\nwhy = \"w\"\ninstead = \"i\"\n";
+
+    #[test]
+    fn unknown_field_names_file_line_and_rule() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\nbogus = 1\n"));
+        assert_eq!(e.file, "t.toml");
+        assert_eq!(e.line, Some(14));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("bogus"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_category_is_rejected_with_its_rule() {
+        let e = pack_error(
+            &RULE
+                .replace("conduct", "rudeness")
+                .replace("\"r\"", "\"rude\""),
+        );
+        assert_eq!(e.rule.as_deref(), Some("rude"));
+        assert!(e.message.contains("rudeness"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_regex_is_rejected_with_its_rule_and_line() {
+        let e = pack_error(&format!("{RULE}pattern = \"(unclosed\"\n"));
+        assert_eq!(e.line, Some(7));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("invalid regex"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_validator_is_rejected() {
+        let e = pack_error(&format!(
+            "{RULE}pattern = \"[0-9]+\"\nvalidate = \"luhn-ish\"\n"
+        ));
+        assert!(
+            e.message.contains("unknown validator `luhn-ish`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn duplicate_rule_ids_are_rejected() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\n{RULE}terms = [\"y\"]\n"));
+        // The second rule's `id` is on line 15 (5 header lines, 8 for the first rule, `[[rule]]`).
+        assert_eq!(e.line, Some(15));
+        assert!(e.message.contains("duplicate rule id"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_rule_has_exactly_one_kind() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\npattern = \"y\"\n"));
+        assert!(e.message.contains("pattern and terms"), "{}", e.message);
+    }
+
+    #[test]
+    fn reporting_rules_need_why_and_instead_but_signals_do_not() {
+        let no_why = RULE.replace("why = \"w\"\n", "");
+        assert!(pack_error(&format!("{no_why}terms = [\"x\"]\n"))
+            .message
+            .contains("`why`"));
+        let signal = format!("{no_why}signal = true\nterms = [\"x\"]\n");
+        assert!(load(&signal).is_ok());
+    }
+
+    #[test]
+    fn unknown_lexicon_is_rejected() {
+        let e = pack_error(&format!("{RULE}lexicons = [\"nobody\"]\n"));
+        assert!(
+            e.message.contains("unknown lexicon `nobody`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn patterns_are_ascii_by_default() {
+        let re = compile_pattern(r"\bnhs\b").unwrap();
+        // With Unicode off, `é` is not a word character, so the boundary holds after it.
+        assert!(re.is_match("énhs".as_bytes()));
+        assert!(compile_pattern(r"(?u:\bnhs\b)").unwrap().is_match(b" nhs "));
+    }
+}

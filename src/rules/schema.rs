@@ -1,0 +1,210 @@
+//! The TOML pack format as serde reads it. These structs mirror `docs/rule-packs.md` field for
+//! field; every one denies unknown fields so a typo in a pack is an error, not a silent no-op.
+//! [`super::load`] turns them into the checked model in [`super`].
+
+use crate::finding::{Category, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackFile {
+    pub pack: PackMeta,
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, LexiconDef>,
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackMeta {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LexiconDef {
+    #[serde(default)]
+    pub description: String,
+    pub terms: Vec<TermDef>,
+}
+
+/// A term: a plain string, or a table with its own suggestion.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum TermDef {
+    Plain(String),
+    Detailed(DetailedTerm),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailedTerm {
+    pub term: String,
+    #[serde(default)]
+    pub suggest: Option<String>,
+    #[serde(default)]
+    pub case_sensitive: Option<bool>,
+}
+
+/// One string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub id: Spanned<String>,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub why: Option<String>,
+    #[serde(default)]
+    pub instead: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub signal: bool,
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    // kind: pattern
+    #[serde(default)]
+    pub pattern: Option<OneOrMany>,
+    #[serde(default)]
+    pub validate: Option<String>,
+    #[serde(default)]
+    pub keep: Option<Keep>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    // kind: terms
+    #[serde(default)]
+    pub terms: Vec<TermDef>,
+    #[serde(default)]
+    pub lexicons: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    // kind: near
+    #[serde(default)]
+    pub near: Option<NearDef>,
+    // kind: combination
+    #[serde(default)]
+    pub combination: Option<CombinationDef>,
+    // modifiers
+    #[serde(default)]
+    pub context: Option<ContextDef>,
+    #[serde(default)]
+    pub negative_context: Option<NegativeContextDef>,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub examples: ExamplesDef,
+}
+
+/// Which validator outcome a pattern rule keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    /// Keep matches the validator accepts (the usual case).
+    #[default]
+    Valid,
+    /// Keep only matches the validator rejects (for "likely typo" rules).
+    Invalid,
+}
+
+/// A set of things to look for: literal terms, named lexicons and other rules' hits.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TermSetDef {
+    #[serde(default)]
+    pub terms: Vec<TermDef>,
+    #[serde(default)]
+    pub lexicons: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NearDef {
+    pub a: TermSetDef,
+    pub b: TermSetDef,
+    #[serde(default = "default_window")]
+    pub window: usize,
+    #[serde(default)]
+    pub ordered: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CombinationDef {
+    pub signals: Vec<String>,
+    pub min: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextDef {
+    #[serde(default)]
+    pub words: Vec<TermDef>,
+    #[serde(default)]
+    pub lexicons: Vec<String>,
+    #[serde(default = "default_window")]
+    pub window: usize,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub boost: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NegativeContextDef {
+    #[serde(default)]
+    pub words: Vec<TermDef>,
+    #[serde(default)]
+    pub lexicons: Vec<String>,
+    #[serde(default = "default_window")]
+    pub window: usize,
+    #[serde(default)]
+    pub effect: Effect,
+}
+
+/// What negative context does to a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// Drop the hit.
+    #[default]
+    Suppress,
+    /// Keep it one severity step lower, with lower confidence.
+    Lower,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExamplesDef {
+    #[serde(default, rename = "match")]
+    pub matches: Vec<String>,
+    #[serde(default)]
+    pub no_match: Vec<String>,
+    #[serde(default)]
+    pub mention: Vec<String>,
+}
+
+fn default_window() -> usize {
+    6
+}
