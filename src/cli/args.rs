@@ -76,6 +76,10 @@ pub struct CheckArgs {
     /// Lowest severity that is reported at all.
     #[arg(long, value_enum, default_value = "info", help_heading = "Report")]
     pub min_severity: SeverityArg,
+    /// Where the draft will be sent (x, linkedin, facebook, instagram, whatsapp, email, sms …);
+    /// turns on that channel's rules.
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub channel: Option<String>,
     /// The name standard input gets in reports.
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<String>,

@@ -2,6 +2,7 @@
 
 use super::args::{CheckArgs, FailOn, FormatArg, RedactArgs, SeverityArg};
 use super::{engine, stdout, warn, Exit, Failure};
+use presend::engine::ScanOptions;
 use presend::report::privacy::Privacy;
 use presend::report::{self, Format, Summary};
 use presend::source::{self, Document, Loaded};
@@ -54,10 +55,10 @@ fn load(input: &Input, stdin_name: &str) -> Result<Option<Document>, Error> {
 }
 
 /// All findings of one document, in report order.
-fn scan(engine: &Engine, doc: &Document) -> Vec<Finding> {
+fn scan(engine: &Engine, doc: &Document, options: &ScanOptions) -> Vec<Finding> {
     let mut findings: Vec<Finding> = input::segments(doc)
         .iter()
-        .flat_map(|s| engine.scan(s))
+        .flat_map(|s| engine.scan_with(s, options))
         .collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
@@ -100,6 +101,9 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
     let fail_at = fail_threshold(args.fail_on);
     let stdin_name = args.stdin_filename.as_deref().unwrap_or("-");
     let inputs = inputs(&args.paths)?;
+    let options = ScanOptions {
+        channel: args.channel.as_ref().map(|c| c.to_lowercase()),
+    };
 
     let mut out = stdout();
     let mut reporter = report::reporter(format, &mut out, true, args.verbose);
@@ -111,7 +115,7 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
             continue;
         };
         summary.files += 1;
-        let mut findings = scan(&engine, &doc);
+        let mut findings = scan(&engine, &doc, &options);
         for f in &findings {
             if fail_at.is_some_and(|t| f.severity >= t) {
                 failing = true;
@@ -149,7 +153,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     let Some(doc) = load(&input, "-")? else {
         return Ok(Exit::Clean);
     };
-    let findings = scan(&engine, &doc);
+    let findings = scan(&engine, &doc, &ScanOptions::default());
     let redacted = presend::redact::redact(&doc.text, &findings);
     match (&input, args.in_place) {
         (Input::File(path), true) => {

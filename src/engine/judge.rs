@@ -7,7 +7,7 @@
 use super::normalize::Normalized;
 use super::patterns::PatternHit;
 use super::terms::{is_word_char, Slot, SlotHits, TermHit};
-use super::Engine;
+use super::{Engine, ScanOptions};
 use crate::finding::Severity;
 use crate::rules::{Effect, Keep, Rule, RuleKind, TermSet};
 use std::cell::OnceCell;
@@ -82,7 +82,7 @@ impl Words<'_> {
 }
 
 /// Everything one message produced, signals included.
-pub(crate) fn evaluate(engine: &Engine, norm: &Normalized) -> Vec<Hit> {
+pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions) -> Vec<Hit> {
     let text = norm.as_str();
     let slots = engine.terms.find(norm);
     let words = Words {
@@ -98,13 +98,14 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized) -> Vec<Hit> {
     let mut hits = judge.term_rule_hits();
     let raw = engine.patterns.find(&engine.rules, text, &slots);
     hits.extend(raw.iter().filter_map(|p| judge.pattern_hit(p)));
-    hits.retain_mut(|h| judge.weigh(h));
+    let applies = |r: u32| engine.applies(r, options);
+    hits.retain_mut(|h| applies(h.rule) && judge.weigh(h));
     dedupe_within_rule(&mut hits);
-    for &r in &engine.near_rules {
+    for &r in engine.near_rules.iter().filter(|&&r| applies(r)) {
         let near = judge.near_hits(r, &hits);
         hits.extend(near);
     }
-    for &r in &engine.combination_rules {
+    for &r in engine.combination_rules.iter().filter(|&&r| applies(r)) {
         if let Some(h) = judge.combination_hit(r, &hits) {
             hits.push(h);
         }
@@ -206,6 +207,7 @@ impl Judge<'_> {
                         hit.confidence *= 0.7;
                         hit.notes.push("lowered by nearby wording".into());
                     }
+                    Effect::Doubt => hit.confidence *= 0.6,
                 }
             }
         }

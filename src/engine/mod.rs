@@ -39,6 +39,14 @@ pub struct Engine {
     mention_lexicon: Option<u32>,
 }
 
+/// What a scan needs to know besides the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Where the draft is going (`x`, `whatsapp`, …), lower case; rules with `channels` apply
+    /// only when it is one of theirs.
+    pub channel: Option<String>,
+}
+
 /// A rule hit as `rules test` sees it: signals included, before findings are merged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleHit {
@@ -95,10 +103,20 @@ impl Engine {
         &self.rules
     }
 
+    /// Whether rule `r` applies to a scan with these options (its channel gate).
+    fn applies(&self, r: u32, options: &ScanOptions) -> bool {
+        let channels = &self.rules.rules[r as usize].channels;
+        channels.is_empty()
+            || options
+                .channel
+                .as_ref()
+                .is_some_and(|c| channels.iter().any(|x| x == c))
+    }
+
     /// Every rule hit in `text`, signals included, in original byte offsets.
-    pub fn hits(&self, text: &str) -> Vec<RuleHit> {
+    pub fn hits(&self, text: &str, options: &ScanOptions) -> Vec<RuleHit> {
         let norm = Normalized::new(text);
-        judge::evaluate(self, &norm)
+        judge::evaluate(self, &norm, options)
             .into_iter()
             .map(|h| RuleHit {
                 rule: h.rule as usize,
@@ -108,10 +126,15 @@ impl Engine {
             .collect()
     }
 
-    /// Scan one segment and return its findings, located in the segment's document.
+    /// Scan one segment with default options (no channel).
     pub fn scan(&self, segment: &Segment) -> Vec<Finding> {
+        self.scan_with(segment, &ScanOptions::default())
+    }
+
+    /// Scan one segment and return its findings, located in the segment's document.
+    pub fn scan_with(&self, segment: &Segment, options: &ScanOptions) -> Vec<Finding> {
         let norm = Normalized::new(&segment.text);
-        let mut hits = judge::evaluate(self, &norm);
+        let mut hits = judge::evaluate(self, &norm, options);
         hits.retain(|h| !self.rules.rules[h.rule as usize].signal);
         if hits.is_empty() {
             return Vec::new();

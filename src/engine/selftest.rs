@@ -2,7 +2,7 @@
 //! every `no_match` sentence must not, and every `mention` sentence may hit only at `info`.
 //! `presend rules test` and `cargo test` both run this.
 
-use super::Engine;
+use super::{Engine, ScanOptions};
 use crate::finding::Severity;
 
 /// Which list an example came from.
@@ -58,9 +58,12 @@ pub fn run_examples(engine: &Engine, packs: &[String]) -> ExampleReport {
                 "every rule needs at least one `match` and one `no_match` example",
             ));
         }
+        let options = ScanOptions {
+            channel: rule.examples.channel.clone(),
+        };
         let worst = |text: &str| {
             engine
-                .hits(text)
+                .hits(text, &options)
                 .into_iter()
                 .filter(|h| h.rule == index)
                 .map(|h| h.severity)

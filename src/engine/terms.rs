@@ -110,7 +110,7 @@ impl TermMatcher {
             };
             for u in &info.uses {
                 if let Some(exact) = &u.exact {
-                    if &text[m.start()..m.end()] != &**exact {
+                    if text[m.start()..m.end()] != **exact {
                         continue;
                     }
                 }

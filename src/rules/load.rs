@@ -328,10 +328,12 @@ fn build_rule(
         context,
         negative_context,
         allow: def.allow.clone(),
+        channels: def.channels.iter().map(|c| c.to_lowercase()).collect(),
         examples: Examples {
             matches: def.examples.matches.clone(),
             no_match: def.examples.no_match.clone(),
             mention: def.examples.mention.clone(),
+            channel: def.examples.channel.as_ref().map(|c| c.to_lowercase()),
         },
         source: file.to_string(),
         line,
@@ -431,9 +433,9 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
         .iter()
         .map(|s| names.rule(s))
         .collect::<Result<_, _>>()?;
-    if c.min < 2 || c.min > signals.len() {
+    if c.min < 1 || c.min > signals.len() {
         return Err(format!(
-            "`combination.min` must be between 2 and the number of signals ({})",
+            "`combination.min` must be between 1 and the number of signals ({})",
             signals.len()
         ));
     }
@@ -457,8 +459,7 @@ pub fn compile_pattern(pattern: &str) -> Result<regex::bytes::Regex, String> {
 
 fn first_line(s: &str) -> String {
     s.lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .trim_start_matches("error: ")
@@ -485,11 +486,11 @@ fn check_references(set: &RuleSet) -> Result<(), Error> {
         };
         for u in used {
             let target = &set.rules[u];
-            let allowed = match (&rule.kind, &target.kind) {
-                (_, RuleKind::Pattern { .. } | RuleKind::Terms(_)) => true,
-                (RuleKind::Combination { .. }, RuleKind::Near { .. }) => true,
-                _ => false,
-            };
+            let allowed = matches!(
+                (&rule.kind, &target.kind),
+                (_, RuleKind::Pattern { .. } | RuleKind::Terms(_))
+                    | (RuleKind::Combination { .. }, RuleKind::Near { .. })
+            );
             if !allowed {
                 return Err(err(format!(
                     "a {} rule cannot use the {} rule `{}`",

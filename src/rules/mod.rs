@@ -143,7 +143,8 @@ pub enum RuleKind {
         /// `a` must come before `b`.
         ordered: bool,
     },
-    /// At least `min` distinct rules of `signals` hit in one message.
+    /// At least `min` distinct rules of `signals` hit in one message (`min = 1`: any of them,
+    /// useful with `channels`).
     Combination {
         /// Indices into [`RuleSet::rules`].
         signals: Vec<usize>,
@@ -185,6 +186,8 @@ pub struct Examples {
     pub no_match: Vec<String>,
     /// Each mentions rather than uses the term: at most an `info` finding.
     pub mention: Vec<String>,
+    /// The channel the examples are scanned for (for channel-gated rules).
+    pub channel: Option<String>,
 }
 
 /// One checked rule.
@@ -223,6 +226,9 @@ pub struct Rule {
     pub negative_context: Option<NegativeContext>,
     /// Phrases that are never findings for this rule.
     pub allow: Vec<String>,
+    /// When non-empty, the rule applies only to drafts bound for one of these channels
+    /// (`--channel`, lower case).
+    pub channels: Vec<String>,
     /// Self-tests.
     pub examples: Examples,
     /// The pack file it came from.

@@ -111,6 +111,8 @@ pub(crate) struct RuleDef {
     #[serde(default)]
     pub allow: Vec<String>,
     #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
     pub examples: ExamplesDef,
 }
 
@@ -152,6 +154,7 @@ pub(crate) struct NearDef {
 #[serde(deny_unknown_fields)]
 pub(crate) struct CombinationDef {
     pub signals: Vec<String>,
+    #[serde(default = "one")]
     pub min: usize,
 }
 
@@ -192,6 +195,8 @@ pub enum Effect {
     Suppress,
     /// Keep it one severity step lower, with lower confidence.
     Lower,
+    /// Keep its severity but lower its confidence (opinion words: "I think", "allegedly").
+    Doubt,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -203,6 +208,12 @@ pub(crate) struct ExamplesDef {
     pub no_match: Vec<String>,
     #[serde(default)]
     pub mention: Vec<String>,
+    #[serde(default)]
+    pub channel: Option<String>,
+}
+
+fn one() -> usize {
+    1
 }
 
 fn default_window() -> usize {
