@@ -79,6 +79,41 @@ impl Words<'_> {
         let before = |p: usize| starts.partition_point(|&s| s < p);
         before(second.0).saturating_sub(before(first.1))
     }
+
+    /// Byte bounds `(lo, hi)` outside which nothing is within `window` words of `span`: a
+    /// non-empty span `t` can be that near only if `t.end > lo` and `t.start <= hi`. This only
+    /// narrows the search (the answer is still `between`), so a long message costs a binary
+    /// search per hit rather than a pass over every other hit.
+    fn reach(&self, span: (usize, usize), window: usize) -> (usize, usize) {
+        let starts = self.starts();
+        let before = |p: usize| starts.partition_point(|&s| s < p);
+        // Before the span: `before(span.0) - before(t.end) <= window`.
+        let k = before(span.0).saturating_sub(window);
+        let lo = if k == 0 { 0 } else { starts[k - 1] };
+        // After it: `before(t.start) - before(span.1) <= window`.
+        let hi = starts
+            .get(before(span.1).saturating_add(window))
+            .copied()
+            .unwrap_or(usize::MAX);
+        (lo, hi)
+    }
+}
+
+/// The part of `list` (sorted by start; no item longer than `longest` bytes) that can lie within
+/// `reach` (see [`Words::reach`]).
+fn in_reach<T>(
+    list: &[T],
+    span_of: impl Fn(&T) -> (usize, usize),
+    longest: usize,
+    (lo, hi): (usize, usize),
+) -> &[T] {
+    let end = list.partition_point(|t| span_of(t).0 <= hi);
+    let first = list[..end].partition_point(|t| span_of(t).0.saturating_add(longest) <= lo);
+    &list[first..end]
+}
+
+fn term_span(t: &TermHit) -> (usize, usize) {
+    (t.start, t.end)
 }
 
 /// Everything one message produced, signals included.
@@ -130,14 +165,19 @@ impl Judge<'_> {
     }
 
     fn slot(&self, slot: Slot) -> &[TermHit] {
-        self.slots.get(&slot).map_or(&[], Vec::as_slice)
+        self.slots.get(slot)
+    }
+
+    /// The hits of `slot` that can lie within `reach`.
+    fn slot_in_reach(&self, slot: Slot, reach: (usize, usize)) -> &[TermHit] {
+        in_reach(self.slot(slot), term_span, self.slots.longest(slot), reach)
     }
 
     /// Hits of `terms` rules, from their own terms and from the lexicons they name.
     fn term_rule_hits(&self) -> Vec<Hit> {
         let mut out = Vec::new();
-        for (slot, list) in self.slots {
-            let rules: &[u32] = match slot {
+        for (slot, list) in self.slots.iter() {
+            let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
                 Slot::Lexicon(l) => &self.engine.lexicon_users[*l as usize],
                 _ => continue,
@@ -216,14 +256,23 @@ impl Judge<'_> {
 
     /// Whether a word of `slot` or of the set's lexicons lies within `window` words of `span`.
     fn within(&self, span: (usize, usize), slot: Slot, set: &TermSet, window: usize) -> bool {
-        let lexicon_hits = set
-            .lexicons
-            .iter()
-            .flat_map(|&l| self.slot(Slot::Lexicon(l as u32)));
-        self.slot(slot)
-            .iter()
-            .chain(lexicon_hits)
-            .any(|t| self.words.between(span, (t.start, t.end)) <= window)
+        let slots =
+            std::iter::once(slot).chain(set.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
+        let mut reach = None;
+        for s in slots {
+            if !self.slots.contains(s) {
+                continue;
+            }
+            let reach = *reach.get_or_insert_with(|| self.words.reach(span, window));
+            if self
+                .slot_in_reach(s, reach)
+                .iter()
+                .any(|t| self.words.between(span, (t.start, t.end)) <= window)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Spans of one side of a near rule.
@@ -264,9 +313,11 @@ impl Judge<'_> {
             return Vec::new();
         }
         let side_b = self.side(r, true, b, hits);
+        let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
         for &sa in &side_a {
-            let best = side_b
+            let reach = self.words.reach(sa, *window);
+            let best = in_reach(&side_b, |s| *s, longest_b, reach)
                 .iter()
                 .filter(|sb| !overlaps(sa, **sb))
                 .filter(|sb| !ordered || sa.1 <= sb.0)
@@ -332,11 +383,13 @@ impl Judge<'_> {
         };
         let quoted = spans.iter().any(|&s| self.is_quoted(s));
         let introduced = self.engine.mention_lexicon.is_some_and(|l| {
-            self.slot(Slot::Lexicon(l)).iter().any(|m| {
-                spans
-                    .iter()
-                    .any(|&s| m.end <= s.0 && self.words.between((m.start, m.end), s) <= 2)
-            })
+            let markers = Slot::Lexicon(l);
+            self.slots.contains(markers)
+                && spans.iter().any(|&s| {
+                    self.slot_in_reach(markers, self.words.reach(s, 2))
+                        .iter()
+                        .any(|m| m.end <= s.0 && self.words.between((m.start, m.end), s) <= 2)
+                })
         });
         if quoted || introduced {
             hit.severity = Severity::Info;
