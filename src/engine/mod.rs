@@ -105,10 +105,11 @@ impl Engine {
                 instead: r.instead.as_str().into(),
             })
             .collect();
+        let patterns = patterns::PatternMatcher::build(&rules);
         Engine {
             texts,
-            terms: terms::TermMatcher::build(&rules),
-            patterns: patterns::PatternMatcher::build(&rules),
+            terms: terms::TermMatcher::build(&rules, patterns.anchors()),
+            patterns,
             rules,
             lexicon_users,
             rule_pack,

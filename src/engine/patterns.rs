@@ -1,19 +1,24 @@
 //! The regex side of the matcher: which pattern rules run on a message, and their raw matches.
 //!
 //! Pattern rules with `keywords` (or required context) run only when the term pass saw one of
-//! those words. The rest share one multi-pattern pass that says which of them can match at all;
-//! only those run `find_iter`. Validators are the judge's business, not this module's.
+//! those words. Beyond that, most pack patterns start with an ASCII `\b` and then one of a
+//! finite set of literals (`\b[0-9]{3}…` starts with a digit, `(?i)\b(bed|bay|ward)…` with one
+//! of three words). Such a pattern is *anchored*: its literals join the term automaton (as
+//! [`Slot::Anchor`]), so the single pass over the text that finds terms also finds every place a
+//! match can start, and the regex runs only there, as an anchored search. A message with no
+//! digit-led word never runs a number pattern at all. The remaining patterns share one
+//! multi-pattern pass that says which of them can match; only those run `find_iter`.
+//! Validators are the judge's business, not this module's.
 //!
-//! Nothing is compiled before a scan needs it: the shared pass is built on the first scan, and
-//! each rule's own regex the first time it runs (see [`crate::rules::Pattern`]). One draft with
-//! no NHS-number shape never compiles the NHS-number regex. The shared pass is built without
-//! literal prefilters: it is one lazy DFA over every ungated pattern, and extracting literals
-//! from dozens of patterns costs more start-up time than they save on short messages.
+//! Nothing is compiled before a scan needs it: each regex the first time it runs (see
+//! [`crate::rules::Pattern`]), the shared pass on the first scan that needs it.
 
 use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
 use regex_automata::meta;
-use regex_automata::{Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::{Hir, HirKind, Look};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -24,30 +29,45 @@ pub(crate) struct PatternHit {
     pub end: usize,
 }
 
+/// One regex of one pattern rule, and how it runs.
 #[derive(Debug, Clone)]
-struct Gated {
+struct Entry {
     rule: u32,
+    /// Which of the rule's regexes.
+    k: usize,
+    /// The rule's keyword or context gates: it runs only when one of these slots has a hit.
+    /// Empty: always.
     gates: Vec<Slot>,
+    /// Anchored: its id (an index into `anchors`); the regex runs only where the term pass saw
+    /// one of its literals at an ASCII word start.
+    anchor: Option<u32>,
+    /// Its index in the shared pass (ungated, unanchored regexes only).
+    in_set: Option<usize>,
 }
 
 /// Compiled selection of pattern rules.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternMatcher {
-    /// One entry per regex of every ungated rule: the rule it belongs to, and which regex.
-    ungated: Vec<(u32, usize)>,
-    /// Their sources, for the shared pass.
-    sources: Vec<String>,
+    entries: Vec<Entry>,
+    /// For each anchor id, the lower-case literals its regex's matches start with.
+    anchors: Vec<Vec<Vec<u8>>>,
+    /// The sources of the shared pass, and for each its entry.
+    set_sources: Vec<String>,
+    set_entries: Vec<usize>,
     /// The shared pass, built on first use; `None` if it could not be built (then every
-    /// ungated regex runs).
+    /// regex in it runs).
     set: OnceLock<Option<meta::Regex>>,
-    gated: Vec<Gated>,
 }
 
 impl PatternMatcher {
     pub fn build(rules: &RuleSet) -> PatternMatcher {
-        let mut ungated = Vec::new();
-        let mut sources = Vec::new();
-        let mut gated = Vec::new();
+        let mut m = PatternMatcher {
+            entries: Vec::new(),
+            anchors: Vec::new(),
+            set_sources: Vec::new(),
+            set_entries: Vec::new(),
+            set: OnceLock::new(),
+        };
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
                 regexes, keywords, ..
@@ -64,30 +84,39 @@ impl PatternMatcher {
                 gates.push(Slot::Context(r));
                 gates.extend(c.words.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
             }
-            if gates.is_empty() {
-                for (k, re) in regexes.iter().enumerate() {
-                    ungated.push((r, k));
-                    sources.push(re.as_str().to_string());
-                }
-            } else {
-                gated.push(Gated { rule: r, gates });
+            for (k, re) in regexes.iter().enumerate() {
+                let anchor = anchor_literals(re.hir()).map(|lits| {
+                    m.anchors.push(lits);
+                    (m.anchors.len() - 1) as u32
+                });
+                let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
+                    m.set_sources.push(re.as_str().to_string());
+                    m.set_entries.push(m.entries.len());
+                    m.set_sources.len() - 1
+                });
+                m.entries.push(Entry {
+                    rule: r,
+                    k,
+                    gates: gates.clone(),
+                    anchor,
+                    in_set,
+                });
             }
         }
-        PatternMatcher {
-            ungated,
-            sources,
-            set: OnceLock::new(),
-            gated,
-        }
+        m
     }
 
-    /// The shared pass over every ungated regex (`MatchKind::All`, like a `RegexSet`).
+    /// For each anchor id, the literals the term automaton must look for.
+    pub fn anchors(&self) -> &[Vec<Vec<u8>>] {
+        &self.anchors
+    }
+
+    /// The shared pass over the ungated, unanchored regexes (`MatchKind::All`, like a
+    /// `RegexSet`), built without literal prefilters: extracting literals from dozens of
+    /// patterns costs more start-up time than they save on short messages.
     fn set(&self) -> Option<&meta::Regex> {
         self.set
             .get_or_init(|| {
-                if self.sources.is_empty() {
-                    return None;
-                }
                 meta::Builder::new()
                     .syntax(Pattern::syntax())
                     .configure(
@@ -97,7 +126,7 @@ impl PatternMatcher {
                             .auto_prefilter(false)
                             .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
                     )
-                    .build_many(&self.sources)
+                    .build_many(&self.set_sources)
                     .ok()
             })
             .as_ref()
@@ -105,54 +134,125 @@ impl PatternMatcher {
 
     /// Run the pattern rules that the prefilters let through.
     pub fn find(&self, rules: &RuleSet, text: &str, terms: &SlotHits) -> Vec<PatternHit> {
-        let mut hits = Vec::new();
         let bytes = text.as_bytes();
-        if !self.ungated.is_empty() {
+        // Which unanchored, ungated regexes can match at all.
+        let mut in_set = None;
+        if !self.set_sources.is_empty() {
+            let mut which = PatternSet::new(self.set_sources.len());
             match self.set() {
-                Some(set) => {
-                    let mut which = PatternSet::new(set.pattern_len());
-                    set.which_overlapping_matches(&Input::new(bytes), &mut which);
-                    for i in which.iter() {
-                        let (rule, k) = self.ungated[i.as_usize()];
-                        run(rules, rule, Some(k), bytes, &mut hits);
+                Some(set) => set.which_overlapping_matches(&Input::new(bytes), &mut which),
+                None => (0..self.set_sources.len()).for_each(|i| {
+                    which.insert(regex_automata::PatternID::new_unchecked(i));
+                }),
+            }
+            in_set = Some(which);
+        }
+        let mut hits = Vec::new();
+        for e in &self.entries {
+            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
+                continue;
+            }
+            let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
+                continue;
+            };
+            let re = &regexes[e.k];
+            let mut push = |start: usize, end: usize| {
+                // Patterns are compiled with Unicode off; a match must still sit on character
+                // boundaries of the (valid UTF-8) text before it can be mapped back.
+                if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    hits.push(PatternHit {
+                        rule: e.rule,
+                        start,
+                        end,
+                    });
+                }
+            };
+            if let Some(a) = e.anchor {
+                let starts = terms.get(Slot::Anchor(a));
+                if starts.is_empty() {
+                    continue;
+                }
+                // The same matches, in the same order, as `find_iter`: every match starts at
+                // one of these places, so trying them in order (skipping those inside the last
+                // match) finds each leftmost-first match in turn.
+                let regex = re.regex();
+                let mut resume = 0;
+                for s in starts.iter().map(|t| t.start) {
+                    if s < resume {
+                        continue;
+                    }
+                    let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
+                    if let Some(m) = regex.search(&input) {
+                        push(m.start(), m.end());
+                        resume = m.end();
                     }
                 }
-                None => {
-                    for &(rule, k) in &self.ungated {
-                        run(rules, rule, Some(k), bytes, &mut hits);
-                    }
+                continue;
+            }
+            if let Some(i) = e.in_set {
+                let which = in_set.as_ref().expect("set pass ran");
+                if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
+                    continue;
                 }
             }
-        }
-        for g in &self.gated {
-            if g.gates.iter().any(|&s| terms.contains(s)) {
-                run(rules, g.rule, None, bytes, &mut hits);
+            for m in re.regex().find_iter(bytes) {
+                push(m.start(), m.end());
             }
         }
         hits
     }
 }
 
-fn run(rules: &RuleSet, rule: u32, only: Option<usize>, text: &[u8], out: &mut Vec<PatternHit>) {
-    let RuleKind::Pattern { regexes, .. } = &rules.rules[rule as usize].kind else {
-        return;
-    };
-    let selected = regexes
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| only.is_none_or(|o| o == *k));
-    for (_, re) in selected {
-        for m in re.regex().find_iter(text) {
-            // Patterns are compiled with Unicode off; a match must still sit on character
-            // boundaries of the (valid UTF-8) text before it can be mapped back.
-            let ok = |i: usize| i >= text.len() || (text[i] as i8) >= -0x40;
-            if m.start() < m.end() && ok(m.start()) && ok(m.end()) {
-                out.push(PatternHit {
-                    rule,
-                    start: m.start(),
-                    end: m.end(),
-                });
-            }
+/// The literals every match of a pattern starts with, lower-cased, when the pattern begins with
+/// an ASCII word boundary and each literal with an ASCII word character: then a match can only
+/// start at an ASCII word start where one of them is (compared ASCII case-insensitively). `None`
+/// when the pattern is not of that shape (it then runs unanchored).
+pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if !starts_with_ascii_boundary(hir) {
+        return None;
+    }
+    let seq = Extractor::new().extract(hir);
+    let mut lits: Vec<Vec<u8>> = Vec::new();
+    for lit in seq.literals()? {
+        let bytes = lit.as_bytes().to_ascii_lowercase();
+        let first = *bytes.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
+            return None;
         }
+        lits.push(bytes);
+    }
+    // Shorter literals are a little less selective but keep the automaton small: cut them
+    // until there are few (`[0-9]{3}` gives a thousand three-digit literals, or ten digits).
+    let mut len = lits.iter().map(Vec::len).max().unwrap_or(0);
+    loop {
+        lits.iter_mut().for_each(|l| l.truncate(len));
+        lits.sort_unstable();
+        lits.dedup();
+        if lits.len() <= MAX_ANCHOR_LITERALS || len == 1 {
+            break;
+        }
+        len -= 1;
+    }
+    // A literal that another one starts with makes the longer one redundant.
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for lit in lits {
+        if !kept.iter().any(|k| lit.starts_with(k)) {
+            kept.push(lit);
+        }
+    }
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// The most literals one anchored pattern adds to the term automaton.
+const MAX_ANCHOR_LITERALS: usize = 48;
+
+/// Whether every match of `hir` starts with an ASCII word boundary assertion.
+fn starts_with_ascii_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(look, Look::WordAscii | Look::WordStartAscii),
+        HirKind::Concat(subs) => subs.first().is_some_and(starts_with_ascii_boundary),
+        HirKind::Capture(c) => starts_with_ascii_boundary(&c.sub),
+        HirKind::Alternation(subs) => subs.iter().all(starts_with_ascii_boundary),
+        _ => false,
     }
 }

@@ -39,6 +39,9 @@ pub(crate) enum Slot {
     AllowRule(u32),
     /// A pack's allow-list (pack index).
     AllowPack(u32),
+    /// Where a pattern regex can start (its id in the pattern matcher): one of the literals
+    /// every match of it begins with, at an ASCII word start. Not a term: no end boundary.
+    Anchor(u32),
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +75,7 @@ pub(crate) struct TermMatcher {
     patterns: Vec<PatternInfo>,
     /// The automaton's strings, for the tests' reference matcher.
     #[cfg(test)]
-    literals: Vec<String>,
+    literals: Vec<Vec<u8>>,
 }
 
 /// All term hits of one message, grouped by slot; within a slot, in text order.
@@ -138,8 +141,15 @@ impl SlotHits {
 }
 
 impl TermMatcher {
-    pub fn build(set: &RuleSet) -> TermMatcher {
+    /// Compile every term of `set`, plus `anchors`: for each anchored pattern (by id), the
+    /// lower-case literals its matches can start with.
+    pub fn build(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> TermMatcher {
         let mut b = Collector::default();
+        for (id, literals) in anchors.iter().enumerate() {
+            for lit in literals {
+                b.add_anchor(lit, Slot::Anchor(id as u32));
+            }
+        }
         for (i, lex) in set.lexicons.iter().enumerate() {
             b.add_all(&lex.terms, Slot::Lexicon(i as u32));
         }
@@ -173,14 +183,24 @@ impl TermMatcher {
         let text = norm.as_str();
         let mut pairs = Vec::new();
         self.trie
-            .for_each_match(text, |pattern, start, matched_end| {
+            .for_each_match(text, |pattern, start, matched_end, at| {
                 let info = &self.patterns[pattern as usize];
-                let Some(end) = end_bounded(text, matched_end, info) else {
-                    return;
+                let end = if at.term {
+                    end_bounded(text, matched_end, info)
+                } else {
+                    None
                 };
                 for u in &info.uses {
+                    let end = match u.slot {
+                        Slot::Anchor(_) if at.ascii_word_start => matched_end,
+                        Slot::Anchor(_) => continue,
+                        _ => match end {
+                            Some(end) => end,
+                            None => continue,
+                        },
+                    };
                     if let Some(exact) = &u.exact {
-                        if text[start..matched_end] != **exact {
+                        if text.as_bytes()[start..matched_end] != *exact.as_bytes() {
                             continue;
                         }
                     }
@@ -216,6 +236,15 @@ fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
     Some(end)
 }
 
+/// What kind of place a walk of the automaton starts at.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    /// A term may start here: a word start, or a non-word character.
+    term: bool,
+    /// An ASCII word byte not preceded by one: where a pattern led by ASCII `\b` may start.
+    ascii_word_start: bool,
+}
+
 /// The automaton: a trie over the lower-cased bytes of every term, with dense transitions over
 /// byte classes (only bytes that occur in some term get a class; upper-case ASCII letters share
 /// their lower-case letter's class).
@@ -232,14 +261,16 @@ struct Trie {
     outputs: Vec<u32>,
     /// Bytes that begin a term whose first character is not a word character.
     punct_first: [bool; 256],
+    /// Some pattern is an anchor, so ASCII word starts after a non-ASCII letter count too.
+    anchors: bool,
 }
 
 impl Trie {
-    fn build(literals: &[String]) -> Trie {
+    fn build(literals: &[Vec<u8>], anchors: bool) -> Trie {
         let mut class = [0u8; 256];
         let mut classes = 1usize;
         for lit in literals {
-            for &b in lit.as_bytes() {
+            for &b in lit {
                 if class[b as usize] == 0 {
                     class[b as usize] = classes as u8;
                     classes += 1;
@@ -255,12 +286,15 @@ impl Trie {
         let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
         let mut punct_first = [false; 256];
         for (p, lit) in literals.iter().enumerate() {
-            let first = lit.chars().next().expect("literals are not empty");
+            let first = String::from_utf8_lossy(&lit[..lit.len().min(4)])
+                .chars()
+                .next()
+                .expect("literals are not empty");
             if !is_word_char(first) {
-                punct_first[lit.as_bytes()[0] as usize] = true;
+                punct_first[lit[0] as usize] = true;
             }
             let mut node = 0usize;
-            for &b in lit.as_bytes() {
+            for &b in lit {
                 let slot = node * stride + class[b as usize] as usize;
                 if next[slot] == 0 {
                     next[slot] = ends.len() as u32;
@@ -285,38 +319,77 @@ impl Trie {
             out_start,
             outputs,
             punct_first,
+            anchors,
         }
     }
 
-    /// Call `f(pattern, start, end)` for every pattern that matches at a place a term may begin:
-    /// a word start (after a non-word character) or, for terms that begin with punctuation, any
-    /// character that begins one. `end` still needs its boundary check.
-    fn for_each_match(&self, text: &str, mut f: impl FnMut(u32, usize, usize)) {
+    /// Call `f(pattern, start, end, at)` for every pattern that matches at a place a term or an
+    /// anchor may begin: a word start (after a non-word character), for terms that begin with
+    /// punctuation any character that begins one, and for anchors any ASCII word start. `at` says
+    /// which kind of place it is; `end` still needs its boundary check.
+    fn for_each_match(&self, text: &str, mut f: impl FnMut(u32, usize, usize, At)) {
         let bytes = text.as_bytes();
         let mut prev_word = false;
+        let mut prev_ascii_word = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            let (word, len) = if b < 0x80 {
-                (is_ascii_word_byte(b), 1)
-            } else {
-                let c = text[i..].chars().next().expect("char boundary");
-                (is_word_char(c), c.len_utf8())
-            };
+            if b < 0x80 {
+                if ASCII_WORD[b as usize] {
+                    // An ASCII word start is a candidate for terms unless a non-ASCII letter
+                    // precedes it (then only anchors can start here).
+                    if !prev_ascii_word
+                        && self.class[b as usize] != 0
+                        && (!prev_word || self.anchors)
+                    {
+                        let at = At {
+                            term: !prev_word,
+                            ascii_word_start: true,
+                        };
+                        self.walk(bytes, i, at, &mut f);
+                    }
+                    // Nothing can start inside the rest of the ASCII word.
+                    i += 1;
+                    while i < bytes.len() && ASCII_WORD[bytes[i] as usize] {
+                        i += 1;
+                    }
+                    prev_word = true;
+                    prev_ascii_word = true;
+                    continue;
+                }
+                if self.punct_first[b as usize] {
+                    let at = At {
+                        term: true,
+                        ascii_word_start: false,
+                    };
+                    self.walk(bytes, i, at, &mut f);
+                }
+                prev_word = false;
+                prev_ascii_word = false;
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("char boundary");
+            let word = is_word_char(c);
             let candidate = if word {
                 !prev_word
             } else {
                 self.punct_first[b as usize]
             };
             if candidate && self.class[b as usize] != 0 {
-                self.walk(bytes, i, &mut f);
+                let at = At {
+                    term: true,
+                    ascii_word_start: false,
+                };
+                self.walk(bytes, i, at, &mut f);
             }
             prev_word = word;
-            i += len;
+            prev_ascii_word = false;
+            i += c.len_utf8();
         }
     }
 
-    fn walk(&self, bytes: &[u8], start: usize, f: &mut impl FnMut(u32, usize, usize)) {
+    fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
         let mut node = 0usize;
         for (j, &b) in bytes.iter().enumerate().skip(start) {
             let c = self.class[b as usize] as usize;
@@ -329,15 +402,22 @@ impl Trie {
             }
             let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
             for &p in &self.outputs[lo as usize..hi as usize] {
-                f(p, start, j + 1);
+                f(p, start, j + 1, at);
             }
         }
     }
 }
 
-fn is_ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+/// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// Whether a character continues a word (so a term cannot start or end next to it).
 pub(crate) fn is_word_char(c: char) -> bool {
@@ -364,9 +444,10 @@ pub(crate) fn automaton_form(term: &str) -> (String, bool) {
 
 #[derive(Default)]
 struct Collector {
-    index: HashMap<(String, bool), usize>,
-    literals: Vec<String>,
+    index: HashMap<(Vec<u8>, bool), usize>,
+    literals: Vec<Vec<u8>>,
     patterns: Vec<PatternInfo>,
+    anchors: bool,
 }
 
 impl Collector {
@@ -379,11 +460,37 @@ impl Collector {
             let n = Normalized::new(text.trim()).as_str().to_string();
             n.trim_end_matches('*').into()
         });
+        self.add_use(
+            literal.into_bytes(),
+            wildcard,
+            Use {
+                slot,
+                suggestion: suggestion.map(Arc::from),
+                exact,
+            },
+        );
+    }
+
+    /// A literal an anchored pattern's matches can start with (lower-case, not empty).
+    fn add_anchor(&mut self, literal: &[u8], slot: Slot) {
+        self.anchors = true;
+        let use_ = Use {
+            slot,
+            suggestion: None,
+            exact: None,
+        };
+        self.add_use(literal.to_vec(), false, use_);
+    }
+
+    fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
         let id = *self
             .index
             .entry((literal.clone(), wildcard))
             .or_insert_with(|| {
-                let ends_in_word = literal.chars().next_back().is_some_and(is_word_char);
+                let ends_in_word = String::from_utf8_lossy(&literal)
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_word_char);
                 self.literals.push(literal);
                 self.patterns.push(PatternInfo {
                     wildcard,
@@ -394,12 +501,11 @@ impl Collector {
             });
         let uses = &mut self.patterns[id].uses;
         // A term listed twice in one slot is one term.
-        if !uses.iter().any(|u| u.slot == slot && u.exact == exact) {
-            uses.push(Use {
-                slot,
-                suggestion: suggestion.map(Arc::from),
-                exact,
-            });
+        if !uses
+            .iter()
+            .any(|u| u.slot == use_.slot && u.exact == use_.exact)
+        {
+            uses.push(use_);
         }
     }
 
@@ -421,7 +527,7 @@ impl Collector {
 
     fn finish(self) -> TermMatcher {
         TermMatcher {
-            trie: Trie::build(&self.literals),
+            trie: Trie::build(&self.literals, self.anchors),
             patterns: self.patterns,
             #[cfg(test)]
             literals: self.literals,
@@ -493,7 +599,7 @@ mod tests {
         if !extra_pack.is_empty() {
             b.add_source("extra.toml", extra_pack).unwrap();
         }
-        TermMatcher::build(&b.finish().unwrap())
+        TermMatcher::build(&b.finish().unwrap(), &[])
     }
 
     const EXTRA: &str = r##"

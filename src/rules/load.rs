@@ -11,6 +11,7 @@ use super::{
 };
 use crate::error::{Error, PackError};
 use crate::validators;
+use regex_automata::meta;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;
 use std::path::Path;
@@ -457,15 +458,15 @@ const SIZE_LIMIT: usize = 1 << 22;
 
 /// A pack regex: checked when the pack loads, compiled the first time a scan runs it.
 ///
-/// Why: compiling a regex (with its literal prefilters) costs far more than parsing it, and one
-/// draft usually needs only a few of a pack's patterns, or none. Loading still reports every
-/// error with file, line and rule: the syntax is parsed at load time with the same settings
-/// compilation uses, and a pattern large enough to approach the size limit is compiled there
-/// and then.
+/// Why: compiling a regex costs far more than parsing it, and one draft usually needs only a few
+/// of a pack's patterns, or none. Loading still reports every error with file, line and rule:
+/// the syntax is parsed at load time with the same settings compilation uses, and a pattern large
+/// enough to approach the size limit is compiled there and then.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: Box<str>,
-    compiled: OnceLock<regex::bytes::Regex>,
+    hir: Hir,
+    compiled: OnceLock<meta::Regex>,
 }
 
 impl Pattern {
@@ -479,6 +480,7 @@ impl Pattern {
         }
         Ok(Pattern {
             source: source.into(),
+            hir,
             compiled,
         })
     }
@@ -488,10 +490,16 @@ impl Pattern {
         &self.source
     }
 
+    /// The parsed pattern, for analysis (which literals every match starts with).
+    pub fn hir(&self) -> &Hir {
+        &self.hir
+    }
+
     /// The compiled regex (compiled now if this is its first use).
-    pub fn regex(&self) -> &regex::bytes::Regex {
+    pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            compile_pattern(&self.source).expect("pattern checked when its pack loaded")
+            build(&self.source, |b| b.build_from_hir(&self.hir))
+                .expect("pattern checked when its pack loaded")
         })
     }
 
@@ -501,7 +509,7 @@ impl Pattern {
     }
 
     /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
-    /// with Unicode off, as [`compile_pattern`] builds it.
+    /// with Unicode off.
     pub fn syntax() -> regex_automata::util::syntax::Config {
         regex_automata::util::syntax::Config::new()
             .unicode(false)
@@ -532,16 +540,42 @@ fn nfa_units(hir: &Hir) -> u64 {
     }
 }
 
-/// Compile a pack pattern. Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are
-/// ASCII, which keeps the fast DFA engines usable on text with emoji (measured in
-/// reference/performance-anchors.md: Unicode `\b` ran 56–380× slower). The engine normalises text
-/// first, so full-width digits are ASCII by then. A pattern opts back in with `(?u:…)`.
-pub fn compile_pattern(pattern: &str) -> Result<regex::bytes::Regex, String> {
-    regex::bytes::RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| invalid(pattern, &e.to_string()))
+/// Compile a pack pattern: the regex engine `regex::bytes::Regex` wraps, configured as
+/// `regex::bytes::RegexBuilder::new(p).unicode(false).size_limit(4 MiB)` configures it (same
+/// matches, same errors), except that it extracts no literal prefilter: patterns run on short
+/// messages, mostly anchored where the term pass saw they can start (see the engine), where a
+/// prefilter saves nothing and costs start-up time.
+///
+/// Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are ASCII, which keeps the fast
+/// DFA engines usable on text with emoji (measured in reference/performance-anchors.md: Unicode
+/// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
+/// then. A pattern opts back in with `(?u:…)`.
+pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
+    build(pattern, |b| b.build(pattern))
+}
+
+fn build(
+    pattern: &str,
+    f: impl FnOnce(&meta::Builder) -> Result<meta::Regex, meta::BuildError>,
+) -> Result<meta::Regex, String> {
+    let mut b = meta::Builder::new();
+    b.syntax(Pattern::syntax()).configure(
+        meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(false)
+            .nfa_size_limit(Some(SIZE_LIMIT))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .auto_prefilter(false),
+    );
+    f(&b).map_err(|e| {
+        // The messages `regex` gives for the same failures.
+        let message = match (e.size_limit(), e.syntax_error()) {
+            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => e.to_string(),
+        };
+        invalid(pattern, &message)
+    })
 }
 
 fn invalid(pattern: &str, error: &str) -> String {
@@ -734,7 +768,14 @@ mod tests {
         ] {
             let lazy = Pattern::new(bad).expect_err(bad);
             let eager = compile_pattern(bad).expect_err(bad);
-            assert_eq!(lazy, eager);
+            let with_regex = regex::bytes::RegexBuilder::new(bad)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .expect_err(bad);
+            let before = invalid(bad, &with_regex.to_string());
+            assert_eq!(lazy, before);
+            assert_eq!(eager, before);
         }
     }
 
@@ -742,7 +783,7 @@ mod tests {
     fn patterns_compile_on_first_use_unless_large() {
         let p = Pattern::new(r"\b[0-9]{3} ?[0-9]{3} ?[0-9]{4}\b").unwrap();
         assert!(!p.is_compiled());
-        assert!(p.regex().is_match(b"no 943 476 5919"));
+        assert!(p.regex().is_match(b"no 943 476 5919".as_slice()));
         assert!(p.is_compiled());
         // Big enough that the size bound cannot vouch for it: compiled (and checked) at load.
         let big = Pattern::new("(?u:\\w{1,40})").unwrap();
@@ -780,6 +821,39 @@ mod tests {
         let re = compile_pattern(r"\bnhs\b").unwrap();
         // With Unicode off, `é` is not a word character, so the boundary holds after it.
         assert!(re.is_match("énhs".as_bytes()));
-        assert!(compile_pattern(r"(?u:\bnhs\b)").unwrap().is_match(b" nhs "));
+        assert!(compile_pattern(r"(?u:\bnhs\b)")
+            .unwrap()
+            .is_match(b" nhs ".as_slice()));
+    }
+
+    #[test]
+    fn patterns_match_what_regex_bytes_matches() {
+        let patterns = [
+            r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+            r"(?i)\b(bed|bay|ward|side ?room)[ -]?[0-9]{1,2}[a-z]?\b",
+            r"\w+@\w+\.\w+",
+            r"(?u:\w+)é",
+            r"a|ab|abc",
+            r"x*",
+            r"[^a-z]{2}",
+        ];
+        let texts = [
+            "NHS 943 476 5919 and 9434765919, bed 4a, Bay12 ward-7 éx sideroom 3",
+            "café é1234567890 ab abc x xx \u{1F600} a@b.c ÉCOLE é",
+            "",
+        ];
+        for p in patterns {
+            let ours = compile_pattern(p).unwrap();
+            let theirs = regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .unwrap();
+            for t in texts {
+                let a: Vec<_> = ours.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                let b: Vec<_> = theirs.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{p} on {t:?}");
+            }
+        }
     }
 }
