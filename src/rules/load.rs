@@ -498,7 +498,9 @@ impl Pattern {
     /// The compiled regex (compiled now if this is its first use).
     pub fn regex(&self) -> &meta::Regex {
         self.compiled.get_or_init(|| {
-            build(&self.source, |b| b.build_from_hir(&self.hir))
+            builder()
+                .build_from_hir(&self.hir)
+                .map_err(|e| build_error(&self.source, &e))
                 .expect("pattern checked when its pack loaded")
         })
     }
@@ -551,13 +553,12 @@ fn nfa_units(hir: &Hir) -> u64 {
 /// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
 /// then. A pattern opts back in with `(?u:…)`.
 pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
-    build(pattern, |b| b.build(pattern))
+    builder()
+        .build(pattern)
+        .map_err(|e| build_error(pattern, &e))
 }
 
-fn build(
-    pattern: &str,
-    f: impl FnOnce(&meta::Builder) -> Result<meta::Regex, meta::BuildError>,
-) -> Result<meta::Regex, String> {
+fn builder() -> meta::Builder {
     let mut b = meta::Builder::new();
     b.syntax(Pattern::syntax()).configure(
         meta::Config::new()
@@ -567,15 +568,17 @@ fn build(
             .hybrid_cache_capacity(2 * (1 << 20))
             .auto_prefilter(false),
     );
-    f(&b).map_err(|e| {
-        // The messages `regex` gives for the same failures.
-        let message = match (e.size_limit(), e.syntax_error()) {
-            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-            (None, Some(syntax)) => syntax.to_string(),
-            (None, None) => e.to_string(),
-        };
-        invalid(pattern, &message)
-    })
+    b
+}
+
+/// The message `regex` gives for the same failure.
+fn build_error(pattern: &str, e: &meta::BuildError) -> String {
+    let message = match (e.size_limit(), e.syntax_error()) {
+        (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+        (None, Some(syntax)) => syntax.to_string(),
+        (None, None) => e.to_string(),
+    };
+    invalid(pattern, &message)
 }
 
 fn invalid(pattern: &str, error: &str) -> String {
