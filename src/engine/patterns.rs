@@ -256,3 +256,114 @@ fn starts_with_ascii_boundary(hir: &Hir) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::normalize::Normalized;
+    use crate::engine::terms::TermMatcher;
+    use crate::rules::{load_pack_source, Pattern};
+
+    fn pack(patterns: &[&str]) -> RuleSet {
+        let mut toml = String::from(
+            "[pack]\nid = \"p\"\nname = \"P\"\nversion = \"1\"\ndescription = \"d\"\n",
+        );
+        for (i, p) in patterns.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ncategory = \"conduct\"\nseverity = \"info\"\n\
+                 signal = true\nmessage = \"m\"\npattern = '''{p}'''\n"
+            ));
+        }
+        load_pack_source("p.toml", &toml).unwrap()
+    }
+
+    /// Every match `find_iter` gives, per rule, that sits on character boundaries.
+    fn reference(rules: &RuleSet, text: &str) -> Vec<(u32, usize, usize)> {
+        let mut out = Vec::new();
+        for (r, rule) in rules.rules.iter().enumerate() {
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                continue;
+            };
+            for re in regexes {
+                for m in re.regex().find_iter(text.as_bytes()) {
+                    if text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) {
+                        out.push((r as u32, m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    const PATTERNS: &[&str] = &[
+        r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+        r"\b[0-9]{1,3} ?(yo|y/o|yrs?)\b",
+        r"\b[1-9][0-9]?[MF]\b",
+        r"(?i)\bin (his|her|their) (late |early |mid-?)?[1-9]0s\b",
+        r"(?i)\b(bed|bay|ward|cubicle|side ?room|resus|majors cubicle)[ -]?[0-9]{1,2}[a-z]?\b",
+        r"\b(a|ab|abc)",
+        r"\bx+y",
+        r"[0-9]{2}/[0-9]{2}",
+        r"(?i)\bdob\b|\bborn\b",
+        r"\b_[a-z]+",
+    ];
+
+    #[test]
+    fn which_patterns_are_anchored() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let anchored: Vec<bool> = m.entries.iter().map(|e| e.anchor.is_some()).collect();
+        assert_eq!(
+            anchored,
+            [true, true, true, true, true, true, true, false, true, true]
+        );
+        let digits: Vec<Vec<u8>> = (b'0'..=b'9').map(|d| vec![d]).collect();
+        assert_eq!(m.anchors()[0], digits);
+        assert_eq!(m.anchors()[5], vec![b"a".to_vec()]);
+        assert!(m.anchors()[4].contains(&b"bed".to_vec()));
+        // Unanchored patterns share the multi-pattern pass.
+        assert_eq!(m.set_sources, vec![PATTERNS[7].to_string()]);
+    }
+
+    #[test]
+    fn anchored_runs_find_what_find_iter_finds() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let terms = TermMatcher::build(&rules, m.anchors());
+        let edge = [
+            "NHS 943 476 5919, 9434765919 and x943 476 5919 or é943 476 5919",
+            "BED 4, bed4a, Bay-12 ward 7 WARD7 sideroom 3 side room 12b xbed 4",
+            "83F 9M 45yo 3 yrs 10y/o in HIS 80s in her mid-70s",
+            "abc ab a xabc éabc _abc a_b xxy xy éxy 12/34 ab12/34",
+            "DOB born dob: BORN unborn",
+            "",
+            "😴 ☕ 12 34 56 7890 🏴\u{E0067}\u{E0062}",
+        ];
+        let posts = include_str!("../../benches/data/posts-1000.txt");
+        for text in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(text);
+            let slots = terms.find(&norm);
+            let mut got: Vec<_> = m
+                .find(&rules, norm.as_str(), &slots)
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn literals_are_cut_until_few() {
+        let p = Pattern::new(r"\b[0-9]{3}-[0-9]{4}").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        assert!(lits.len() <= MAX_ANCHOR_LITERALS, "{}", lits.len());
+        let p = Pattern::new(r"[0-9]{3}").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b#tag").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b[a-z]+x").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None, "infinite");
+    }
+}
