@@ -6,11 +6,10 @@
 
 use super::normalize::Normalized;
 use super::patterns::PatternHit;
-use super::terms::{is_word_char, Slot, SlotHits, TermHit};
+use super::terms::{Slot, SlotHits, TermHit};
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
 use crate::rules::{Effect, Keep, Rule, RuleKind, TermSet};
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 /// A rule that fired, before it becomes a [`crate::Finding`].
@@ -47,26 +46,15 @@ impl Hit {
     }
 }
 
-/// Word starts of a message, built only when a window has to be measured.
+/// Word starts of a message (recorded by the term pass, which reads every character anyway),
+/// for measuring windows in words.
 struct Words<'a> {
-    text: &'a str,
-    starts: OnceCell<Vec<usize>>,
+    starts: &'a [usize],
 }
 
 impl Words<'_> {
     fn starts(&self) -> &[usize] {
-        self.starts.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut prev_word = false;
-            for (i, c) in self.text.char_indices() {
-                let w = is_word_char(c);
-                if w && !prev_word {
-                    out.push(i);
-                }
-                prev_word = w;
-            }
-            out
-        })
+        self.starts
     }
 
     /// Words strictly between two spans (0 when they touch or overlap).
@@ -121,8 +109,7 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     let text = norm.as_str();
     let slots = engine.terms.find(norm);
     let words = Words {
-        text,
-        starts: OnceCell::new(),
+        starts: slots.word_starts(),
     };
     let judge = Judge {
         engine,

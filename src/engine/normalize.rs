@@ -56,13 +56,11 @@ impl<'a> Normalized<'a> {
         let bytes = original.as_bytes();
         let mut i = first;
         while i < bytes.len() {
-            let run = bytes[i..]
-                .iter()
-                .position(|b| !is_plain_ascii(*b))
-                .unwrap_or(bytes.len() - i);
+            // Copy a run of printable ASCII and single spaces whole.
+            let (run, last_is_space) = plain_run(&bytes[i..], b.in_space_run);
             if run > 0 {
                 b.out.push_str(&original[i..i + run]);
-                b.in_space_run = false;
+                b.in_space_run = last_is_space;
                 i += run;
                 continue;
             }
@@ -177,6 +175,32 @@ fn plain_chunk(x: u64, prev_space: bool) -> Option<bool> {
         return None;
     }
     Some(x >> 56 == 0x20)
+}
+
+/// The length of the run of printable ASCII and single spaces at the start of `bytes` (given
+/// whether the byte before is a space), and whether its last byte is a space: bytes
+/// [`Builder::push`] would copy one by one.
+fn plain_run(bytes: &[u8], mut prev_space: bool) -> (usize, bool) {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        match plain_chunk(x, prev_space) {
+            Some(last_is_space) => {
+                prev_space = last_is_space;
+                i += 8;
+            }
+            None => break,
+        }
+    }
+    while let Some(&b) = bytes.get(i) {
+        let space = b == b' ';
+        if !(is_plain_ascii(b) || space && !prev_space) {
+            break;
+        }
+        prev_space = space;
+        i += 1;
+    }
+    (i, prev_space)
 }
 
 /// Whether [`Builder::push`] copies a non-ASCII character unchanged (emoji, accented letters in

@@ -84,15 +84,18 @@ pub(crate) struct SlotHits {
     /// `(slot, range in hits, longest hit in bytes)`, sorted by slot.
     groups: Vec<(Slot, u32, u32, usize)>,
     hits: Vec<TermHit>,
+    /// Where each word of the text starts (a word character after a non-word character).
+    word_starts: Vec<usize>,
 }
 
 impl SlotHits {
-    fn from_pairs(mut pairs: Vec<(Slot, TermHit)>) -> SlotHits {
+    fn from_pairs(mut pairs: Vec<(Slot, TermHit)>, word_starts: Vec<usize>) -> SlotHits {
         // Stable: hits of one slot stay in text order.
         pairs.sort_by_key(|p| p.0);
         let mut out = SlotHits {
             groups: Vec::new(),
             hits: Vec::with_capacity(pairs.len()),
+            word_starts,
         };
         for (slot, hit) in pairs {
             let len = hit.end - hit.start;
@@ -130,6 +133,11 @@ impl SlotHits {
     /// Whether `slot` has any hit.
     pub fn contains(&self, slot: Slot) -> bool {
         self.group(slot).is_some()
+    }
+
+    /// Where each word of the text starts, in order.
+    pub fn word_starts(&self) -> &[usize] {
+        &self.word_starts
     }
 
     /// Every slot that has hits, with its hits.
@@ -182,8 +190,9 @@ impl TermMatcher {
     pub fn find(&self, norm: &Normalized) -> SlotHits {
         let text = norm.as_str();
         let mut pairs = Vec::new();
+        let mut word_starts = Vec::with_capacity(text.len() / 4);
         self.trie
-            .for_each_match(text, |pattern, start, matched_end, at| {
+            .for_each_match(text, &mut word_starts, |pattern, start, matched_end, at| {
                 let info = &self.patterns[pattern as usize];
                 let end = if at.term {
                     end_bounded(text, matched_end, info)
@@ -214,7 +223,7 @@ impl TermMatcher {
                     ));
                 }
             });
-        SlotHits::from_pairs(pairs)
+        SlotHits::from_pairs(pairs, word_starts)
     }
 }
 
@@ -230,8 +239,15 @@ fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
             .sum();
         return Some(end + extra);
     }
-    if info.ends_in_word && rest.chars().next().is_some_and(is_word_char) {
-        return None;
+    if info.ends_in_word {
+        let continues = match rest.as_bytes().first() {
+            None => false,
+            Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
+            Some(_) => rest.chars().next().is_some_and(is_word_char),
+        };
+        if continues {
+            return None;
+        }
     }
     Some(end)
 }
@@ -254,7 +270,8 @@ struct Trie {
     class: [u8; 256],
     /// Classes in use, plus the dead class 0.
     stride: usize,
-    /// `next[node * stride + class]`: the child, or 0 (the root is never a child).
+    /// `next[node * stride + class]`: the child, or 0 (the root is never a child); with
+    /// [`HAS_OUTPUT`] set when some pattern ends at the child. Class 0 never has a child.
     next: Vec<u32>,
     /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
     out_start: Vec<u32>,
@@ -305,6 +322,12 @@ impl Trie {
             }
             ends[node].push(p as u32);
         }
+        for n in &mut next {
+            if *n != 0 && !ends[*n as usize].is_empty() {
+                *n |= HAS_OUTPUT;
+            }
+        }
+        assert!(ends.len() < HAS_OUTPUT as usize, "term automaton too large");
         let mut out_start = Vec::with_capacity(ends.len() + 1);
         let mut outputs = Vec::new();
         for e in &ends {
@@ -327,7 +350,12 @@ impl Trie {
     /// anchor may begin: a word start (after a non-word character), for terms that begin with
     /// punctuation any character that begins one, and for anchors any ASCII word start. `at` says
     /// which kind of place it is; `end` still needs its boundary check.
-    fn for_each_match(&self, text: &str, mut f: impl FnMut(u32, usize, usize, At)) {
+    fn for_each_match(
+        &self,
+        text: &str,
+        word_starts: &mut Vec<usize>,
+        mut f: impl FnMut(u32, usize, usize, At),
+    ) {
         let bytes = text.as_bytes();
         let mut prev_word = false;
         let mut prev_ascii_word = false;
@@ -336,6 +364,9 @@ impl Trie {
             let b = bytes[i];
             if b < 0x80 {
                 if ASCII_WORD[b as usize] {
+                    if !prev_word {
+                        word_starts.push(i);
+                    }
                     // An ASCII word start is a candidate for terms unless a non-ASCII letter
                     // precedes it (then only anchors can start here).
                     if !prev_ascii_word
@@ -371,6 +402,9 @@ impl Trie {
             }
             let c = text[i..].chars().next().expect("char boundary");
             let word = is_word_char(c);
+            if word && !prev_word {
+                word_starts.push(i);
+            }
             let candidate = if word {
                 !prev_word
             } else {
@@ -389,24 +423,27 @@ impl Trie {
         }
     }
 
+    #[inline]
     fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
         let mut node = 0usize;
-        for (j, &b) in bytes.iter().enumerate().skip(start) {
-            let c = self.class[b as usize] as usize;
-            if c == 0 {
+        for (j, &b) in bytes[start..].iter().enumerate() {
+            let next = self.next[node * self.stride + self.class[b as usize] as usize];
+            if next == 0 {
                 return;
             }
-            node = self.next[node * self.stride + c] as usize;
-            if node == 0 {
-                return;
-            }
-            let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
-            for &p in &self.outputs[lo as usize..hi as usize] {
-                f(p, start, j + 1, at);
+            node = (next & !HAS_OUTPUT) as usize;
+            if next & HAS_OUTPUT != 0 {
+                let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
+                for &p in &self.outputs[lo as usize..hi as usize] {
+                    f(p, start, start + j + 1, at);
+                }
             }
         }
     }
 }
+
+/// Marks a transition to a node where some pattern ends.
+const HAS_OUTPUT: u32 = 1 << 31;
 
 /// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
 const ASCII_WORD: [bool; 256] = {
@@ -647,6 +684,27 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             let norm = Normalized::new(t);
             let norm = norm.as_str();
             assert_eq!(found(&m, norm), reference(&m, &ac, norm), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_starts_are_recorded_for_every_word() {
+        let m = matcher(EXTRA);
+        let posts = include_str!("../../benches/data/posts-1000.txt");
+        let edge = ["", "a", " a", "é1 x_y 9é ı😴z __ 1.5 café", "🙂🙂 ab"];
+        for t in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(t);
+            let text = norm.as_str();
+            let mut expected = Vec::new();
+            let mut prev = false;
+            for (i, c) in text.char_indices() {
+                let w = is_word_char(c);
+                if w && !prev {
+                    expected.push(i);
+                }
+                prev = w;
+            }
+            assert_eq!(m.find(&norm).word_starts(), expected, "{t:?}");
         }
     }
 
