@@ -408,12 +408,6 @@ fn dedupe_within_rule(hits: &mut Vec<Hit>) {
             std::cmp::Reverse(y.end),
         ))
     });
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for h in hits.drain(..) {
-        match kept.last() {
-            Some(k) if k.rule == h.rule && overlaps(k.span(), h.span()) => {}
-            _ => kept.push(h),
-        }
-    }
-    *hits = kept;
+    // Drops each hit that overlaps the last one kept of the same rule.
+    hits.dedup_by(|h, kept| kept.rule == h.rule && overlaps(kept.span(), h.span()));
 }

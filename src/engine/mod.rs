@@ -175,6 +175,9 @@ impl Engine {
     /// dropped already. Only overlapping pairs are visited, so a long message with many hits
     /// costs no more than its overlaps.
     fn keep_most_specific(&self, hits: &mut Vec<Hit>) {
+        if hits.len() < 2 {
+            return;
+        }
         let precise = |h: &Hit| {
             matches!(
                 self.rules.rules[h.rule as usize].kind,

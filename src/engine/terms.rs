@@ -44,9 +44,29 @@ pub(crate) enum Slot {
     Anchor(u32),
 }
 
+impl Slot {
+    /// A number that sorts as the slot does (variant, then fields), cheap to compare.
+    fn key(self) -> u64 {
+        let (variant, a, b) = match self {
+            Slot::Rule(r) => (0, r, false),
+            Slot::Lexicon(l) => (1, l, false),
+            Slot::Side(r, b) => (2, r, b),
+            Slot::Context(r) => (3, r, false),
+            Slot::Negative(r) => (4, r, false),
+            Slot::Keyword(r) => (5, r, false),
+            Slot::AllowRule(r) => (6, r, false),
+            Slot::AllowPack(p) => (7, p, false),
+            Slot::Anchor(a) => (8, a, false),
+        };
+        (variant << 40) | (u64::from(a) << 1) | u64::from(b)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Use {
     slot: Slot,
+    /// `slot.key()`.
+    key: u64,
     suggestion: Option<Arc<str>>,
     /// For case-sensitive terms: the exact text that must appear.
     exact: Option<Box<str>>,
@@ -66,6 +86,9 @@ pub(crate) struct TermHit {
     pub start: usize,
     pub end: usize,
     pub suggestion: Option<Arc<str>>,
+    slot: Slot,
+    /// `slot.key()`.
+    key: u64,
 }
 
 /// The compiled term matcher.
@@ -83,38 +106,43 @@ pub(crate) struct TermMatcher {
 pub(crate) struct SlotHits {
     /// `(slot, range in hits, longest hit in bytes)`, sorted by slot.
     groups: Vec<(Slot, u32, u32, usize)>,
+    /// [`Slot::key`] of each group, for the binary search.
+    keys: Vec<u64>,
     hits: Vec<TermHit>,
     /// Where each word of the text starts (a word character after a non-word character).
     word_starts: Vec<usize>,
 }
 
 impl SlotHits {
-    fn from_pairs(mut pairs: Vec<(Slot, TermHit)>, word_starts: Vec<usize>) -> SlotHits {
+    fn new(mut hits: Vec<TermHit>, word_starts: Vec<usize>) -> SlotHits {
         // Stable: hits of one slot stay in text order.
-        pairs.sort_by_key(|p| p.0);
-        let mut out = SlotHits {
-            groups: Vec::new(),
-            hits: Vec::with_capacity(pairs.len()),
-            word_starts,
-        };
-        for (slot, hit) in pairs {
-            let len = hit.end - hit.start;
-            let i = out.hits.len() as u32;
-            match out.groups.last_mut() {
-                Some(g) if g.0 == slot => {
+        hits.sort_by_key(|h| h.key);
+        let mut groups: Vec<(Slot, u32, u32, usize)> = Vec::new();
+        let mut keys: Vec<u64> = Vec::new();
+        for (i, hit) in hits.iter().enumerate() {
+            let (i, len) = (i as u32, hit.end - hit.start);
+            match groups.last_mut() {
+                Some(g) if keys.last() == Some(&hit.key) => {
                     g.2 = i + 1;
                     g.3 = g.3.max(len);
                 }
-                _ => out.groups.push((slot, i, i + 1, len)),
+                _ => {
+                    groups.push((hit.slot, i, i + 1, len));
+                    keys.push(hit.key);
+                }
             }
-            out.hits.push(hit);
         }
-        out
+        SlotHits {
+            groups,
+            keys,
+            hits,
+            word_starts,
+        }
     }
 
     fn group(&self, slot: Slot) -> Option<&(Slot, u32, u32, usize)> {
-        self.groups
-            .binary_search_by_key(&slot, |g| g.0)
+        self.keys
+            .binary_search(&slot.key())
             .ok()
             .map(|i| &self.groups[i])
     }
@@ -189,8 +217,8 @@ impl TermMatcher {
     /// Find every whole-word term occurrence in `norm`.
     pub fn find(&self, norm: &Normalized) -> SlotHits {
         let text = norm.as_str();
-        let mut pairs = Vec::new();
-        let mut word_starts = Vec::with_capacity(text.len() / 4);
+        let mut hits = Vec::with_capacity(16);
+        let mut word_starts = Vec::with_capacity(text.len() / 3 + 1);
         self.trie
             .for_each_match(text, &mut word_starts, |pattern, start, matched_end, at| {
                 let info = &self.patterns[pattern as usize];
@@ -213,17 +241,16 @@ impl TermMatcher {
                             continue;
                         }
                     }
-                    pairs.push((
-                        u.slot,
-                        TermHit {
-                            start,
-                            end,
-                            suggestion: u.suggestion.clone(),
-                        },
-                    ));
+                    hits.push(TermHit {
+                        start,
+                        end,
+                        suggestion: u.suggestion.clone(),
+                        slot: u.slot,
+                        key: u.key,
+                    });
                 }
             });
-        SlotHits::from_pairs(pairs, word_starts)
+        SlotHits::new(hits, word_starts)
     }
 }
 
@@ -423,7 +450,7 @@ impl Trie {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
         let mut node = 0usize;
         for (j, &b) in bytes[start..].iter().enumerate() {
@@ -502,6 +529,7 @@ impl Collector {
             wildcard,
             Use {
                 slot,
+                key: slot.key(),
                 suggestion: suggestion.map(Arc::from),
                 exact,
             },
@@ -513,6 +541,7 @@ impl Collector {
         self.anchors = true;
         let use_ = Use {
             slot,
+            key: slot.key(),
             suggestion: None,
             exact: None,
         };
@@ -753,6 +782,29 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
         assert!(hits.longest(slot) > 0);
         assert!(!hits.contains(Slot::AllowRule(9999)));
         assert!(hits.get(Slot::AllowRule(9999)).is_empty());
+    }
+
+    #[test]
+    fn slot_keys_sort_as_slots_do() {
+        let slots = [
+            Slot::Rule(0),
+            Slot::Rule(7),
+            Slot::Lexicon(0),
+            Slot::Side(3, false),
+            Slot::Side(3, true),
+            Slot::Side(4, false),
+            Slot::Context(u32::MAX),
+            Slot::Negative(1),
+            Slot::Keyword(1),
+            Slot::AllowRule(2),
+            Slot::AllowPack(0),
+            Slot::Anchor(5),
+        ];
+        for a in slots {
+            for b in slots {
+                assert_eq!(a.cmp(&b), a.key().cmp(&b.key()), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
