@@ -21,6 +21,26 @@ use anstyle::{AnsiColor, Style};
 use std::collections::HashSet;
 use std::io::{self, Write};
 
+/// Lines of `why` and `instead` are wrapped to this many columns.
+const WIDTH: usize = 100;
+
+/// Split `text` into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
 /// Compiler-style report.
 pub struct Human<W: Write> {
     out: W,
@@ -101,8 +121,12 @@ impl<W: Write> Human<W> {
         }
         if self.verbose || self.explained.insert(f.rule.to_string()) {
             let eq = self.paint(blue, "=");
-            writeln!(self.out, "{gutter} {eq} why: {}", f.why)?;
-            writeln!(self.out, "{gutter} {eq} instead: {}", f.instead)?;
+            for (title, body) in [("why", &f.why), ("instead", &f.instead)] {
+                let indent = format!("{gutter}   {}", " ".repeat(title.len() + 2));
+                let wrapped =
+                    wrap(body, WIDTH.saturating_sub(indent.len())).join(&format!("\n{indent}"));
+                writeln!(self.out, "{gutter} {eq} {title}: {wrapped}")?;
+            }
         }
         writeln!(self.out)
     }
