@@ -416,3 +416,12 @@ fn redact_in_place_rewrites_the_file_and_keeps_its_permissions() {
         assert_eq!(mode, 0o640);
     }
 }
+
+#[test]
+fn example_trust_pack_passes_its_own_examples() {
+    presend()
+        .args(["rules", "test", "examples/packs/our-trust.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 failed"));
+}
