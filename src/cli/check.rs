@@ -153,8 +153,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     let Some(doc) = load(&input, "-")? else {
         return Ok(Exit::Clean);
     };
-    let findings = scan(&engine, &doc, &ScanOptions::default());
-    let redacted = presend::redact::redact(&doc.text, &findings);
+    let redacted = presend::redact::redact_fully(&engine, &doc.text, &ScanOptions::default());
     match (&input, args.in_place) {
         (Input::File(path), true) => {
             let bom = if doc.had_bom { "\u{FEFF}" } else { "" };

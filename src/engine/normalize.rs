@@ -128,11 +128,13 @@ impl Builder {
                 self.replace(orig, " ")
             };
         }
-        self.in_space_run = false;
+        let after_space = std::mem::replace(&mut self.in_space_run, false);
         if c.is_ascii() && !c.is_ascii_control() {
             return self.out.push(c);
         }
         if is_invisible(c) || c.is_control() || is_combining_mark(c) {
+            // Dropped characters are not there: a space run continues across them.
+            self.in_space_run = after_space;
             return self.replace(orig, "");
         }
         if let Some(latin) = fold_lookalike(c) {
@@ -143,12 +145,29 @@ impl Builder {
         if is_nfkc_quick(single.iter().copied()) == IsNormalized::Yes {
             return self.out.push(c);
         }
-        let folded: String = std::iter::once(c)
-            .nfkc()
-            .filter(|&d| !is_combining_mark(d))
-            .map(|d| fold_lookalike(d).unwrap_or(d))
-            .collect();
-        if folded.len() == 1 && folded.starts_with(c) {
+        // A compatibility form may itself hold spaces (`´` is a space and an accent): collapse
+        // them with the run around it, so that normalising twice changes nothing.
+        let mut folded = String::new();
+        let mut space = false;
+        for d in std::iter::once(c).nfkc() {
+            if is_combining_mark(d) || is_invisible(d) {
+                continue;
+            }
+            if d.is_whitespace() {
+                if !space && !(folded.is_empty() && after_space) {
+                    folded.push(' ');
+                }
+                space = true;
+            } else {
+                folded.push(fold_lookalike(d).unwrap_or(d));
+                space = false;
+            }
+        }
+        if folded.is_empty() && !space {
+            return self.replace(orig, "");
+        }
+        self.in_space_run = folded.ends_with(' ') || (folded.is_empty() && after_space);
+        if folded.len() == c.len_utf8() && folded.starts_with(c) {
             self.out.push(c);
         } else {
             self.replace(orig, &folded);
@@ -334,6 +353,12 @@ mod tests {
         let n = Normalized::new(original);
         assert_eq!(roundtrip(original, "943 476 5919"), "943 476 5919");
         assert!(n.as_str().contains('👩'));
+    }
+
+    #[test]
+    fn compatibility_spaces_join_the_run_around_them() {
+        // U+00B4 ACUTE ACCENT is, under NFKC, a space followed by a combining accent.
+        assert_eq!(Normalized::new("full \u{B4}x").as_str(), "full x");
     }
 
     #[test]
