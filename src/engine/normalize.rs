@@ -154,7 +154,8 @@ impl Builder {
                 continue;
             }
             if d.is_whitespace() {
-                if !space && !(folded.is_empty() && after_space) {
+                let joins_previous_run = folded.is_empty() && after_space;
+                if !space && !joins_previous_run {
                     folded.push(' ');
                 }
                 space = true;
