@@ -183,11 +183,7 @@ impl Judge<'_> {
         let rule = self.rule(hit.rule);
         let span = hit.span();
         let pack = self.engine.rule_pack[hit.rule as usize];
-        let allowed = |slot| {
-            self.slot(slot)
-                .iter()
-                .any(|a| a.start <= span.0 && span.1 <= a.end)
-        };
+        let allowed = |slot| covers(self.slot(slot), span);
         if allowed(Slot::AllowRule(hit.rule)) || allowed(Slot::AllowPack(pack)) {
             return false;
         }
@@ -216,14 +212,16 @@ impl Judge<'_> {
 
     /// Whether a word of `slot` or of the set's lexicons lies within `window` words of `span`.
     fn within(&self, span: (usize, usize), slot: Slot, set: &TermSet, window: usize) -> bool {
-        let lexicon_hits = set
+        let lexicon_lists = set
             .lexicons
             .iter()
-            .flat_map(|&l| self.slot(Slot::Lexicon(l as u32)));
-        self.slot(slot)
-            .iter()
-            .chain(lexicon_hits)
-            .any(|t| self.words.between(span, (t.start, t.end)) <= window)
+            .map(|&l| self.slot(Slot::Lexicon(l as u32)));
+        std::iter::once(self.slot(slot))
+            .chain(lexicon_lists)
+            .any(|list| {
+                nearest(list, span)
+                    .is_some_and(|t| self.words.between(span, (t.start, t.end)) <= window)
+            })
     }
 
     /// Spans of one side of a near rule.
@@ -263,19 +261,31 @@ impl Judge<'_> {
         if side_a.is_empty() {
             return Vec::new();
         }
-        let side_b = self.side(r, true, b, hits);
+        let side_b: Vec<TermHit> = self
+            .side(r, true, b, hits)
+            .into_iter()
+            .map(|(start, end)| TermHit {
+                start,
+                end,
+                suggestion: None,
+            })
+            .collect();
         let mut out: Vec<Hit> = Vec::new();
         for &sa in &side_a {
-            let best = side_b
-                .iter()
-                .filter(|sb| !overlaps(sa, **sb))
-                .filter(|sb| !ordered || sa.1 <= sb.0)
-                .map(|&sb| (self.words.between(sa, sb), sb))
-                .filter(|(d, _)| d <= window)
-                .min();
-            let Some((_, sb)) = best else { continue };
+            let Some(sb) = nearest_clear(&side_b, sa, *ordered) else {
+                continue;
+            };
+            if self.words.between(sa, sb) > *window {
+                continue;
+            }
             let (start, end) = (sa.0.min(sb.0), sa.1.max(sb.1));
-            if out.iter().any(|h| overlaps(h.span(), (start, end))) {
+            // Side `a` is sorted by start, so only the latest pairs can overlap this one.
+            if out
+                .iter()
+                .rev()
+                .take(LOOKAROUND)
+                .any(|h| overlaps(h.span(), (start, end)))
+            {
                 continue;
             }
             let mut h = Hit::new(rule, r, start, end);
@@ -332,10 +342,9 @@ impl Judge<'_> {
         };
         let quoted = spans.iter().any(|&s| self.is_quoted(s));
         let introduced = self.engine.mention_lexicon.is_some_and(|l| {
-            self.slot(Slot::Lexicon(l)).iter().any(|m| {
-                spans
-                    .iter()
-                    .any(|&s| m.end <= s.0 && self.words.between((m.start, m.end), s) <= 2)
+            let markers = self.slot(Slot::Lexicon(l));
+            spans.iter().any(|&s| {
+                preceding(markers, s).is_some_and(|m| self.words.between((m.start, m.end), s) <= 2)
             })
         });
         if quoted || introduced {
@@ -357,6 +366,81 @@ impl Judge<'_> {
 
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
+}
+
+/// How far a lookup walks past spans that overlap the one it measures from. Lists are sorted by
+/// start, so overlapping spans are adjacent; a few steps find the nearest one that matters
+/// without making a long message quadratic.
+const LOOKAROUND: usize = 8;
+
+/// The span of `list` (sorted by start) closest to `span`, for context windows: one that
+/// overlaps it counts as distance zero.
+fn nearest(list: &[TermHit], span: (usize, usize)) -> Option<&TermHit> {
+    let i = list.partition_point(|t| t.start < span.0);
+    let after = list[i..].iter().take(LOOKAROUND).next();
+    let before = list[..i]
+        .iter()
+        .rev()
+        .take(LOOKAROUND)
+        .min_by_key(|t| span.0.saturating_sub(t.end));
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            let gap_before = span.0.saturating_sub(b.end);
+            let gap_after = a.start.saturating_sub(span.1);
+            Some(if gap_before <= gap_after { b } else { a })
+        }
+        (b, a) => b.or(a),
+    }
+}
+
+/// The span of `list` (sorted by start) nearest to `span` that does not overlap it, for the
+/// other side of a `near` rule (`after_only`: it must start after `span` ends).
+fn nearest_clear(
+    list: &[TermHit],
+    span: (usize, usize),
+    after_only: bool,
+) -> Option<(usize, usize)> {
+    let i = list.partition_point(|t| t.start < span.0);
+    let after = list[i..]
+        .iter()
+        .take(LOOKAROUND)
+        .find(|t| t.start >= span.1)
+        .map(|t| (t.start, t.end));
+    if after_only {
+        return after;
+    }
+    let before = list[..i]
+        .iter()
+        .rev()
+        .take(LOOKAROUND)
+        .filter(|t| t.end <= span.0)
+        .max_by_key(|t| t.end)
+        .map(|t| (t.start, t.end));
+    match (before, after) {
+        (Some(b), Some(a)) => Some(if span.0 - b.1 <= a.0 - span.1 { b } else { a }),
+        (b, a) => b.or(a),
+    }
+}
+
+/// The closest span of `list` (sorted by start) that ends at or before `span` starts.
+fn preceding(list: &[TermHit], span: (usize, usize)) -> Option<&TermHit> {
+    let i = list.partition_point(|t| t.start < span.0);
+    list[..i]
+        .iter()
+        .rev()
+        .take(LOOKAROUND)
+        .filter(|t| t.end <= span.0)
+        .max_by_key(|t| t.end)
+}
+
+/// Whether some span of `list` (sorted by start) contains `span`.
+fn covers(list: &[TermHit], span: (usize, usize)) -> bool {
+    let i = list.partition_point(|t| t.start <= span.0);
+    list[..i]
+        .iter()
+        .rev()
+        .take(LOOKAROUND)
+        .any(|t| span.1 <= t.end)
 }
 
 /// One rule, one hit per stretch of text: of overlapping hits of the same rule keep the longest.

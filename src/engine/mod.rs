@@ -16,7 +16,7 @@ mod terms;
 
 use crate::finding::{Finding, Part, Severity};
 use crate::rules::{RuleKind, RuleSet};
-use crate::text::{offset_position, LineIndex, Segment};
+use crate::text::{advance, offset_position, PositionCursor, Segment};
 use judge::Hit;
 use normalize::Normalized;
 
@@ -140,35 +140,41 @@ impl Engine {
             return Vec::new();
         }
         self.keep_most_specific(&mut hits);
-        let lines = LineIndex::new(&segment.text);
+        let mut cursor = PositionCursor::new(&segment.text);
         hits.iter()
-            .map(|h| self.finding(segment, &norm, &lines, h))
+            .map(|h| self.finding(segment, &norm, &mut cursor, h))
             .collect()
     }
 
     /// Where two span-precise hits of one category overlap (an NHS number that is also shaped
     /// like a phone number), report only the strongest: severity, then confidence, then length.
     fn keep_most_specific(&self, hits: &mut Vec<Hit>) {
+        let rules = &self.rules.rules;
         let precise = |h: &Hit| {
             matches!(
-                self.rules.rules[h.rule as usize].kind,
+                rules[h.rule as usize].kind,
                 RuleKind::Pattern { .. } | RuleKind::Terms(_)
             )
         };
         let strength = |h: &Hit| (h.severity, (h.confidence * 1000.0) as i64, h.end - h.start);
+        let mut order: Vec<usize> = (0..hits.len()).filter(|&i| precise(&hits[i])).collect();
+        order.sort_by_key(|&i| (hits[i].start, hits[i].end, i));
         let mut drop = vec![false; hits.len()];
-        for i in 0..hits.len() {
-            for j in 0..hits.len() {
-                let (a, b) = (&hits[i], &hits[j]);
-                if i == j || drop[j] || !precise(a) || !precise(b) {
+        // Sweep in start order: only hits that start before this one ends can overlap it.
+        for (k, &i) in order.iter().enumerate() {
+            for &j in &order[k + 1..] {
+                if hits[j].start >= hits[i].end {
+                    break;
+                }
+                if rules[hits[i].rule as usize].category != rules[hits[j].rule as usize].category {
                     continue;
                 }
-                let same_category = self.rules.rules[a.rule as usize].category
-                    == self.rules.rules[b.rule as usize].category;
-                let overlap = a.start < b.end && b.start < a.end;
-                if same_category && overlap && (strength(a), j) < (strength(b), i) {
-                    drop[i] = true;
-                }
+                let weaker = if (strength(&hits[i]), j) < (strength(&hits[j]), i) {
+                    i
+                } else {
+                    j
+                };
+                drop[weaker] = true;
             }
         }
         let mut k = 0;
@@ -178,7 +184,13 @@ impl Engine {
         });
     }
 
-    fn finding(&self, seg: &Segment, norm: &Normalized, lines: &LineIndex, h: &Hit) -> Finding {
+    fn finding(
+        &self,
+        seg: &Segment,
+        norm: &Normalized,
+        cursor: &mut PositionCursor,
+        h: &Hit,
+    ) -> Finding {
         let rule = &self.rules.rules[h.rule as usize];
         let (start, end) = norm.to_original((h.start, h.end));
         let parts: Vec<((usize, usize), u32)> = h
@@ -199,6 +211,7 @@ impl Engine {
         if matches!(rule.kind, RuleKind::Combination { .. }) {
             message = format!("{}: {}", message.trim_end_matches('.'), h.notes.join(", "));
         }
+        let start_position = cursor.position(start);
         let shift =
             |(s, e): (usize, usize)| (s + seg.origin.byte_offset, e + seg.origin.byte_offset);
         Finding {
@@ -211,8 +224,8 @@ impl Engine {
             instead: rule.instead.as_str().into(),
             path: seg.origin.path.clone(),
             record: seg.origin.record,
-            start: offset_position(&seg.origin, lines.position(&seg.text, start)),
-            end: offset_position(&seg.origin, lines.position(&seg.text, end)),
+            start: offset_position(&seg.origin, start_position),
+            end: offset_position(&seg.origin, advance(start_position, &seg.text[start..end])),
             matched,
             confidence: (h.confidence * 100.0).round() / 100.0,
             suggestion: h.suggestion.as_deref().map(str::to_string),

@@ -41,6 +41,40 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Longest source line shown whole; longer lines are cut around the span.
+const MAX_SHOWN: usize = 160;
+/// Characters of context kept before the span in a cut line.
+const LEAD: usize = 40;
+
+/// The part of `line` to show for a span on character columns `from..to` (0-based), and the
+/// span's columns within it. Long lines (a 10 MB single-line file) are cut around the span and
+/// marked with `…`.
+fn excerpt(line: &str, from: usize, to: usize) -> (String, usize, usize) {
+    let width = line.chars().count();
+    if width <= MAX_SHOWN {
+        return (line.to_string(), from, to);
+    }
+    let start = from.saturating_sub(LEAD);
+    // A span longer than the excerpt (a combination across a huge line) is underlined up to the
+    // excerpt's end.
+    let end = (start + MAX_SHOWN).min(width);
+    let mut shown = String::new();
+    let mut shift = 0;
+    if start > 0 {
+        shown.push('…');
+        shift = 1;
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < width {
+        shown.push('…');
+    }
+    (
+        shown,
+        from - start + shift,
+        (to - start + shift).min(end - start + shift),
+    )
+}
+
 /// Compiler-style report.
 pub struct Human<W: Write> {
     out: W,
@@ -102,9 +136,10 @@ impl<W: Write> Human<W> {
             } else {
                 width
             };
+            let (shown, from, to) = excerpt(line, from, to);
             let carets = "^".repeat(to.saturating_sub(from).max(1));
             let number = self.paint(blue, &f.start.line.to_string());
-            writeln!(self.out, "{number} {bar} {}", line.replace('\t', " "))?;
+            writeln!(self.out, "{number} {bar} {}", shown.replace('\t', " "))?;
             let mark = match &f.suggestion {
                 Some(s) => format!("{carets} try: {s}"),
                 None => carets,
@@ -161,5 +196,25 @@ impl<W: Write> Reporter for Human<W> {
             )?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn short_lines_are_shown_whole() {
+        assert_eq!(excerpt("NHS 943", 4, 7), ("NHS 943".to_string(), 4, 7));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}NHS 943 476 5919{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, from, to) = excerpt(&line, 5004, 5016);
+        assert!(shown.chars().count() <= 1 + 160 + 1, "{}", shown.len());
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let span: String = shown.chars().skip(from).take(to - from).collect();
+        assert_eq!(span, "943 476 5919");
     }
 }
