@@ -15,6 +15,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod engine;
 pub mod error;
 pub mod finding;

@@ -8,7 +8,7 @@ use presend::report::{self, Format, Summary};
 use presend::source::{self, Document, Loaded};
 use presend::{input, Engine, Error, Finding, Severity};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where one input comes from.
 enum Input {
@@ -157,7 +157,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     match (&input, args.in_place) {
         (Input::File(path), true) => {
             let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-            write_atomically(path, format!("{bom}{redacted}").as_bytes())?;
+            presend::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
         }
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -166,25 +166,4 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         }
     }
     Ok(Exit::Clean)
-}
-
-/// Write `bytes` to `path` without ever leaving it half-written: write a temporary file in the
-/// same directory, flush it to disk, give it the original's permissions, then rename it over the
-/// original. On any error the original is untouched.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    std::fs::set_permissions(tmp.path(), permissions).map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
 }

@@ -46,32 +46,48 @@ const MAX_SHOWN: usize = 160;
 /// Characters of context kept before the span in a cut line.
 const LEAD: usize = 40;
 
-/// The part of `line` to show for a span on character columns `from..to` (0-based), and the
-/// span's columns within it. Long lines (a 10 MB single-line file) are cut around the span and
-/// marked with `…`.
-fn excerpt(line: &str, from: usize, to: usize) -> (String, usize, usize) {
-    let width = line.chars().count();
-    if width <= MAX_SHOWN {
-        return (line.to_string(), from, to);
+/// The part of a line to show for a span, and the span's character columns within it.
+/// `line` and `span` are byte ranges of `text`. A long line (a 10 MB single-line file) is cut
+/// around the span and marked with `…`; only the shown part is ever walked, so a report stays
+/// linear in the number of findings.
+fn excerpt(
+    text: &str,
+    line: std::ops::Range<usize>,
+    span: (usize, usize),
+) -> (String, usize, usize) {
+    let start = span.0.clamp(line.start, line.end);
+    let end = span.1.clamp(start, line.end);
+    let chars = |a: usize, b: usize| text[a..b].chars().count();
+    let whole = &text[line.clone()];
+    if whole.chars().nth(MAX_SHOWN).is_none() {
+        let from = chars(line.start, start);
+        return (whole.to_string(), from, from + chars(start, end));
     }
-    let start = from.saturating_sub(LEAD);
-    // A span longer than the excerpt (a combination across a huge line) is underlined up to the
-    // excerpt's end.
-    let end = (start + MAX_SHOWN).min(width);
+    let shown_start = text[line.start..start]
+        .char_indices()
+        .rev()
+        .nth(LEAD - 1)
+        .map_or(line.start, |(i, _)| line.start + i);
+    let shown_end = text[shown_start..line.end]
+        .char_indices()
+        .nth(MAX_SHOWN)
+        .map_or(line.end, |(i, _)| shown_start + i);
     let mut shown = String::new();
-    let mut shift = 0;
-    if start > 0 {
-        shown.push('…');
-        shift = 1;
-    }
-    shown.extend(line.chars().skip(start).take(end - start));
-    if end < width {
+    let lead = usize::from(shown_start > line.start);
+    if lead == 1 {
         shown.push('…');
     }
+    shown.push_str(&text[shown_start..shown_end]);
+    if shown_end < line.end {
+        shown.push('…');
+    }
+    let from = lead + chars(shown_start, start);
+    // A span longer than the excerpt (a combination across a huge line) is underlined up to
+    // the excerpt's end.
     (
         shown,
-        from - start + shift,
-        (to - start + shift).min(end - start + shift),
+        from,
+        from + chars(start, end.min(shown_end).max(start)),
     )
 }
 
@@ -128,15 +144,8 @@ impl<W: Write> Human<W> {
         writeln!(self.out, "{gutter} {bar}")?;
         let line_no = f.start.line as usize - 1;
         if line_no < lines.len() {
-            let line = &text[lines.line_range(text, line_no)];
-            let width = line.chars().count();
-            let from = (f.start.column as usize).saturating_sub(1).min(width);
-            let to = if f.end.line == f.start.line {
-                (f.end.column as usize).saturating_sub(1).min(width)
-            } else {
-                width
-            };
-            let (shown, from, to) = excerpt(line, from, to);
+            let line = lines.line_range(text, line_no);
+            let (shown, from, to) = excerpt(text, line, f.byte_range);
             let carets = "^".repeat(to.saturating_sub(from).max(1));
             let number = self.paint(blue, &f.start.line.to_string());
             writeln!(self.out, "{number} {bar} {}", shown.replace('\t', " "))?;
@@ -205,14 +214,23 @@ mod tests {
 
     #[test]
     fn short_lines_are_shown_whole() {
-        assert_eq!(excerpt("NHS 943", 4, 7), ("NHS 943".to_string(), 4, 7));
+        let text = "first\nNHS 943 end";
+        assert_eq!(
+            excerpt(text, 6..17, (10, 13)),
+            ("NHS 943 end".to_string(), 4, 7)
+        );
     }
 
     #[test]
     fn long_lines_are_cut_around_the_span() {
-        let line = format!("{}NHS 943 476 5919{}", "a".repeat(5000), "b".repeat(5000));
-        let (shown, from, to) = excerpt(&line, 5004, 5016);
-        assert!(shown.chars().count() <= 1 + 160 + 1, "{}", shown.len());
+        let text = format!("{}NHS 943 476 5919{}", "é".repeat(5000), "b".repeat(5000));
+        let start = text.find("943").unwrap();
+        let (shown, from, to) = excerpt(&text, 0..text.len(), (start, start + 12));
+        assert!(
+            shown.chars().count() <= 1 + 160 + 1,
+            "{}",
+            shown.chars().count()
+        );
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         let span: String = shown.chars().skip(from).take(to - from).collect();
         assert_eq!(span, "943 476 5919");

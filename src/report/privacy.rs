@@ -23,7 +23,7 @@ impl Privacy {
     }
 
     /// Mask every identifying span of `findings` inside `text` (a whole document), for reports
-    /// that print source lines. Byte offsets and character counts are unchanged.
+    /// that print source lines. Byte offsets are unchanged, so findings still point into it.
     pub fn mask_document(&self, text: &str, findings: &[Finding]) -> Option<String> {
         if !self.mask {
             return None;
@@ -37,12 +37,10 @@ impl Privacy {
                 whole.chain(f.parts.iter().map(|p| p.byte_range))
             })
             .collect();
-        // Right to left, so a mask that shortens a span (a full-width digit becomes one `*`)
-        // cannot move the spans still to be masked.
         spans.sort_unstable_by(|a, b| b.cmp(a));
         for (s, e) in spans {
             if s <= e && e <= out.len() && out.is_char_boundary(s) && out.is_char_boundary(e) {
-                let masked = mask(&out[s..e]);
+                let masked = mask_keeping_bytes(&out[s..e]);
                 out.replace_range(s..e, &masked);
             }
         }
@@ -50,9 +48,23 @@ impl Privacy {
     }
 }
 
+/// Like [`mask`], but each masked character becomes as many `*` as it has bytes, so the text
+/// keeps its byte length.
+fn mask_keeping_bytes(text: &str) -> String {
+    text.chars()
+        .zip(mask(text).chars())
+        .map(|(orig, masked)| {
+            if masked == '*' && orig != '*' {
+                "*".repeat(orig.len_utf8())
+            } else {
+                orig.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Mask letters and digits after the first few: `943 476 5919` → `943 *** ****`.
-/// Each masked character becomes one ASCII `*`, so byte offsets may shrink but character counts
-/// stay; spans are masked right to left by callers that need stable offsets.
+/// Each masked character becomes one `*`, so character counts stay.
 pub fn mask(text: &str) -> String {
     let alnum = text.chars().filter(|c| c.is_alphanumeric()).count();
     let keep = (alnum / 3).min(3);
