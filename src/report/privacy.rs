@@ -53,15 +53,19 @@ impl Privacy {
 /// Mask letters and digits after the first few: `943 476 5919` → `943 *** ****`.
 /// Each masked character becomes one ASCII `*`, so byte offsets may shrink but character counts
 /// stay; spans are masked right to left by callers that need stable offsets.
+///
+/// Masking is idempotent (`*` counts as a masked letter), so a fingerprint computed from an
+/// already-masked finding equals one computed from the original.
 pub fn mask(text: &str) -> String {
-    let alnum = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let maskable = |c: char| c.is_alphanumeric() || c == '*';
+    let alnum = text.chars().filter(|&c| maskable(c)).count();
     let keep = (alnum / 3).min(3);
     let mut seen = 0;
     text.chars()
         .map(|c| {
-            if c.is_alphanumeric() {
+            if maskable(c) {
                 seen += 1;
-                if seen > keep {
+                if seen > keep && c != '*' {
                     return '*';
                 }
             }
@@ -84,5 +88,17 @@ mod tests {
         assert_eq!(mask("LS6 2AB"), "LS* ***");
         assert_eq!(mask("83F"), "8**");
         assert_eq!(mask("12/03/1948"), "12/**/****");
+    }
+
+    #[test]
+    fn masking_twice_changes_nothing() {
+        for s in [
+            "943 476 5919",
+            "LS6 2AB",
+            "83F … bed 4 … last night",
+            "Mrs Jones",
+        ] {
+            assert_eq!(mask(&mask(s)), mask(s), "{s}");
+        }
     }
 }

@@ -3,6 +3,10 @@
 //! Everything is read as bytes. Invalid UTF-8 is decoded lossily (with a notice naming the file),
 //! a byte-order mark is set aside (so columns on line 1 stay right), and binary files are skipped
 //! with a notice. Nothing here knows about rules or formats.
+//!
+//! [`git`] reads the staged blobs of a repository for `check --staged`.
+
+pub mod git;
 
 use crate::error::Error;
 use std::io::Read;
@@ -18,6 +22,24 @@ pub struct Document {
     pub text: String,
     /// The file started with a UTF-8 byte-order mark (kept when rewriting it).
     pub had_bom: bool,
+    /// Lines of the file before this text (0 for a whole file; a JSON Lines file read record by
+    /// record gives each record its place).
+    pub first_line: u32,
+    /// Bytes of the file before this text.
+    pub first_byte: usize,
+}
+
+impl Document {
+    /// A whole document named `path`.
+    pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Document {
+        Document {
+            path: path.into(),
+            text: text.into(),
+            had_bom: false,
+            first_line: 0,
+            first_byte: 0,
+        }
+    }
 }
 
 /// Something worth telling the user about an input, that did not stop the run.
@@ -72,6 +94,8 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             path: name.into(),
             text,
             had_bom,
+            first_line: 0,
+            first_byte: 0,
         },
         notice,
     )
