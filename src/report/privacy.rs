@@ -22,9 +22,10 @@ impl Privacy {
         }
     }
 
-    /// Mask every identifying span of `findings` inside `text` (a whole document), for reports
-    /// that print source lines. Byte offsets and character counts are unchanged.
-    pub fn mask_document(&self, text: &str, findings: &[Finding]) -> Option<String> {
+    /// Mask every identifying span of `findings` inside `text` (a document, or a part of one
+    /// starting at byte `base` of the file), for reports that print source lines. Character
+    /// counts are unchanged.
+    pub fn mask_document(&self, text: &str, base: usize, findings: &[Finding]) -> Option<String> {
         if !self.mask {
             return None;
         }
@@ -36,6 +37,8 @@ impl Privacy {
                 let whole = std::iter::once(f.byte_range).filter(|_| f.parts.is_empty());
                 whole.chain(f.parts.iter().map(|p| p.byte_range))
             })
+            .filter(|&(s, _)| s >= base)
+            .map(|(s, e)| (s - base, e.saturating_sub(base)))
             .collect();
         // Right to left, so a mask that shortens a span (a full-width digit becomes one `*`)
         // cannot move the spans still to be masked.
