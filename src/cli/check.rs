@@ -198,9 +198,11 @@ enum Input {
     File(PathBuf),
 }
 
-fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
+/// The inputs the paths name, in order: files as given, directories walked in sorted order.
+/// A path that cannot be read is reported and counted as trouble; the others are still scanned.
+fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
     if paths.is_empty() {
-        return Ok(vec![Input::Stdin]);
+        return vec![Input::Stdin];
     }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -209,13 +211,21 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
             out.push(Input::Stdin);
             continue;
         }
-        for f in source::expand(std::slice::from_ref(p))? {
-            if seen.insert(f.clone()) {
-                out.push(Input::File(f));
+        match source::expand(std::slice::from_ref(p)) {
+            Ok(files) => {
+                for f in files {
+                    if seen.insert(f.clone()) {
+                        out.push(Input::File(f));
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                run.trouble = true;
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Counts a whole scan keeps.
@@ -295,7 +305,7 @@ pub fn scan_all(
         return Ok((run, RepoPaths::at_root(root)));
     }
     let stdin_name = scan.stdin_filename.as_deref().unwrap_or("-");
-    for input in inputs(&scan.paths)? {
+    for input in inputs(&scan.paths, &mut run) {
         let (name, abs) = match &input {
             Input::Stdin => (
                 stdin_name.to_string(),

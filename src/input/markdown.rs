@@ -398,3 +398,46 @@ mod tests {
         assert_eq!(p.suppressions[0].scope, super::super::Scope::Line(2));
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use super::super::{read, InputFormat, ReadOptions};
+    use crate::source::Document;
+
+    /// Whatever the Markdown, the segment lines up with the file: same length, same line breaks.
+    #[test]
+    fn segments_line_up_with_the_file() {
+        let samples = [
+            "---\r\ntitle: CRLF \"post\"\r\nchannel: x\r\n---\r\nBody *with* _marks_\r\n",
+            "Title\n=====\n\n| a | b |\n|---|---|\n| NHS | 943 476 5919 |\n",
+            "```\ncode 943 476 5919\n```\n\n> quote\n> more\n\n- [ ] task\n- [x] done [^1]\n\n[^1]: note\n",
+            "<div>\n<p>Hello <b>world</b></p>\n</div>\n\ntext <img src=\"a.png\" alt=\"ward 4\"> end\n",
+            "[ref link][r] and <https://example.org/x>\n\n[r]: https://example.org/photo.jpg\n",
+            "é😀 **ünï** [ℓink 😀](https://example.org/😀.png) ~~strike~~\n",
+            "---\nunterminated: front matter\nno end\n",
+        ];
+        for s in samples {
+            let p = read(
+                &Document::new("a.md", s),
+                InputFormat::Markdown,
+                &ReadOptions::default(),
+            );
+            let seg = &p.units[0].segment.text;
+            assert_eq!(seg.len(), s.len(), "{s:?}");
+            assert_eq!(seg.chars().count(), s.chars().count(), "{s:?}");
+            let nl = |t: &str| t.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
+            assert_eq!(nl(seg), nl(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn code_and_table_cells_are_scanned() {
+        let s = "| NHS | 943 476 5919 |\n|---|---|\n\n`NHS 943 476 5919`\n";
+        let p = read(
+            &Document::new("a.md", s),
+            InputFormat::Markdown,
+            &ReadOptions::default(),
+        );
+        assert_eq!(p.units[0].segment.text.matches("943 476 5919").count(), 2);
+    }
+}
