@@ -68,6 +68,9 @@ pub struct Outcome {
     pub errors: Vec<FormatError>,
     /// The format it was read as.
     pub format: Option<InputFormat>,
+    /// Byte spans of every identifying match the engine found, including those later
+    /// suppressed, allowed or disabled: a report that prints source lines masks them all.
+    pub identifying: Vec<(usize, usize)>,
 }
 
 /// Process one document.
@@ -77,8 +80,9 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
         .unwrap_or_else(|| InputFormat::from_path(&doc.path));
     let parsed = input::read(doc, format, &policy.read);
     let mut findings = Vec::new();
+    let mut identifying = Vec::new();
     for unit in &parsed.units {
-        findings.extend(scan_unit(engine, unit, policy));
+        findings.extend(scan_unit(engine, unit, policy, &mut identifying));
     }
     let set = engine.rules();
     let known = |r: &str| {
@@ -100,6 +104,7 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
         findings,
         errors: parsed.errors,
         format: Some(format),
+        identifying,
     }
 }
 
@@ -120,7 +125,12 @@ fn channels_of(unit: &Unit, policy: &Policy) -> Vec<String> {
     out
 }
 
-fn scan_unit(engine: &Engine, unit: &Unit, policy: &Policy) -> Vec<Finding> {
+fn scan_unit(
+    engine: &Engine,
+    unit: &Unit,
+    policy: &Policy,
+    identifying: &mut Vec<(usize, usize)>,
+) -> Vec<Finding> {
     let channels = channels_of(unit, policy);
     let mut findings = if channels.len() <= 1 {
         engine.scan_with(
@@ -147,6 +157,7 @@ fn scan_unit(engine: &Engine, unit: &Unit, policy: &Policy) -> Vec<Finding> {
         }
         all
     };
+    identifying.extend(crate::report::privacy::identifying_spans(&findings));
     if let Some(app) = channels.iter().find(|c| channel::is_messaging_app(c)) {
         for f in &mut findings {
             messaging_app(f, app);

@@ -567,3 +567,26 @@ fn large_jsonl_is_read_record_by_record_with_right_records() {
     assert_eq!(nhs(&f)[0]["line"], 1501);
     assert_eq!(nhs(&f)[0]["byte_start"], 1500 * 27 + 13);
 }
+
+#[test]
+fn suppressed_identifiers_stay_masked_in_source_lines_under_ci() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("p.md"),
+        format!("<!-- presend-allow nhs-number: training -->\nNHS {NHS} what a f*cking shift\n"),
+    )
+    .unwrap();
+    let out = presend(tmp.path())
+        .env("CI", "true")
+        .args(["check", "p.md"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("profanity") && !text.contains("5919"),
+        "{text}"
+    );
+}

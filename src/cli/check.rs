@@ -474,6 +474,8 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
     let mut sink = |doc: &Document, outcome: Outcome, first: bool| -> Result<(), Failure> {
         summary.files += usize::from(first);
         let mut findings: Vec<Finding> = outcome.findings;
+        let mut hide = outcome.identifying;
+        hide.extend(presend::report::privacy::identifying_spans(&findings));
         if let Some(b) = baseline.as_mut() {
             findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
         }
@@ -483,7 +485,7 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
                 hidden_failing += usize::from(f.severity < shown);
             }
         }
-        let text = privacy.mask_document(&doc.text, doc.first_byte, &findings);
+        let text = privacy.mask_spans(&doc.text, doc.first_byte, hide);
         findings.retain(|f| f.severity >= shown);
         findings.iter_mut().for_each(|f| privacy.apply(f));
         findings.iter().for_each(|f| summary.add(f.severity));

@@ -26,31 +26,54 @@ impl Privacy {
     /// starting at byte `base` of the file), for reports that print source lines. Character
     /// counts are unchanged.
     pub fn mask_document(&self, text: &str, base: usize, findings: &[Finding]) -> Option<String> {
+        self.mask_spans(text, base, identifying_spans(findings))
+    }
+
+    /// Mask byte spans (of the file) inside `text`, which starts at byte `base` of the file.
+    /// Overlapping spans are merged first, so each character is masked once.
+    pub fn mask_spans(
+        &self,
+        text: &str,
+        base: usize,
+        mut spans: Vec<(usize, usize)>,
+    ) -> Option<String> {
         if !self.mask {
             return None;
         }
+        spans.retain(|&(s, e)| s >= base && s < e);
+        spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
         let mut out = text.to_string();
-        let mut spans: Vec<(usize, usize)> = findings
-            .iter()
-            .filter(|f| f.category.is_identifying())
-            .flat_map(|f| {
-                let whole = std::iter::once(f.byte_range).filter(|_| f.parts.is_empty());
-                whole.chain(f.parts.iter().map(|p| p.byte_range))
-            })
-            .filter(|&(s, _)| s >= base)
-            .map(|(s, e)| (s - base, e.saturating_sub(base)))
-            .collect();
         // Right to left, so a mask that shortens a span (a full-width digit becomes one `*`)
         // cannot move the spans still to be masked.
-        spans.sort_unstable_by(|a, b| b.cmp(a));
-        for (s, e) in spans {
-            if s <= e && e <= out.len() && out.is_char_boundary(s) && out.is_char_boundary(e) {
+        for (s, e) in merged.into_iter().rev() {
+            let (s, e) = (s - base, e - base);
+            if e <= out.len() && out.is_char_boundary(s) && out.is_char_boundary(e) {
                 let masked = mask(&out[s..e]);
                 out.replace_range(s..e, &masked);
             }
         }
         Some(out)
     }
+}
+
+/// The byte spans (in the file) of the identifying findings: each part of a combination, or the
+/// whole match.
+pub fn identifying_spans(findings: &[Finding]) -> Vec<(usize, usize)> {
+    findings
+        .iter()
+        .filter(|f| f.category.is_identifying())
+        .flat_map(|f| {
+            let whole = std::iter::once(f.byte_range).filter(|_| f.parts.is_empty());
+            whole.chain(f.parts.iter().map(|p| p.byte_range))
+        })
+        .collect()
 }
 
 /// Mask letters and digits after the first few: `943 476 5919` → `943 *** ****`.
