@@ -213,7 +213,13 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
         }
         match source::expand(std::slice::from_ref(p)) {
             Ok(files) => {
+                // A walk skips presend's own files: the config's examples and the baseline's
+                // masked entries are not drafts.
+                let walked = p.is_dir();
                 for f in files {
+                    if walked && is_presend_file(&f) {
+                        continue;
+                    }
                     if seen.insert(f.clone()) {
                         out.push(Input::File(f));
                     }
@@ -226,6 +232,11 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
         }
     }
     out
+}
+
+fn is_presend_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    presend::config::FILE_NAMES.contains(&name) || name == ".presend-baseline.json"
 }
 
 /// Counts a whole scan keeps.
