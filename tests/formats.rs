@@ -590,3 +590,33 @@ fn suppressed_identifiers_stay_masked_in_source_lines_under_ci() {
         "{text}"
     );
 }
+
+#[test]
+fn malformed_input_reaches_sarif_and_github_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("a.jsonl"),
+        "{\"text\":\"ok\"}\n{\"text\": bad}\n",
+    )
+    .unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "sarif", "a.jsonl"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    assert_eq!(
+        inv["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["region"]
+            ["startLine"],
+        2
+    );
+    presend(tmp.path())
+        .args(["check", "--format", "github", "a.jsonl"])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("::error file=a.jsonl,line=2,"));
+}

@@ -485,7 +485,7 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
     let mut sink = |doc: &Document, outcome: Outcome, first: bool| -> Result<(), Failure> {
         summary.files += usize::from(first);
         let mut findings: Vec<Finding> = outcome.findings;
-        let mut hide = outcome.identifying;
+        let mut hide = outcome.identifying.clone();
         hide.extend(presend::report::privacy::identifying_spans(&findings));
         if let Some(b) = baseline.as_mut() {
             findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
@@ -500,6 +500,9 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
         findings.retain(|f| f.severity >= shown);
         findings.iter_mut().for_each(|f| privacy.apply(f));
         findings.iter().for_each(|f| summary.add(f.severity));
+        for e in &outcome.errors {
+            reporter.input_error(&doc.path, e)?;
+        }
         reporter.document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
         Ok(())
     };

@@ -70,6 +70,23 @@ impl<W: Write> Reporter for Github<W> {
         Ok(())
     }
 
+    fn input_error(&mut self, path: &str, e: &crate::input::FormatError) -> io::Result<()> {
+        let record = e
+            .record
+            .map(|r| format!(" (record {r})"))
+            .unwrap_or_default();
+        writeln!(
+            self.out,
+            "::error file={},line={},title=presend: unreadable input::{}",
+            escape_property(&self.paths.relative(path)),
+            e.line,
+            escape_data(&format!(
+                "{}{record}; scanned as plain text instead",
+                e.message
+            ))
+        )
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         if s.error > GITHUB_CAP || s.warning > GITHUB_CAP || s.info > GITHUB_CAP {
             writeln!(

@@ -76,6 +76,11 @@ pub trait Reporter {
     /// Report the findings of one document. `text` is the document as the report may show it
     /// (already masked when privacy requires).
     fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()>;
+    /// A part of an input that could not be read in its format (it was scanned as plain text).
+    /// Standard error always says so; formats that reach CI dashboards may say it too.
+    fn input_error(&mut self, _path: &str, _error: &crate::input::FormatError) -> io::Result<()> {
+        Ok(())
+    }
     /// Finish the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }

@@ -34,6 +34,7 @@ pub struct Sarif<W: Write> {
     rules: BTreeMap<String, RuleInfo>,
     results: Vec<(String, Value)>,
     occurrences: HashMap<String, usize>,
+    notifications: Vec<Value>,
 }
 
 impl<W: Write> Sarif<W> {
@@ -45,6 +46,7 @@ impl<W: Write> Sarif<W> {
             rules: BTreeMap::new(),
             results: Vec::new(),
             occurrences: HashMap::new(),
+            notifications: Vec::new(),
         }
     }
 }
@@ -118,6 +120,22 @@ impl<W: Write> Reporter for Sarif<W> {
         Ok(())
     }
 
+    fn input_error(&mut self, path: &str, e: &crate::input::FormatError) -> io::Result<()> {
+        let record = e
+            .record
+            .map(|r| format!(" (record {r})"))
+            .unwrap_or_default();
+        self.notifications.push(json!({
+            "level": "error",
+            "message": { "text": format!("{}{record}; scanned as plain text instead.", e.message) },
+            "locations": [{ "physicalLocation": {
+                "artifactLocation": { "uri": self.paths.relative(path) },
+                "region": { "startLine": e.line },
+            }}],
+        }));
+        Ok(())
+    }
+
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         let index: HashMap<&str, usize> = self
             .rules
@@ -171,6 +189,10 @@ impl<W: Write> Reporter for Sarif<W> {
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "rules": rules,
                 }},
+                "invocations": [{
+                    "executionSuccessful": self.notifications.is_empty(),
+                    "toolExecutionNotifications": self.notifications,
+                }],
                 "automationDetails": { "id": "presend/" },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
