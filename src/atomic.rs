@@ -1,4 +1,4 @@
-//! Writing a user's file without ever leaving it half-written.
+//! Writing a user's file (a redacted draft, a baseline) without ever leaving it half-written.
 //!
 //! The new content goes to a temporary file in the same directory (same file system, so the
 //! final rename is atomic), is flushed to disk, takes the original's permissions, and only then
@@ -28,15 +28,34 @@ pub fn write_with(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
+    // Keep the original's permissions; a new file gets the usual rw-r--r--.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io(e)),
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".presend-")
         .tempfile_in(dir)
         .map_err(io)?;
     fill(tmp.as_file_mut()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    std::fs::set_permissions(tmp.path(), permissions).map_err(io)?;
+    match permissions {
+        Some(p) => std::fs::set_permissions(tmp.path(), p).map_err(io)?,
+        None => set_new_file_mode(tmp.path()).map_err(io)?,
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_new_file_mode(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_new_file_mode(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -72,10 +91,16 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_file_is_an_error_not_a_new_file() {
+    fn a_new_file_is_created_readable() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nope.md");
-        assert!(write(&path, b"x").is_err());
-        assert!(!path.exists());
+        let path = dir.path().join("baseline.json");
+        write(&path, b"{}").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644);
+        }
     }
 }

@@ -41,27 +41,3 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
     out.push_str(&text[at..]);
     out
 }
-
-/// Redact until nothing identifying is left: scan, redact, and scan the result again. One pass
-/// is not always enough, because a tag such as `[NHS number]` is itself context that can make a
-/// neighbouring number recognisable. Stops after a few rounds; each round only shortens spans of
-/// digits and names into tags, so it settles quickly.
-pub fn redact_fully(
-    engine: &crate::Engine,
-    text: &str,
-    options: &crate::engine::ScanOptions,
-) -> String {
-    const MAX_ROUNDS: usize = 4;
-    let mut current = text.to_string();
-    for _ in 0..MAX_ROUNDS {
-        let findings = engine.scan_with(
-            &crate::text::Segment::document("-", current.clone()),
-            options,
-        );
-        if !findings.iter().any(|f| f.category.is_identifying()) {
-            break;
-        }
-        current = redact(&current, &findings);
-    }
-    current
-}

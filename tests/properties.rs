@@ -85,8 +85,8 @@ proptest! {
 
     #[test]
     fn redacted_drafts_have_no_identifier_left(text in drafty()) {
-        let options = presend::engine::ScanOptions::default();
-        let redacted = presend::redact::redact_fully(engine(), &text, &options);
+        let doc = presend::source::Document::new("-", text.clone());
+        let (redacted, _) = presend::pipeline::redact(engine(), &doc, &Default::default());
         let left: Vec<_> = engine()
             .scan(&Segment::document("-", redacted.clone()))
             .into_iter()

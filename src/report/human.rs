@@ -118,7 +118,13 @@ impl<W: Write> Human<W> {
         }
     }
 
-    fn finding(&mut self, text: &str, lines: &LineIndex, f: &Finding) -> io::Result<()> {
+    fn finding(
+        &mut self,
+        text: &str,
+        first_line: u32,
+        lines: &LineIndex,
+        f: &Finding,
+    ) -> io::Result<()> {
         let sev_style = match f.severity {
             Severity::Error => AnsiColor::Red.on_default().bold(),
             Severity::Warning => AnsiColor::Yellow.on_default().bold(),
@@ -142,7 +148,7 @@ impl<W: Write> Human<W> {
         writeln!(self.out, "{gutter}{} {place}", self.paint(blue, "-->"))?;
         let bar = self.paint(blue, "|");
         writeln!(self.out, "{gutter} {bar}")?;
-        let line_no = f.start.line as usize - 1;
+        let line_no = (f.start.line.saturating_sub(first_line) as usize).wrapping_sub(1);
         if line_no < lines.len() {
             let line = lines.line_range(text, line_no);
             let (shown, from, to) = excerpt(text, line, f.byte_range);
@@ -177,13 +183,13 @@ impl<W: Write> Human<W> {
 }
 
 impl<W: Write> Reporter for Human<W> {
-    fn document(&mut self, _doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()> {
+    fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()> {
         if findings.is_empty() {
             return Ok(());
         }
         let lines = LineIndex::new(text);
         for f in findings {
-            self.finding(text, &lines, f)?;
+            self.finding(text, doc.first_line, &lines, f)?;
         }
         Ok(())
     }

@@ -8,4 +8,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/uk-identifiers.toml"),
     ),
     ("language.toml", include_str!("../../rules/language.toml")),
+    ("markdown.toml", include_str!("../../rules/markdown.toml")),
 ];
