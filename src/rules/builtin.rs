@@ -7,5 +7,17 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "uk-identifiers.toml",
         include_str!("../../rules/uk-identifiers.toml"),
     ),
-    ("language.toml", include_str!("../../rules/language.toml")),
+    (
+        "unprofessional.toml",
+        include_str!("../../rules/unprofessional.toml"),
+    ),
+    (
+        "discriminatory.toml",
+        include_str!("../../rules/discriminatory.toml"),
+    ),
+    ("defamation.toml", include_str!("../../rules/defamation.toml")),
+    (
+        "confidentiality.toml",
+        include_str!("../../rules/confidentiality.toml"),
+    ),
 ];
