@@ -15,9 +15,21 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "discriminatory.toml",
         include_str!("../../rules/discriminatory.toml"),
     ),
-    ("defamation.toml", include_str!("../../rules/defamation.toml")),
+    (
+        "defamation.toml",
+        include_str!("../../rules/defamation.toml"),
+    ),
     (
         "confidentiality.toml",
         include_str!("../../rules/confidentiality.toml"),
+    ),
+    (
+        "boundaries.toml",
+        include_str!("../../rules/boundaries.toml"),
+    ),
+    ("conduct.toml", include_str!("../../rules/conduct.toml")),
+    (
+        "clinical-image.toml",
+        include_str!("../../rules/clinical-image.toml"),
     ),
 ];
