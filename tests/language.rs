@@ -37,7 +37,9 @@ fn engine() -> Engine {
 }
 
 fn corpus(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/language").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/language")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -91,7 +93,10 @@ fn clean_corpus_has_no_warnings() {
         flagged.len(),
         100.0 * flagged.len() as f64 / total as f64
     );
-    assert!(total >= 300, "the clean corpus should hold at least 300 sentences, has {total}");
+    assert!(
+        total >= 300,
+        "the clean corpus should hold at least 300 sentences, has {total}"
+    );
     assert!(
         flagged.is_empty(),
         "clean sentences flagged at warning or above:\n{}",
@@ -118,7 +123,10 @@ fn risky_corpus_is_caught_in_the_right_category() {
             .find(rule_id)
             .unwrap_or_else(|| panic!("risky.tsv names an unknown rule `{rule_id}`"));
         let rule = &set.rules[index];
-        assert_eq!(rule.category, want, "risky.tsv: `{rule_id}` is not in `{cat}`");
+        assert_eq!(
+            rule.category, want,
+            "risky.tsv: `{rule_id}` is not in `{cat}`"
+        );
         let floor = rule.severity.min(Severity::Warning);
         let findings = scan(&engine, sentence, cols.get(3).copied());
         let in_category = findings
@@ -140,16 +148,18 @@ fn risky_corpus_is_caught_in_the_right_category() {
     for (cat, (hit, n)) in &per_category {
         println!("  {cat:<16} {hit}/{n}");
     }
-    assert!(misses.is_empty(), "risky sentences missed:\n{}", misses.join("\n"));
+    assert!(
+        misses.is_empty(),
+        "risky sentences missed:\n{}",
+        misses.join("\n")
+    );
 }
 
 #[test]
 fn every_reporting_rule_has_risky_examples() {
     let engine = engine();
     let text = corpus("risky.tsv");
-    let named: Vec<&str> = lines(&text)
-        .filter_map(|l| l.split('\t').nth(1))
-        .collect();
+    let named: Vec<&str> = lines(&text).filter_map(|l| l.split('\t').nth(1)).collect();
     let missing: Vec<String> = engine
         .rules()
         .rules
@@ -185,7 +195,10 @@ fn holdout_recall_per_category() {
         if caught {
             entry.0 += 1;
         } else {
-            misses.push(format!("[{cat}] {sentence}\n    -> {}", describe(&findings)));
+            misses.push(format!(
+                "[{cat}] {sentence}\n    -> {}",
+                describe(&findings)
+            ));
         }
     }
     let (hit, n) = per_category
@@ -193,7 +206,10 @@ fn holdout_recall_per_category() {
         .fold((0, 0), |(h, t), (a, b)| (h + a, t + b));
     println!("held-out recall (caught at warning or above in the right category):");
     for (cat, (h, t)) in &per_category {
-        println!("  {cat:<16} {h}/{t} ({:.0}%)", 100.0 * *h as f64 / *t as f64);
+        println!(
+            "  {cat:<16} {h}/{t} ({:.0}%)",
+            100.0 * *h as f64 / *t as f64
+        );
     }
     println!(
         "  {:<16} {hit}/{n} ({:.0}%)",
