@@ -225,3 +225,64 @@ fn holdout_recall_per_category() {
         "held-out recall {recall:.2} is below {HOLDOUT_FLOOR}"
     );
 }
+
+#[test]
+fn blind_set_recall_and_false_positives() {
+    let engine = engine();
+    let text = corpus("blind.tsv");
+    let mut per_category: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let (mut clean, mut flagged) = (0, Vec::new());
+    let mut misses = Vec::new();
+    for line in lines(&text) {
+        let (cat, sentence) = line
+            .split_once('\t')
+            .unwrap_or_else(|| panic!("blind.tsv: expected category<TAB>sentence: {line}"));
+        let findings = scan(&engine, sentence, None);
+        if cat == "clean" {
+            clean += 1;
+            if findings.iter().any(|f| f.severity >= Severity::Warning) {
+                flagged.push(format!("{sentence}\n    -> {}", describe(&findings)));
+            }
+            continue;
+        }
+        let want = category(cat);
+        let caught = findings
+            .iter()
+            .any(|f| f.category == want && f.severity >= Severity::Warning);
+        let entry = per_category.entry(want.as_str()).or_default();
+        entry.1 += 1;
+        if caught {
+            entry.0 += 1;
+        } else {
+            misses.push(format!(
+                "[{cat}] {sentence}\n    -> {}",
+                describe(&findings)
+            ));
+        }
+    }
+    let (hit, n) = per_category
+        .values()
+        .fold((0, 0), |(h, t), (a, b)| (h + a, t + b));
+    println!("blind set recall (caught at warning or above in the right category):");
+    for (cat, (h, t)) in &per_category {
+        println!(
+            "  {cat:<16} {h}/{t} ({:.0}%)",
+            100.0 * *h as f64 / *t as f64
+        );
+    }
+    println!(
+        "  {:<16} {hit}/{n} ({:.0}%)",
+        "overall",
+        100.0 * hit as f64 / n as f64
+    );
+    println!(
+        "blind set clean posts flagged at warning or above: {}/{clean}",
+        flagged.len()
+    );
+    for f in &flagged {
+        println!("  {f}");
+    }
+    if !misses.is_empty() {
+        println!("missed:\n{}", misses.join("\n"));
+    }
+}
