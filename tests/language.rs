@@ -229,7 +229,7 @@ fn holdout_recall_per_category() {
 #[test]
 fn blind_sets_recall_and_false_positives() {
     let engine = engine();
-    for name in ["blind.tsv", "blind3.tsv", "blind4.tsv"] {
+    for name in ["blind.tsv", "blind3.tsv", "blind4.tsv", "blind5.tsv"] {
         blind_set(&engine, name);
     }
 }
