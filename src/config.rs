@@ -325,7 +325,7 @@ min-severity = "info"
 # rules = ["presend-rules/"]
 
 # Rules (`pack/rule` or bare id) or whole packs whose findings are dropped.
-# disable = ["language/profanity"]
+# disable = ["unprofessional/profanity"]
 
 # Phrases that are never findings: your own name as you sign posts, your trust's public
 # switchboard number. Be specific: an allowed phrase is never checked again.
@@ -333,7 +333,7 @@ min-severity = "info"
 
 # Severity per rule.
 # [severity]
-# "language/profanity" = "error"
+# "unprofessional/profanity" = "error"
 
 # Paths never scanned (globs relative to this file).
 exclude = ["target/**", "node_modules/**"]
@@ -348,7 +348,7 @@ exclude = ["target/**", "node_modules/**"]
 #
 # [per-path."internal/**"]
 # channel = "email"
-# disable = ["language/profanity"]
+# disable = ["unprofessional/profanity"]
 "#;
 
 #[cfg(test)]
