@@ -94,7 +94,8 @@ fn tokens(text: &str) -> (Vec<&str>, Vec<&str>) {
             let w = &text[i..j];
             let after_number = i > 0 && bytes[i - 1].is_ascii_digit();
             let ordinal = ["st", "nd", "rd", "th"].contains(&w.to_ascii_lowercase().as_str());
-            if !(after_number && ordinal) && !w.eq_ignore_ascii_case("of") {
+            let filler = (after_number && ordinal) || w.eq_ignore_ascii_case("of");
+            if !filler {
                 words.push(w);
             }
         }
