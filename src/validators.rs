@@ -19,7 +19,7 @@ mod phone;
 mod postcode;
 
 pub use dates::{calendar_date, is_real_date, Year};
-pub use health::nhs_modulus_11;
+pub use health::{chi_modulus_10, nhs_modulus_11};
 
 /// What a validator concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub const VALIDATORS: &[Validator] = &[
     Validator {
         name: "chi-number",
         description:
-            "10 digits: a real DDMMYY date of birth, then 4 digits, NHS modulus-11 check digit",
+            "10 digits: a real DDMMYY date of birth, then 4 digits, modulus-11 (or, from 2026, modulus-10) check digit",
         check: health::chi_number,
     },
     Validator {

@@ -1,7 +1,9 @@
 //! Ten-digit health service numbers: NHS (England, Wales, Isle of Man), CHI (Scotland) and
 //! H&C (Northern Ireland). All three share the NHS modulus-11 check digit (NHS Number Standard,
 //! ISB 0149); CHI also starts with the holder's date of birth (DDMMYY), and H&C numbers come
-//! from the 320–399 block. Ranges only ever *label* an NHS number; they decide nothing about
+//! from the 320–399 block. From 2026 NHS Scotland also issues CHI numbers whose check digit is
+//! a modulus-10 (Luhn) digit instead (Public Health Scotland's phsmethods `chi_check`), so a CHI
+//! passes with either. Ranges only ever *label* an NHS number; they decide nothing about
 //! whether it is one.
 
 use super::dates::{is_real_date, Year};
@@ -55,11 +57,33 @@ fn nhs_scheme(d: &[u8; 10]) -> Option<&'static str> {
     }
 }
 
-/// A CHI number: DDMMYY is a real date (29 February only in a leap year), then the check digit.
+/// Modulus 10 (Luhn) over the first nine digits: double the 1st, 3rd, 5th, 7th and 9th,
+/// subtract 9 from any result above 9, and the check digit brings the sum to a multiple of 10.
+pub fn chi_modulus_10(d: &[u8; 10]) -> bool {
+    let sum: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let v = u32::from(x) * if i % 2 == 0 { 2 } else { 1 };
+            if v > 9 {
+                v - 9
+            } else {
+                v
+            }
+        })
+        .sum();
+    (10 - sum % 10) % 10 == u32::from(d[9])
+}
+
+/// A CHI number: DDMMYY is a real date (29 February only in a leap year), then a modulus-11 or
+/// modulus-10 check digit.
 pub(super) fn chi_number(text: &str) -> Verdict {
-    let Some(d) = checked(text) else {
+    let Some(d) = digits::<10>(text) else {
         return Verdict::INVALID;
     };
+    if !consistent_separators(text) || !(nhs_modulus_11(&d) || chi_modulus_10(&d)) {
+        return Verdict::INVALID;
+    }
     let (day, month, year) = (two(&d[0..2]), two(&d[2..4]), two(&d[4..6]));
     if !is_real_date(day, month, Year::TwoDigit(year)) {
         return Verdict::INVALID;
@@ -169,6 +193,16 @@ mod tests {
             let n = complete(stem).expect("these stems have a check digit");
             assert_eq!(chi_number(&n).valid, real, "{n}");
         }
+    }
+
+    #[test]
+    fn chi_accepts_the_modulus_10_check_digit_from_2026() {
+        // Public Health Scotland's examples: 0101201234 passes modulus 10 only; 0101201233
+        // and 1904851232 pass neither; 1904851231 passes modulus 11.
+        assert!(chi_number("0101201234").valid);
+        assert!(!chi_number("0101201233").valid);
+        assert!(!chi_number("1904851232").valid);
+        assert!(chi_number("1904851231").valid);
     }
 
     #[test]
