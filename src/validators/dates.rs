@@ -117,8 +117,22 @@ fn small(s: &str) -> Option<u32> {
     (1..=2).contains(&s.len()).then(|| s.parse().ok()).flatten()
 }
 
-/// `12/03/1948`, `12.3.48`, `1948-03-12`.
+/// `12031948` or `19480312`: eight digits, day first or year first.
+fn compact(s: &str) -> bool {
+    if s.len() != 8 {
+        return false;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let day_first = is_real_date(n(0..2), n(2..4), Year::Full(n(4..8)));
+    let year_first = is_real_date(n(6..8), n(4..6), Year::Full(n(0..4)));
+    day_first || year_first
+}
+
+/// `12/03/1948`, `12.3.48`, `1948-03-12`, `12 03 1948`, `12031948`.
 fn numeric(text: &str, numbers: &[&str]) -> bool {
+    if let [one] = numbers {
+        return compact(one);
+    }
     let [a, b, c] = numbers else { return false };
     if !consistent_separators(text) {
         return false;
@@ -170,6 +184,9 @@ mod tests {
             "Sept 3 1950",
             "1 Jan 2001",
             "29/02/1948",
+            "12 03 1948",
+            "12031948",
+            "19480312",
         ] {
             assert!(calendar_date(d).valid, "{d}");
         }
@@ -189,6 +206,8 @@ mod tests {
             "12/03/1648",
             "12/03/948",
             "120/80",
+            "31021948",
+            "1234567",
         ] {
             assert!(!calendar_date(d).valid, "{d}");
         }

@@ -1,7 +1,8 @@
 //! Is the capitalised word after a title (`Mrs Jones`) or a patient referent (`my patient John`)
-//! a name? The pack's regex finds a capitalised word in the right place; this validator turns
-//! away the capitalised words that are not names: sentence words in Title Case headlines
-//! (`Don't Miss Out`, `Our Patient Today`), pronouns, days, months and a few clinical words.
+//! a name? The pack's regex finds capitalised words in the right place; this validator turns
+//! the match away when none of them can be a name: sentence words in Title Case headlines
+//! (`Don't Miss Out`, `The patient Today`), pronouns, days, months and a few clinical words.
+//! Titles and single-letter initials are skipped; one plausible name word is enough.
 //!
 //! Particular phrases that look like a title and a surname but name no patient (`Mr Men`,
 //! `Miss World`) are the pack's `allow` list, not this list.
@@ -169,19 +170,22 @@ const NOT_NAMES: &[&str] = &[
     "your",
 ];
 
-/// The last run of letters (and `'` or `-` inside a name) in `text`.
-fn last_word(text: &str) -> &str {
-    let trimmed = text.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
-    let start = trimmed
-        .rfind(|c: char| !(c.is_ascii_alphabetic() || c == '\'' || c == '-'))
-        .map_or(0, |i| i + 1);
-    &trimmed[start..]
+/// Titles the pattern puts before a surname; they are not the name.
+const TITLES: &[&str] = &["master", "miss", "mr", "mrs", "ms", "mx"];
+
+/// The capitalised words of `text` (with `'` or `-` inside a name), lower-cased, without
+/// titles and single-letter initials.
+fn capitalised_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_ascii_alphabetic() || c == '\'' || c == '-'))
+        .map(|w| w.trim_matches(|c: char| c == '\'' || c == '-'))
+        .filter(|w| w.len() >= 2 && w.starts_with(|c: char| c.is_ascii_uppercase()))
+        .map(str::to_ascii_lowercase)
+        .filter(|w| !TITLES.contains(&w.as_str()))
 }
 
-/// The `person-name` validator.
+/// The `person-name` validator: at least one capitalised word is not an ordinary word.
 pub(super) fn person_name(text: &str) -> Verdict {
-    let word = last_word(text).to_ascii_lowercase();
-    let ok = word.len() >= 2 && NOT_NAMES.binary_search(&word.as_str()).is_err();
+    let ok = capitalised_words(text).any(|w| NOT_NAMES.binary_search(&w.as_str()).is_err());
     Verdict::from_bool(ok)
 }
 
