@@ -18,7 +18,7 @@ mod personal;
 mod phone;
 mod postcode;
 
-pub use dates::{calendar_date, is_real_date, Year};
+pub use dates::{birth_date, calendar_date, is_real_date, Year};
 pub use health::{chi_modulus_10, nhs_modulus_11};
 
 /// What a validator concluded.
@@ -115,6 +115,11 @@ pub const VALIDATORS: &[Validator] = &[
         description:
             "a real calendar date (day-month-year, ISO or with a month name), year 1880-2100",
         check: dates::calendar_date,
+    },
+    Validator {
+        name: "birth-date",
+        description: "a real calendar date, as `calendar-date`, whose year is not after this year",
+        check: dates::birth_date,
     },
     Validator {
         name: "person-name",

@@ -166,6 +166,51 @@ pub fn calendar_date(text: &str) -> Verdict {
     Verdict::from_bool(ok)
 }
 
+/// The `birth-date` validator: a real calendar date whose four-digit year (when it has one) is
+/// not after the current year. A two-digit year has no century, so it cannot be in the future.
+pub fn birth_date(text: &str) -> Verdict {
+    let latest = current_year();
+    let (numbers, _) = tokens(text);
+    let future = numbers.iter().any(|n| {
+        let year = match n.len() {
+            4 => n.parse::<u32>().ok(),
+            // `12031948` / `19480312`: either end may hold the year.
+            8 => [&n[..4], &n[4..]]
+                .iter()
+                .filter_map(|y| y.parse::<u32>().ok())
+                .filter(|y| (1880..=2100).contains(y))
+                .min(),
+            _ => None,
+        };
+        year.is_some_and(|y| y > latest)
+    });
+    if future {
+        return Verdict::INVALID;
+    }
+    calendar_date(text)
+}
+
+/// The current year (UTC) from the system clock; 2100 if the clock is unreadable, so that a
+/// broken clock never hides a date of birth.
+fn current_year() -> u32 {
+    let Ok(since) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+        return 2100;
+    };
+    year_of_day((since.as_secs() / 86_400) as i64)
+}
+
+/// The Gregorian year of a day counted from 1970-01-01 (civil-from-days, H. Hinnant).
+fn year_of_day(days: i64) -> u32 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let year = yoe + era * 400 + i64::from(mp >= 10);
+    year as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +256,27 @@ mod tests {
         ] {
             assert!(!calendar_date(d).valid, "{d}");
         }
+    }
+
+    #[test]
+    fn a_birth_date_is_not_in_the_future() {
+        assert!(birth_date("12/03/1948").valid);
+        assert!(birth_date("12/03/48").valid);
+        assert!(!birth_date("12/03/2099").valid);
+        assert!(!birth_date("20990312").valid);
+        assert!(!birth_date("31/02/1948").valid);
+    }
+
+    #[test]
+    fn days_map_to_years() {
+        assert_eq!(year_of_day(0), 1970);
+        assert_eq!(year_of_day(364), 1970);
+        assert_eq!(year_of_day(365), 1971);
+        // 2000-02-29 is day 11016; 2024-12-31 is day 20088, 2025-01-01 day 20089.
+        assert_eq!(year_of_day(11_016), 2000);
+        assert_eq!(year_of_day(20_088), 2024);
+        assert_eq!(year_of_day(20_089), 2025);
+        assert!(current_year() >= 2025);
     }
 
     #[test]
