@@ -257,6 +257,44 @@ fn blind_sets_recall_and_false_positives() {
     );
 }
 
+/// Real-world set: posts quoted in regulators' hearings and court cases, scenarios from published
+/// case studies (`real.tsv`, with a source per line), and real clean posts (`real-clean.txt`).
+/// First scored before any tuning on it (README); now a regression guard.
+#[test]
+fn real_world_set_recall_and_false_positives() {
+    let engine = engine();
+    let (hit, n, mut own_false_positives) = blind_set(&engine, "real.tsv");
+    let text = corpus("real-clean.txt");
+    let mut total = 0;
+    for line in lines(&text) {
+        total += 1;
+        let findings = scan(&engine, line, None);
+        if findings
+            .iter()
+            .any(|f| f.severity >= Severity::Warning && !f.category.is_identifying())
+        {
+            own_false_positives.push(format!(
+                "[real-clean.txt] {line}\n    -> {}",
+                describe(&findings)
+            ));
+        }
+    }
+    println!(
+        "real-clean.txt: clean posts flagged at warning or above: {}/{total}",
+        own_false_positives.len()
+    );
+    assert!(
+        own_false_positives.is_empty(),
+        "real clean posts flagged by the professional-conduct packs:\n{}",
+        own_false_positives.join("\n")
+    );
+    let recall = hit as f64 / n as f64;
+    assert!(
+        recall >= HOLDOUT_FLOOR,
+        "real-world recall {recall:.2} is below {HOLDOUT_FLOOR}"
+    );
+}
+
 /// Report recall and clean false positives of one blind set (`category<TAB>sentence`, with
 /// `clean` for sentences that should raise nothing at warning or above). Returns the hits, the
 /// risky total, and the clean posts flagged by this corpus's own packs (identifier packs are
@@ -268,9 +306,12 @@ fn blind_set(engine: &Engine, name: &str) -> (usize, usize, Vec<String>) {
     let mut own = Vec::new();
     let mut misses = Vec::new();
     for line in lines(&text) {
-        let (cat, sentence) = line
-            .split_once('\t')
-            .unwrap_or_else(|| panic!("blind.tsv: expected category<TAB>sentence: {line}"));
+        // `category<TAB>sentence`, optionally followed by `<TAB>source` (real.tsv).
+        let mut cols = line.split('\t');
+        let (cat, sentence) = match (cols.next(), cols.next()) {
+            (Some(cat), Some(sentence)) => (cat, sentence),
+            _ => panic!("{name}: expected category<TAB>sentence[<TAB>source]: {line}"),
+        };
         let findings = scan(engine, sentence, None);
         if cat == "clean" {
             clean += 1;
