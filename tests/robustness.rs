@@ -244,3 +244,18 @@ fn a_full_run_opens_no_socket() {
         "{trace}"
     );
 }
+
+#[test]
+fn front_matter_key_with_an_empty_value_and_trailing_space() {
+    // Found by the `readers` fuzz target: `channel: ` (a space, then the line end) made the
+    // front-matter reader slice backwards and panic.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(&path, "---\ntitle: Training\nchannel: \n---\n\nNHS 943 476 5919\n").unwrap();
+    presend()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("panicked").not());
+}

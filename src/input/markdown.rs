@@ -270,7 +270,8 @@ fn split_key(s: &str) -> Option<(&str, usize)> {
 
 /// One scalar value in `text[s..e]`: quotes and a trailing comment taken off.
 fn scalar(text: &str, s: usize, e: usize, key: &str) -> Option<FrontMatterItem> {
-    let raw = &text[s..e];
+    // An empty value followed by spaces (`channel: `) ends before it starts once trimmed.
+    let raw = text.get(s..e)?;
     let lead = raw.len() - raw.trim_start().len();
     let v = raw.trim();
     let vs = s + lead;
