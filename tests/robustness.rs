@@ -251,7 +251,11 @@ fn front_matter_key_with_an_empty_value_and_trailing_space() {
     // front-matter reader slice backwards and panic.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("post.md");
-    std::fs::write(&path, "---\ntitle: Training\nchannel: \n---\n\nNHS 943 476 5919\n").unwrap();
+    std::fs::write(
+        &path,
+        "---\ntitle: Training\nchannel: \n---\n\nNHS 943 476 5919\n",
+    )
+    .unwrap();
     presend()
         .arg("check")
         .arg(&path)

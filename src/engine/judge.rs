@@ -6,11 +6,10 @@
 
 use super::normalize::Normalized;
 use super::patterns::PatternHit;
-use super::terms::{is_word_char, Slot, SlotHits, TermHit};
+use super::terms::{Slot, SlotHits, TermHit};
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
 use crate::rules::{Effect, Keep, Rule, RuleKind, TermSet};
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 /// A rule that fired, before it becomes a [`crate::Finding`].
@@ -47,26 +46,15 @@ impl Hit {
     }
 }
 
-/// Word starts of a message, built only when a window has to be measured.
+/// Word starts of a message (recorded by the term pass, which reads every character anyway),
+/// for measuring windows in words.
 struct Words<'a> {
-    text: &'a str,
-    starts: OnceCell<Vec<usize>>,
+    starts: &'a [usize],
 }
 
 impl Words<'_> {
     fn starts(&self) -> &[usize] {
-        self.starts.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut prev_word = false;
-            for (i, c) in self.text.char_indices() {
-                let w = is_word_char(c);
-                if w && !prev_word {
-                    out.push(i);
-                }
-                prev_word = w;
-            }
-            out
-        })
+        self.starts
     }
 
     /// Words strictly between two spans (0 when they touch or overlap).
@@ -79,6 +67,41 @@ impl Words<'_> {
         let before = |p: usize| starts.partition_point(|&s| s < p);
         before(second.0).saturating_sub(before(first.1))
     }
+
+    /// Byte bounds `(lo, hi)` outside which nothing is within `window` words of `span`: a
+    /// non-empty span `t` can be that near only if `t.end > lo` and `t.start <= hi`. This only
+    /// narrows the search (the answer is still `between`), so a long message costs a binary
+    /// search per hit rather than a pass over every other hit.
+    fn reach(&self, span: (usize, usize), window: usize) -> (usize, usize) {
+        let starts = self.starts();
+        let before = |p: usize| starts.partition_point(|&s| s < p);
+        // Before the span: `before(span.0) - before(t.end) <= window`.
+        let k = before(span.0).saturating_sub(window);
+        let lo = if k == 0 { 0 } else { starts[k - 1] };
+        // After it: `before(t.start) - before(span.1) <= window`.
+        let hi = starts
+            .get(before(span.1).saturating_add(window))
+            .copied()
+            .unwrap_or(usize::MAX);
+        (lo, hi)
+    }
+}
+
+/// The part of `list` (sorted by start; no item longer than `longest` bytes) that can lie within
+/// `reach` (see [`Words::reach`]).
+fn in_reach<T>(
+    list: &[T],
+    span_of: impl Fn(&T) -> (usize, usize),
+    longest: usize,
+    (lo, hi): (usize, usize),
+) -> &[T] {
+    let end = list.partition_point(|t| span_of(t).0 <= hi);
+    let first = list[..end].partition_point(|t| span_of(t).0.saturating_add(longest) <= lo);
+    &list[first..end]
+}
+
+fn term_span(t: &TermHit) -> (usize, usize) {
+    (t.start, t.end)
 }
 
 /// Everything one message produced, signals included.
@@ -86,8 +109,7 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     let text = norm.as_str();
     let slots = engine.terms.find(norm);
     let words = Words {
-        text,
-        starts: OnceCell::new(),
+        starts: slots.word_starts(),
     };
     let judge = Judge {
         engine,
@@ -130,14 +152,19 @@ impl Judge<'_> {
     }
 
     fn slot(&self, slot: Slot) -> &[TermHit] {
-        self.slots.get(&slot).map_or(&[], Vec::as_slice)
+        self.slots.get(slot)
+    }
+
+    /// The hits of `slot` that can lie within `reach`.
+    fn slot_in_reach(&self, slot: Slot, reach: (usize, usize)) -> &[TermHit] {
+        in_reach(self.slot(slot), term_span, self.slots.longest(slot), reach)
     }
 
     /// Hits of `terms` rules, from their own terms and from the lexicons they name.
     fn term_rule_hits(&self) -> Vec<Hit> {
         let mut out = Vec::new();
-        for (slot, list) in self.slots {
-            let rules: &[u32] = match slot {
+        for (slot, list) in self.slots.iter() {
+            let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
                 Slot::Lexicon(l) => &self.engine.lexicon_users[*l as usize],
                 _ => continue,
@@ -183,7 +210,11 @@ impl Judge<'_> {
         let rule = self.rule(hit.rule);
         let span = hit.span();
         let pack = self.engine.rule_pack[hit.rule as usize];
-        let allowed = |slot| covers(self.slot(slot), span);
+        let allowed = |slot| {
+            self.slot(slot)
+                .iter()
+                .any(|a| a.start <= span.0 && span.1 <= a.end)
+        };
         if allowed(Slot::AllowRule(hit.rule)) || allowed(Slot::AllowPack(pack)) {
             return false;
         }
@@ -212,16 +243,23 @@ impl Judge<'_> {
 
     /// Whether a word of `slot` or of the set's lexicons lies within `window` words of `span`.
     fn within(&self, span: (usize, usize), slot: Slot, set: &TermSet, window: usize) -> bool {
-        let lexicon_lists = set
-            .lexicons
-            .iter()
-            .map(|&l| self.slot(Slot::Lexicon(l as u32)));
-        std::iter::once(self.slot(slot))
-            .chain(lexicon_lists)
-            .any(|list| {
-                nearest(list, span)
-                    .is_some_and(|t| self.words.between(span, (t.start, t.end)) <= window)
-            })
+        let slots =
+            std::iter::once(slot).chain(set.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
+        let mut reach = None;
+        for s in slots {
+            if !self.slots.contains(s) {
+                continue;
+            }
+            let reach = *reach.get_or_insert_with(|| self.words.reach(span, window));
+            if self
+                .slot_in_reach(s, reach)
+                .iter()
+                .any(|t| self.words.between(span, (t.start, t.end)) <= window)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Spans of one side of a near rule.
@@ -261,31 +299,21 @@ impl Judge<'_> {
         if side_a.is_empty() {
             return Vec::new();
         }
-        let side_b: Vec<TermHit> = self
-            .side(r, true, b, hits)
-            .into_iter()
-            .map(|(start, end)| TermHit {
-                start,
-                end,
-                suggestion: None,
-            })
-            .collect();
+        let side_b = self.side(r, true, b, hits);
+        let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
         for &sa in &side_a {
-            let Some(sb) = nearest_clear(&side_b, sa, *ordered) else {
-                continue;
-            };
-            if self.words.between(sa, sb) > *window {
-                continue;
-            }
-            let (start, end) = (sa.0.min(sb.0), sa.1.max(sb.1));
-            // Side `a` is sorted by start, so only the latest pairs can overlap this one.
-            if out
+            let reach = self.words.reach(sa, *window);
+            let best = in_reach(&side_b, |s| *s, longest_b, reach)
                 .iter()
-                .rev()
-                .take(LOOKAROUND)
-                .any(|h| overlaps(h.span(), (start, end)))
-            {
+                .filter(|sb| !overlaps(sa, **sb))
+                .filter(|sb| !ordered || sa.1 <= sb.0)
+                .map(|&sb| (self.words.between(sa, sb), sb))
+                .filter(|(d, _)| d <= window)
+                .min();
+            let Some((_, sb)) = best else { continue };
+            let (start, end) = (sa.0.min(sb.0), sa.1.max(sb.1));
+            if out.iter().any(|h| overlaps(h.span(), (start, end))) {
                 continue;
             }
             let mut h = Hit::new(rule, r, start, end);
@@ -342,10 +370,13 @@ impl Judge<'_> {
         };
         let quoted = spans.iter().any(|&s| self.is_quoted(s));
         let introduced = self.engine.mention_lexicon.is_some_and(|l| {
-            let markers = self.slot(Slot::Lexicon(l));
-            spans.iter().any(|&s| {
-                preceding(markers, s).is_some_and(|m| self.words.between((m.start, m.end), s) <= 2)
-            })
+            let markers = Slot::Lexicon(l);
+            self.slots.contains(markers)
+                && spans.iter().any(|&s| {
+                    self.slot_in_reach(markers, self.words.reach(s, 2))
+                        .iter()
+                        .any(|m| m.end <= s.0 && self.words.between((m.start, m.end), s) <= 2)
+                })
         });
         if quoted || introduced {
             hit.severity = Severity::Info;
@@ -368,81 +399,6 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-/// How far a lookup walks past spans that overlap the one it measures from. Lists are sorted by
-/// start, so overlapping spans are adjacent; a few steps find the nearest one that matters
-/// without making a long message quadratic.
-const LOOKAROUND: usize = 8;
-
-/// The span of `list` (sorted by start) closest to `span`, for context windows: one that
-/// overlaps it counts as distance zero.
-fn nearest(list: &[TermHit], span: (usize, usize)) -> Option<&TermHit> {
-    let i = list.partition_point(|t| t.start < span.0);
-    let after = list[i..].iter().take(LOOKAROUND).next();
-    let before = list[..i]
-        .iter()
-        .rev()
-        .take(LOOKAROUND)
-        .min_by_key(|t| span.0.saturating_sub(t.end));
-    match (before, after) {
-        (Some(b), Some(a)) => {
-            let gap_before = span.0.saturating_sub(b.end);
-            let gap_after = a.start.saturating_sub(span.1);
-            Some(if gap_before <= gap_after { b } else { a })
-        }
-        (b, a) => b.or(a),
-    }
-}
-
-/// The span of `list` (sorted by start) nearest to `span` that does not overlap it, for the
-/// other side of a `near` rule (`after_only`: it must start after `span` ends).
-fn nearest_clear(
-    list: &[TermHit],
-    span: (usize, usize),
-    after_only: bool,
-) -> Option<(usize, usize)> {
-    let i = list.partition_point(|t| t.start < span.0);
-    let after = list[i..]
-        .iter()
-        .take(LOOKAROUND)
-        .find(|t| t.start >= span.1)
-        .map(|t| (t.start, t.end));
-    if after_only {
-        return after;
-    }
-    let before = list[..i]
-        .iter()
-        .rev()
-        .take(LOOKAROUND)
-        .filter(|t| t.end <= span.0)
-        .max_by_key(|t| t.end)
-        .map(|t| (t.start, t.end));
-    match (before, after) {
-        (Some(b), Some(a)) => Some(if span.0 - b.1 <= a.0 - span.1 { b } else { a }),
-        (b, a) => b.or(a),
-    }
-}
-
-/// The closest span of `list` (sorted by start) that ends at or before `span` starts.
-fn preceding(list: &[TermHit], span: (usize, usize)) -> Option<&TermHit> {
-    let i = list.partition_point(|t| t.start < span.0);
-    list[..i]
-        .iter()
-        .rev()
-        .take(LOOKAROUND)
-        .filter(|t| t.end <= span.0)
-        .max_by_key(|t| t.end)
-}
-
-/// Whether some span of `list` (sorted by start) contains `span`.
-fn covers(list: &[TermHit], span: (usize, usize)) -> bool {
-    let i = list.partition_point(|t| t.start <= span.0);
-    list[..i]
-        .iter()
-        .rev()
-        .take(LOOKAROUND)
-        .any(|t| span.1 <= t.end)
-}
-
 /// One rule, one hit per stretch of text: of overlapping hits of the same rule keep the longest.
 fn dedupe_within_rule(hits: &mut Vec<Hit>) {
     hits.sort_by(|x, y| {
@@ -452,12 +408,6 @@ fn dedupe_within_rule(hits: &mut Vec<Hit>) {
             std::cmp::Reverse(y.end),
         ))
     });
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for h in hits.drain(..) {
-        match kept.last() {
-            Some(k) if k.rule == h.rule && overlaps(k.span(), h.span()) => {}
-            _ => kept.push(h),
-        }
-    }
-    *hits = kept;
+    // Drops each hit that overlaps the last one kept of the same rule.
+    hits.dedup_by(|h, kept| kept.rule == h.rule && overlaps(kept.span(), h.span()));
 }

@@ -19,6 +19,7 @@ use crate::rules::{RuleKind, RuleSet};
 use crate::text::{advance, offset_position, PositionCursor, Segment};
 use judge::Hit;
 use normalize::Normalized;
+use std::sync::Arc;
 
 /// Lexicon whose terms introduce a mention ("the term", "so-called"): a term right after one is
 /// discussed, not used. Any pack may define or extend it.
@@ -37,6 +38,15 @@ pub struct Engine {
     near_rules: Vec<u32>,
     combination_rules: Vec<u32>,
     mention_lexicon: Option<u32>,
+    /// Each rule's label, why and instead, shared by every finding of the rule.
+    texts: Vec<RuleTexts>,
+}
+
+#[derive(Debug, Clone)]
+struct RuleTexts {
+    label: Arc<str>,
+    why: Arc<str>,
+    instead: Arc<str>,
 }
 
 /// What a scan needs to know besides the text.
@@ -86,9 +96,20 @@ impl Engine {
             .iter()
             .position(|l| l.id == MENTION_LEXICON)
             .map(|i| i as u32);
+        let texts = rules
+            .rules
+            .iter()
+            .map(|r| RuleTexts {
+                label: r.label.as_str().into(),
+                why: r.why.as_str().into(),
+                instead: r.instead.as_str().into(),
+            })
+            .collect();
+        let patterns = patterns::PatternMatcher::build(&rules);
         Engine {
-            terms: terms::TermMatcher::build(&rules),
-            patterns: patterns::PatternMatcher::build(&rules),
+            texts,
+            terms: terms::TermMatcher::build(&rules, patterns.anchors()),
+            patterns,
             rules,
             lexicon_users,
             rule_pack,
@@ -148,34 +169,48 @@ impl Engine {
 
     /// Where two span-precise hits of one category overlap (an NHS number that is also shaped
     /// like a phone number), report only the strongest: severity, then confidence, then length.
+    ///
+    /// `hits` is sorted by start. Hits are decided in order: one is dropped when an overlapping
+    /// hit of its category is stronger (ties go to the earlier hit) and has not itself been
+    /// dropped already. Only overlapping pairs are visited, so a long message with many hits
+    /// costs no more than its overlaps.
     fn keep_most_specific(&self, hits: &mut Vec<Hit>) {
-        let rules = &self.rules.rules;
+        if hits.len() < 2 {
+            return;
+        }
         let precise = |h: &Hit| {
             matches!(
-                rules[h.rule as usize].kind,
+                self.rules.rules[h.rule as usize].kind,
                 RuleKind::Pattern { .. } | RuleKind::Terms(_)
             )
         };
         let strength = |h: &Hit| (h.severity, (h.confidence * 1000.0) as i64, h.end - h.start);
-        let mut order: Vec<usize> = (0..hits.len()).filter(|&i| precise(&hits[i])).collect();
-        order.sort_by_key(|&i| (hits[i].start, hits[i].end, i));
-        let mut drop = vec![false; hits.len()];
-        // Sweep in start order: only hits that start before this one ends can overlap it.
-        for (k, &i) in order.iter().enumerate() {
-            for &j in &order[k + 1..] {
-                if hits[j].start >= hits[i].end {
+        let category = |h: &Hit| self.rules.rules[h.rule as usize].category;
+        debug_assert!(hits.windows(2).all(|w| w[0].start <= w[1].start));
+        // Overlapping pairs of precise hits of one category: with hits sorted by start, the
+        // hits overlapping `i` from the right are the run after it that starts before it ends.
+        let mut rivals: Vec<Vec<usize>> = vec![Vec::new(); hits.len()];
+        for i in 0..hits.len() {
+            if !precise(&hits[i]) {
+                continue;
+            }
+            for j in i + 1..hits.len() {
+                let (a, b) = (&hits[i], &hits[j]);
+                if b.start >= a.end {
                     break;
                 }
-                if rules[hits[i].rule as usize].category != rules[hits[j].rule as usize].category {
-                    continue;
+                if precise(b) && category(a) == category(b) && a.start < b.end {
+                    rivals[i].push(j);
+                    rivals[j].push(i);
                 }
-                let weaker = if (strength(&hits[i]), j) < (strength(&hits[j]), i) {
-                    i
-                } else {
-                    j
-                };
-                drop[weaker] = true;
             }
+        }
+        let mut drop = vec![false; hits.len()];
+        for i in 0..hits.len() {
+            let a = &hits[i];
+            drop[i] = rivals[i]
+                .iter()
+                .any(|&j| !drop[j] && (strength(a), j) < (strength(&hits[j]), i));
         }
         let mut k = 0;
         hits.retain(|_| {
@@ -219,9 +254,9 @@ impl Engine {
             category: rule.category,
             severity: h.severity,
             message,
-            label: rule.label.as_str().into(),
-            why: rule.why.as_str().into(),
-            instead: rule.instead.as_str().into(),
+            label: self.texts[h.rule as usize].label.clone(),
+            why: self.texts[h.rule as usize].why.clone(),
+            instead: self.texts[h.rule as usize].instead.clone(),
             path: seg.origin.path.clone(),
             record: seg.origin.record,
             start: offset_position(&seg.origin, start_position),
@@ -234,7 +269,7 @@ impl Engine {
                 .into_iter()
                 .map(|(range, r)| Part {
                     byte_range: shift(range),
-                    label: self.rules.rules[r as usize].label.as_str().into(),
+                    label: self.texts[r as usize].label.clone(),
                 })
                 .collect(),
             notes: if matches!(rule.kind, RuleKind::Combination { .. }) {

@@ -36,16 +36,37 @@ pub struct Normalized<'a> {
 
 impl<'a> Normalized<'a> {
     /// Normalise `original`. Borrowed when nothing needs to change.
+    ///
+    /// Most drafts need no edit at all, emoji included, so the text is first read for the first
+    /// character the view would change; only from there on is a copy built, with runs of plain
+    /// ASCII copied whole.
     pub fn new(original: &'a str) -> Normalized<'a> {
-        if needs_no_edit(original) {
+        let Some((first, in_space_run)) = first_edit(original) else {
             return Normalized {
                 text: Cow::Borrowed(original),
                 edits: Vec::new(),
             };
-        }
-        let mut b = Builder::default();
-        for (offset, c) in original.char_indices() {
-            b.push(offset, c);
+        };
+        let mut b = Builder {
+            out: String::with_capacity(original.len() + 16),
+            edits: Vec::new(),
+            in_space_run,
+        };
+        b.out.push_str(&original[..first]);
+        let bytes = original.as_bytes();
+        let mut i = first;
+        while i < bytes.len() {
+            // Copy a run of printable ASCII and single spaces whole.
+            let (run, last_is_space) = plain_run(&bytes[i..], b.in_space_run);
+            if run > 0 {
+                b.out.push_str(&original[i..i + run]);
+                b.in_space_run = last_is_space;
+                i += run;
+                continue;
+            }
+            let c = original[i..].chars().next().expect("char boundary");
+            b.push(i, c);
+            i += c.len_utf8();
         }
         Normalized {
             text: Cow::Owned(b.out),
@@ -94,20 +115,105 @@ impl<'a> Normalized<'a> {
     }
 }
 
-/// True when the text is printable ASCII with single spaces: the view is the text itself.
-fn needs_no_edit(text: &str) -> bool {
-    let mut prev_space = false;
-    for &b in text.as_bytes() {
-        let space = b == b' ';
-        if !(0x21..0x7f).contains(&b) && !space || (space && prev_space) {
-            return false;
-        }
-        prev_space = space;
-    }
-    true
+/// Printable ASCII other than space: always kept as it is.
+fn is_plain_ascii(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
 }
 
-#[derive(Default)]
+/// Where the view first differs from `text` (the byte offset of the first character
+/// [`Builder::push`] would not copy as it is), and whether the character before it is a space;
+/// `None` when the view is the text itself.
+fn first_edit(text: &str) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut prev_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while they are printable ASCII with no double space.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if let Some(last_is_space) = plain_chunk(x, prev_space) {
+                prev_space = last_is_space;
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            let space = b == b' ';
+            if !(is_plain_ascii(b) || space && !prev_space) {
+                return Some((i, prev_space));
+            }
+            prev_space = space;
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            if !kept_as_is(c) {
+                return Some((i, prev_space));
+            }
+            prev_space = false;
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// For eight bytes (little-endian in `x`) that are all printable ASCII or single spaces (given
+/// whether the byte before them is a space): whether the last one is a space. `None` when any
+/// might not be; false alarms only send the bytes to the careful path.
+fn plain_chunk(x: u64, prev_space: bool) -> Option<bool> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte that is zero (and possibly of a byte above a zero byte).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let non_ascii = x & HIGH;
+    // Bytes below 0x20 (exact once no byte has its high bit set).
+    let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+    let delete = zero(x ^ (0x7f * ONES));
+    let spaces = zero(x ^ (0x20 * ONES));
+    let doubled = spaces & ((spaces << 8) | u64::from(prev_space) << 7);
+    if non_ascii | control | delete | doubled != 0 {
+        return None;
+    }
+    Some(x >> 56 == 0x20)
+}
+
+/// The length of the run of printable ASCII and single spaces at the start of `bytes` (given
+/// whether the byte before is a space), and whether its last byte is a space: bytes
+/// [`Builder::push`] would copy one by one.
+fn plain_run(bytes: &[u8], mut prev_space: bool) -> (usize, bool) {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        match plain_chunk(x, prev_space) {
+            Some(last_is_space) => {
+                prev_space = last_is_space;
+                i += 8;
+            }
+            None => break,
+        }
+    }
+    while let Some(&b) = bytes.get(i) {
+        let space = b == b' ';
+        if !(is_plain_ascii(b) || space && !prev_space) {
+            break;
+        }
+        prev_space = space;
+        i += 1;
+    }
+    (i, prev_space)
+}
+
+/// Whether [`Builder::push`] copies a non-ASCII character unchanged (emoji, accented letters in
+/// composed form, most scripts).
+fn kept_as_is(c: char) -> bool {
+    !c.is_whitespace()
+        && !is_invisible(c)
+        && !c.is_control()
+        && !is_combining_mark(c)
+        && fold_lookalike(c).is_none()
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
 struct Builder {
     out: String,
     edits: Vec<Edit>,
@@ -312,6 +418,71 @@ mod tests {
     fn plain_ascii_is_borrowed() {
         let n = Normalized::new("NHS number 943 476 5919");
         assert!(matches!(n.text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_that_needs_no_edit_is_borrowed_emoji_and_all() {
+        let n = Normalized::new("Long night 😴 café ☕ #NHS 👍🏽");
+        assert!(matches!(n.text, Cow::Borrowed(_)));
+        // A joiner is invisible, so a ZWJ sequence is an edit.
+        let n = Normalized::new("team 👩\u{200D}⚕ rocks");
+        assert!(matches!(n.text, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn first_edit_finds_the_same_place_eight_bytes_at_a_time() {
+        // Every position of every odd byte inside and across eight-byte chunks.
+        let odd = [
+            "  ", "\t", "\u{7f}", "\u{1f}", "é", "\u{200B}", "\n", " !", "! ",
+        ];
+        for o in odd {
+            for at in 0..20 {
+                let text = format!("{}{o}{}", "a".repeat(at), "b c".repeat(6));
+                let slow = {
+                    let mut prev_space = false;
+                    let mut found = None;
+                    for (i, c) in text.char_indices() {
+                        let space = c == ' ';
+                        let plain = c.is_ascii() && is_plain_ascii(c as u8);
+                        if !(plain || space && !prev_space || !c.is_ascii() && kept_as_is(c)) {
+                            found = Some((i, prev_space));
+                            break;
+                        }
+                        prev_space = space;
+                    }
+                    found
+                };
+                assert_eq!(first_edit(&text), slow, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_copy_starts_where_the_first_edit_is() {
+        // Every character class at the start, middle and end of a text, against the
+        // character-by-character builder.
+        let pieces = [
+            "ab", " ", "  ", "\t", "\n", "é", "😴", "\u{200B}", "９", "ɴ", "“", "e\u{301}", "ﬁ",
+            "\u{7f}", "Å",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}x{b}y {c}");
+                    let mut slow = Builder {
+                        out: String::new(),
+                        edits: Vec::new(),
+                        in_space_run: false,
+                    };
+                    for (i, ch) in text.char_indices() {
+                        slow.push(i, ch);
+                    }
+                    let fast = Normalized::new(&text);
+                    assert_eq!(fast.as_str(), slow.out, "{text:?}");
+                    assert_eq!(fast.edits, slow.edits, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

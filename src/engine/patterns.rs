@@ -1,12 +1,25 @@
 //! The regex side of the matcher: which pattern rules run on a message, and their raw matches.
 //!
 //! Pattern rules with `keywords` (or required context) run only when the term pass saw one of
-//! those words. The rest share one `RegexSet` pass that says which of them can match at all; only
-//! those run `find_iter`. Validators are the judge's business, not this module's.
+//! those words. Beyond that, most pack patterns start with an ASCII `\b` and then one of a
+//! finite set of literals (`\b[0-9]{3}…` starts with a digit, `(?i)\b(bed|bay|ward)…` with one
+//! of three words). Such a pattern is *anchored*: its literals join the term automaton (as
+//! [`Slot::Anchor`]), so the single pass over the text that finds terms also finds every place a
+//! match can start, and the regex runs only there, as an anchored search. A message with no
+//! digit-led word never runs a number pattern at all. The remaining patterns share one
+//! multi-pattern pass that says which of them can match; only those run `find_iter`.
+//! Validators are the judge's business, not this module's.
+//!
+//! Nothing is compiled before a scan needs it: each regex the first time it runs (see
+//! [`crate::rules::Pattern`]), the shared pass on the first scan that needs it.
 
 use super::terms::{Slot, SlotHits};
-use crate::rules::{RuleKind, RuleSet};
-use regex::bytes::RegexSet;
+use crate::rules::{Pattern, RuleKind, RuleSet};
+use regex_automata::meta;
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::{Hir, HirKind, Look};
+use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
 #[derive(Debug, Clone, Copy)]
@@ -16,26 +29,45 @@ pub(crate) struct PatternHit {
     pub end: usize,
 }
 
+/// One regex of one pattern rule, and how it runs.
 #[derive(Debug, Clone)]
-struct Gated {
+struct Entry {
     rule: u32,
+    /// Which of the rule's regexes.
+    k: usize,
+    /// The rule's keyword or context gates: it runs only when one of these slots has a hit.
+    /// Empty: always.
     gates: Vec<Slot>,
+    /// Anchored: its id (an index into `anchors`); the regex runs only where the term pass saw
+    /// one of its literals at an ASCII word start.
+    anchor: Option<u32>,
+    /// Its index in the shared pass (ungated, unanchored regexes only).
+    in_set: Option<usize>,
 }
 
 /// Compiled selection of pattern rules.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternMatcher {
-    /// One entry per regex of every ungated rule: the rule it belongs to.
-    ungated: Vec<(u32, usize)>,
-    set: Option<RegexSet>,
-    gated: Vec<Gated>,
+    entries: Vec<Entry>,
+    /// For each anchor id, the lower-case literals its regex's matches start with.
+    anchors: Vec<Vec<Vec<u8>>>,
+    /// The sources of the shared pass, and for each its entry.
+    set_sources: Vec<String>,
+    set_entries: Vec<usize>,
+    /// The shared pass, built on first use; `None` if it could not be built (then every
+    /// regex in it runs).
+    set: OnceLock<Option<meta::Regex>>,
 }
 
 impl PatternMatcher {
     pub fn build(rules: &RuleSet) -> PatternMatcher {
-        let mut ungated = Vec::new();
-        let mut sources = Vec::new();
-        let mut gated = Vec::new();
+        let mut m = PatternMatcher {
+            entries: Vec::new(),
+            anchors: Vec::new(),
+            set_sources: Vec::new(),
+            set_entries: Vec::new(),
+            set: OnceLock::new(),
+        };
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
                 regexes, keywords, ..
@@ -52,67 +84,286 @@ impl PatternMatcher {
                 gates.push(Slot::Context(r));
                 gates.extend(c.words.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
             }
-            if gates.is_empty() {
-                for (k, re) in regexes.iter().enumerate() {
-                    ungated.push((r, k));
-                    sources.push(re.as_str().to_string());
-                }
-            } else {
-                gated.push(Gated { rule: r, gates });
+            for (k, re) in regexes.iter().enumerate() {
+                let anchor = anchor_literals(re.hir()).map(|lits| {
+                    m.anchors.push(lits);
+                    (m.anchors.len() - 1) as u32
+                });
+                let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
+                    m.set_sources.push(re.as_str().to_string());
+                    m.set_entries.push(m.entries.len());
+                    m.set_sources.len() - 1
+                });
+                m.entries.push(Entry {
+                    rule: r,
+                    k,
+                    gates: gates.clone(),
+                    anchor,
+                    in_set,
+                });
             }
         }
-        let set = (!sources.is_empty()).then(|| {
-            regex::bytes::RegexSetBuilder::new(&sources)
-                .unicode(false)
-                .build()
-                .expect("each pattern compiled alone when the pack loaded")
-        });
-        PatternMatcher {
-            ungated,
-            set,
-            gated,
-        }
+        m
+    }
+
+    /// For each anchor id, the literals the term automaton must look for.
+    pub fn anchors(&self) -> &[Vec<Vec<u8>>] {
+        &self.anchors
+    }
+
+    /// The shared pass over the ungated, unanchored regexes (`MatchKind::All`, like a
+    /// `RegexSet`), built without literal prefilters: extracting literals from dozens of
+    /// patterns costs more start-up time than they save on short messages.
+    fn set(&self) -> Option<&meta::Regex> {
+        self.set
+            .get_or_init(|| {
+                meta::Builder::new()
+                    .syntax(Pattern::syntax())
+                    .configure(
+                        meta::Config::new()
+                            .match_kind(MatchKind::All)
+                            .utf8_empty(false)
+                            .auto_prefilter(false)
+                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+                    )
+                    .build_many(&self.set_sources)
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Run the pattern rules that the prefilters let through.
     pub fn find(&self, rules: &RuleSet, text: &str, terms: &SlotHits) -> Vec<PatternHit> {
-        let mut hits = Vec::new();
         let bytes = text.as_bytes();
-        if let Some(set) = &self.set {
-            for i in set.matches(bytes).iter() {
-                let (rule, k) = self.ungated[i];
-                run(rules, rule, Some(k), bytes, &mut hits);
+        // Which unanchored, ungated regexes can match at all.
+        let mut in_set = None;
+        if !self.set_sources.is_empty() {
+            let mut which = PatternSet::new(self.set_sources.len());
+            match self.set() {
+                Some(set) => set.which_overlapping_matches(&Input::new(bytes), &mut which),
+                None => (0..self.set_sources.len()).for_each(|i| {
+                    which.insert(regex_automata::PatternID::new_unchecked(i));
+                }),
             }
+            in_set = Some(which);
         }
-        for g in &self.gated {
-            if g.gates.iter().any(|s| terms.contains_key(s)) {
-                run(rules, g.rule, None, bytes, &mut hits);
+        let mut hits = Vec::new();
+        for e in &self.entries {
+            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
+                continue;
+            }
+            let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
+                continue;
+            };
+            let re = &regexes[e.k];
+            let mut push = |start: usize, end: usize| {
+                // Patterns are compiled with Unicode off; a match must still sit on character
+                // boundaries of the (valid UTF-8) text before it can be mapped back.
+                if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    hits.push(PatternHit {
+                        rule: e.rule,
+                        start,
+                        end,
+                    });
+                }
+            };
+            if let Some(a) = e.anchor {
+                let starts = terms.get(Slot::Anchor(a));
+                if starts.is_empty() {
+                    continue;
+                }
+                // The same matches, in the same order, as `find_iter`: every match starts at
+                // one of these places, so trying them in order (skipping those inside the last
+                // match) finds each leftmost-first match in turn.
+                let regex = re.regex();
+                let mut resume = 0;
+                for s in starts.iter().map(|t| t.start) {
+                    if s < resume {
+                        continue;
+                    }
+                    let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
+                    if let Some(m) = regex.search(&input) {
+                        push(m.start(), m.end());
+                        resume = m.end();
+                    }
+                }
+                continue;
+            }
+            if let Some(i) = e.in_set {
+                let which = in_set.as_ref().expect("set pass ran");
+                if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
+                    continue;
+                }
+            }
+            for m in re.regex().find_iter(bytes) {
+                push(m.start(), m.end());
             }
         }
         hits
     }
 }
 
-fn run(rules: &RuleSet, rule: u32, only: Option<usize>, text: &[u8], out: &mut Vec<PatternHit>) {
-    let RuleKind::Pattern { regexes, .. } = &rules.rules[rule as usize].kind else {
-        return;
-    };
-    let selected = regexes
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| only.is_none_or(|o| o == *k));
-    for (_, re) in selected {
-        for m in re.find_iter(text) {
-            // Patterns are compiled with Unicode off; a match must still sit on character
-            // boundaries of the (valid UTF-8) text before it can be mapped back.
-            let ok = |i: usize| i >= text.len() || (text[i] as i8) >= -0x40;
-            if m.start() < m.end() && ok(m.start()) && ok(m.end()) {
-                out.push(PatternHit {
-                    rule,
-                    start: m.start(),
-                    end: m.end(),
-                });
+/// The literals every match of a pattern starts with, lower-cased, when the pattern begins with
+/// an ASCII word boundary and each literal with an ASCII word character: then a match can only
+/// start at an ASCII word start where one of them is (compared ASCII case-insensitively). `None`
+/// when the pattern is not of that shape (it then runs unanchored).
+pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if !starts_with_ascii_boundary(hir) {
+        return None;
+    }
+    let seq = Extractor::new().extract(hir);
+    let mut lits: Vec<Vec<u8>> = Vec::new();
+    for lit in seq.literals()? {
+        let bytes = lit.as_bytes().to_ascii_lowercase();
+        let first = *bytes.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
+            return None;
+        }
+        lits.push(bytes);
+    }
+    // Shorter literals are a little less selective but keep the automaton small: cut them
+    // until there are few (`[0-9]{3}` gives a thousand three-digit literals, or ten digits).
+    let mut len = lits.iter().map(Vec::len).max().unwrap_or(0);
+    loop {
+        lits.iter_mut().for_each(|l| l.truncate(len));
+        lits.sort_unstable();
+        lits.dedup();
+        if lits.len() <= MAX_ANCHOR_LITERALS || len == 1 {
+            break;
+        }
+        len -= 1;
+    }
+    // A literal that another one starts with makes the longer one redundant.
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for lit in lits {
+        if !kept.iter().any(|k| lit.starts_with(k)) {
+            kept.push(lit);
+        }
+    }
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// The most literals one anchored pattern adds to the term automaton.
+const MAX_ANCHOR_LITERALS: usize = 48;
+
+/// Whether every match of `hir` starts with an ASCII word boundary assertion.
+fn starts_with_ascii_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(look, Look::WordAscii | Look::WordStartAscii),
+        HirKind::Concat(subs) => subs.first().is_some_and(starts_with_ascii_boundary),
+        HirKind::Capture(c) => starts_with_ascii_boundary(&c.sub),
+        HirKind::Alternation(subs) => subs.iter().all(starts_with_ascii_boundary),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::normalize::Normalized;
+    use crate::engine::terms::TermMatcher;
+    use crate::rules::{load_pack_source, Pattern};
+
+    fn pack(patterns: &[&str]) -> RuleSet {
+        let mut toml = String::from(
+            "[pack]\nid = \"p\"\nname = \"P\"\nversion = \"1\"\ndescription = \"d\"\n",
+        );
+        for (i, p) in patterns.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ncategory = \"conduct\"\nseverity = \"info\"\n\
+                 signal = true\nmessage = \"m\"\npattern = '''{p}'''\n"
+            ));
+        }
+        load_pack_source("p.toml", &toml).unwrap()
+    }
+
+    /// Every match `find_iter` gives, per rule, that sits on character boundaries.
+    fn reference(rules: &RuleSet, text: &str) -> Vec<(u32, usize, usize)> {
+        let mut out = Vec::new();
+        for (r, rule) in rules.rules.iter().enumerate() {
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                continue;
+            };
+            for re in regexes {
+                for m in re.regex().find_iter(text.as_bytes()) {
+                    if text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) {
+                        out.push((r as u32, m.start(), m.end()));
+                    }
+                }
             }
         }
+        out.sort_unstable();
+        out
+    }
+
+    const PATTERNS: &[&str] = &[
+        r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+        r"\b[0-9]{1,3} ?(yo|y/o|yrs?)\b",
+        r"\b[1-9][0-9]?[MF]\b",
+        r"(?i)\bin (his|her|their) (late |early |mid-?)?[1-9]0s\b",
+        r"(?i)\b(bed|bay|ward|cubicle|side ?room|resus|majors cubicle)[ -]?[0-9]{1,2}[a-z]?\b",
+        r"\b(a|ab|abc)",
+        r"\bx+y",
+        r"[0-9]{2}/[0-9]{2}",
+        r"(?i)\bdob\b|\bborn\b",
+        r"\b_[a-z]+",
+    ];
+
+    #[test]
+    fn which_patterns_are_anchored() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let anchored: Vec<bool> = m.entries.iter().map(|e| e.anchor.is_some()).collect();
+        assert_eq!(
+            anchored,
+            [true, true, true, true, true, true, true, false, true, true]
+        );
+        let digits: Vec<Vec<u8>> = (b'0'..=b'9').map(|d| vec![d]).collect();
+        assert_eq!(m.anchors()[0], digits);
+        assert_eq!(m.anchors()[5], vec![b"a".to_vec()]);
+        assert!(m.anchors()[4].contains(&b"bed".to_vec()));
+        // Unanchored patterns share the multi-pattern pass.
+        assert_eq!(m.set_sources, vec![PATTERNS[7].to_string()]);
+    }
+
+    #[test]
+    fn anchored_runs_find_what_find_iter_finds() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let terms = TermMatcher::build(&rules, m.anchors());
+        let edge = [
+            "NHS 943 476 5919, 9434765919 and x943 476 5919 or é943 476 5919",
+            "BED 4, bed4a, Bay-12 ward 7 WARD7 sideroom 3 side room 12b xbed 4",
+            "83F 9M 45yo 3 yrs 10y/o in HIS 80s in her mid-70s",
+            "abc ab a xabc éabc _abc a_b xxy xy éxy 12/34 ab12/34",
+            "DOB born dob: BORN unborn",
+            "",
+            "😴 ☕ 12 34 56 7890 🏴\u{E0067}\u{E0062}",
+        ];
+        let posts = include_str!("../../benches/data/posts-1000.txt");
+        for text in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(text);
+            let slots = terms.find(&norm);
+            let mut got: Vec<_> = m
+                .find(&rules, norm.as_str(), &slots)
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn literals_are_cut_until_few() {
+        let p = Pattern::new(r"\b[0-9]{3}-[0-9]{4}").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        assert!(lits.len() <= MAX_ANCHOR_LITERALS, "{}", lits.len());
+        let p = Pattern::new(r"[0-9]{3}").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b#tag").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b[a-z]+x").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None, "infinite");
     }
 }

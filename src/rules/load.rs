@@ -11,9 +11,11 @@ use super::{
 };
 use crate::error::{Error, PackError};
 use crate::validators;
+use regex_automata::meta;
+use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Collects packs, then checks and links them into a [`RuleSet`].
 #[derive(Default)]
@@ -384,7 +386,7 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
         }
         let regexes = sources
             .iter()
-            .map(|p| compile_pattern(p))
+            .map(|p| Pattern::new(p))
             .collect::<Result<_, _>>()?;
         let validator = match &def.validate {
             None => None,
@@ -445,16 +447,142 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
     })
 }
 
-/// Compile a pack pattern. Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are
-/// ASCII, which keeps the fast DFA engines usable on text with emoji (measured in
-/// reference/performance-anchors.md: Unicode `\b` ran 56–380× slower). The engine normalises text
-/// first, so full-width digits are ASCII by then. A pattern opts back in with `(?u:…)`.
-pub fn compile_pattern(pattern: &str) -> Result<regex::bytes::Regex, String> {
-    regex::bytes::RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(1 << 22)
-        .build()
-        .map_err(|e| format!("invalid regex `{pattern}`: {}", first_line(&e.to_string())))
+/// The most a pattern may cost, in [`nfa_units`], for its compilation to be left until a scan
+/// needs it. A unit stands for at most a few dozen bytes of compiled NFA, so this bound sits
+/// orders of magnitude below [`SIZE_LIMIT`]: a pattern under it cannot fail to compile once its
+/// syntax has been checked. Patterns over it are compiled when the pack loads, as before.
+const LAZY_UNITS: u64 = 4096;
+
+/// The compiled-size limit of one pack pattern.
+const SIZE_LIMIT: usize = 1 << 22;
+
+/// A pack regex: checked when the pack loads, compiled the first time a scan runs it.
+///
+/// Why: compiling a regex costs far more than parsing it, and one draft usually needs only a few
+/// of a pack's patterns, or none. Loading still reports every error with file, line and rule:
+/// the syntax is parsed at load time with the same settings compilation uses, and a pattern large
+/// enough to approach the size limit is compiled there and then.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: Box<str>,
+    hir: Hir,
+    compiled: OnceLock<meta::Regex>,
+}
+
+impl Pattern {
+    /// Check `source` as [`compile_pattern`] would, without compiling it unless it is large.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax())
+            .map_err(|e| invalid(source, &e.to_string()))?;
+        let compiled = OnceLock::new();
+        if nfa_units(&hir) > LAZY_UNITS {
+            let _ = compiled.set(compile_pattern(source)?);
+        }
+        Ok(Pattern {
+            source: source.into(),
+            hir,
+            compiled,
+        })
+    }
+
+    /// The pattern as written in the pack.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The parsed pattern, for analysis (which literals every match starts with).
+    pub fn hir(&self) -> &Hir {
+        &self.hir
+    }
+
+    /// The compiled regex (compiled now if this is its first use).
+    pub fn regex(&self) -> &meta::Regex {
+        self.compiled.get_or_init(|| {
+            builder()
+                .build_from_hir(&self.hir)
+                .map_err(|e| build_error(&self.source, &e))
+                .expect("pattern checked when its pack loaded")
+        })
+    }
+
+    /// Whether it has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
+    /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
+    /// with Unicode off.
+    pub fn syntax() -> regex_automata::util::syntax::Config {
+        regex_automata::util::syntax::Config::new()
+            .unicode(false)
+            .utf8(false)
+    }
+}
+
+/// A generous upper bound on the size of a pattern's compiled NFA, in units of one state or one
+/// class range (each UTF-8 sequence of a Unicode class counted separately), with counted
+/// repetitions expanded.
+fn nfa_units(hir: &Hir) -> u64 {
+    let sum = |subs: &[Hir]| {
+        subs.iter()
+            .fold(1u64, |a, h| a.saturating_add(nfa_units(h)))
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(lit) => lit.0.len() as u64 + 1,
+        HirKind::Class(Class::Bytes(c)) => c.ranges().len() as u64 + 1,
+        // A Unicode range becomes up to a few UTF-8 byte sequences of up to four bytes each.
+        HirKind::Class(Class::Unicode(c)) => (c.ranges().len() as u64).saturating_mul(16) + 1,
+        HirKind::Repetition(r) => {
+            let times = u64::from(r.max.unwrap_or(r.min).max(r.min)).saturating_add(1);
+            nfa_units(&r.sub).saturating_mul(times).saturating_add(1)
+        }
+        HirKind::Capture(c) => nfa_units(&c.sub).saturating_add(2),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => sum(subs),
+    }
+}
+
+/// Compile a pack pattern: the regex engine `regex::bytes::Regex` wraps, configured as
+/// `regex::bytes::RegexBuilder::new(p).unicode(false).size_limit(4 MiB)` configures it (same
+/// matches, same errors), except that it extracts no literal prefilter: patterns run on short
+/// messages, mostly anchored where the term pass saw they can start (see the engine), where a
+/// prefilter saves nothing and costs start-up time.
+///
+/// Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are ASCII, which keeps the fast
+/// DFA engines usable on text with emoji (measured in reference/performance-anchors.md: Unicode
+/// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
+/// then. A pattern opts back in with `(?u:…)`.
+pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
+    builder()
+        .build(pattern)
+        .map_err(|e| build_error(pattern, &e))
+}
+
+fn builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.syntax(Pattern::syntax()).configure(
+        meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(false)
+            .nfa_size_limit(Some(SIZE_LIMIT))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .auto_prefilter(false),
+    );
+    b
+}
+
+/// The message `regex` gives for the same failure.
+fn build_error(pattern: &str, e: &meta::BuildError) -> String {
+    let message = match (e.size_limit(), e.syntax_error()) {
+        (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+        (None, Some(syntax)) => syntax.to_string(),
+        (None, None) => e.to_string(),
+    };
+    invalid(pattern, &message)
+}
+
+fn invalid(pattern: &str, error: &str) -> String {
+    format!("invalid regex `{pattern}`: {}", first_line(error))
 }
 
 fn first_line(s: &str) -> String {
@@ -629,10 +757,106 @@ mod tests {
     }
 
     #[test]
+    fn pattern_errors_are_the_ones_compiling_gives() {
+        for bad in [
+            "(unclosed",
+            "[z-a]",
+            "a{2,1}",
+            r"\p{Nope}",
+            "(?u:\\p{Greek})(?P<x>a)(?P<x>b)",
+            "a{1001}{1001}{1001}",
+            r"\8",
+            "(?z)",
+            &"(".repeat(300),
+        ] {
+            let lazy = Pattern::new(bad).expect_err(bad);
+            let eager = compile_pattern(bad).expect_err(bad);
+            let with_regex = regex::bytes::RegexBuilder::new(bad)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .expect_err(bad);
+            let before = invalid(bad, &with_regex.to_string());
+            assert_eq!(lazy, before);
+            assert_eq!(eager, before);
+        }
+    }
+
+    #[test]
+    fn patterns_compile_on_first_use_unless_large() {
+        let p = Pattern::new(r"\b[0-9]{3} ?[0-9]{3} ?[0-9]{4}\b").unwrap();
+        assert!(!p.is_compiled());
+        assert!(p.regex().is_match(b"no 943 476 5919".as_slice()));
+        assert!(p.is_compiled());
+        // Big enough that the size bound cannot vouch for it: compiled (and checked) at load.
+        let big = Pattern::new("(?u:\\w{1,40})").unwrap();
+        assert!(big.is_compiled());
+        assert_eq!(big.as_str(), "(?u:\\w{1,40})");
+    }
+
+    #[test]
+    fn too_big_patterns_are_still_rejected_when_the_pack_loads() {
+        let e = pack_error(&format!("{RULE}pattern = '[0-9a-z]{{1000}}{{1000}}'\n"));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("exceeds size limit"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_size_bound_is_generous() {
+        // Every pattern the bound lets through lazily must compile; probe near the bound.
+        for n in [10u32, 100, 400, 1000, 2000] {
+            for p in [
+                format!("[0-9a-z]{{{n}}}"),
+                format!("(?i)(abc|de[0-9]){{1,{n}}}"),
+                format!("(?u:[é-ü]{{{n}}})"),
+                format!("\\b(a|b|c|d|e|f|g|h|i|j|k){{{n}}}\\b"),
+            ] {
+                let hir = regex_automata::util::syntax::parse_with(&p, &Pattern::syntax()).unwrap();
+                if nfa_units(&hir) <= LAZY_UNITS {
+                    assert!(compile_pattern(&p).is_ok(), "{p}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn patterns_are_ascii_by_default() {
         let re = compile_pattern(r"\bnhs\b").unwrap();
         // With Unicode off, `é` is not a word character, so the boundary holds after it.
         assert!(re.is_match("énhs".as_bytes()));
-        assert!(compile_pattern(r"(?u:\bnhs\b)").unwrap().is_match(b" nhs "));
+        assert!(compile_pattern(r"(?u:\bnhs\b)")
+            .unwrap()
+            .is_match(b" nhs ".as_slice()));
+    }
+
+    #[test]
+    fn patterns_match_what_regex_bytes_matches() {
+        let patterns = [
+            r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+            r"(?i)\b(bed|bay|ward|side ?room)[ -]?[0-9]{1,2}[a-z]?\b",
+            r"\w+@\w+\.\w+",
+            r"(?u:\w+)é",
+            r"a|ab|abc",
+            r"x*",
+            r"[^a-z]{2}",
+        ];
+        let texts = [
+            "NHS 943 476 5919 and 9434765919, bed 4a, Bay12 ward-7 éx sideroom 3",
+            "café é1234567890 ab abc x xx \u{1F600} a@b.c ÉCOLE é",
+            "",
+        ];
+        for p in patterns {
+            let ours = compile_pattern(p).unwrap();
+            let theirs = regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .unwrap();
+            for t in texts {
+                let a: Vec<_> = ours.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                let b: Vec<_> = theirs.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{p} on {t:?}");
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ mod load;
 mod schema;
 
 pub use builtin::BUILTIN_PACKS;
-pub use load::{load_pack_source, RuleSetBuilder};
+pub use load::{load_pack_source, Pattern, RuleSetBuilder};
 pub use schema::{Effect, Keep};
 
 use crate::finding::{Category, Severity};
@@ -121,8 +121,8 @@ pub struct Lexicon {
 pub enum RuleKind {
     /// Regular expressions on the normalised text, optionally checked by a validator.
     Pattern {
-        /// Compiled with ASCII `\b`, `\d`, `\w` unless a pattern opts into `(?u)`.
-        regexes: Vec<regex::bytes::Regex>,
+        /// Compiled (on first use) with ASCII `\b`, `\d`, `\w` unless a pattern opts into `(?u)`.
+        regexes: Vec<Pattern>,
         /// A check a regex cannot do (checksum, calendar date).
         validator: Option<Validator>,
         /// Keep what the validator accepts (usual) or rejects (typo rules).

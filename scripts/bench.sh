@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# presend against ripgrep, in one run, on a corpus this repository generates.
+#
+#   scripts/bench.sh                 # full run (a few minutes on two cores)
+#   BENCH_QUICK=1 scripts/bench.sh   # smoke run: small corpus, few rounds
+#
+# What it does (docs/performance.md explains the method and records figures):
+#   1. builds the release binary; installs ripgrep and hyperfine (apt) if missing;
+#   2. generates a seeded corpus (scripts/gen_corpus.py): BENCH_POSTS posts as plain text and
+#      JSONL, one ~200-character draft, the corpus concatenated 10 times, and a pack that
+#      doubles every term list (scripts/rg_patterns.py --doubled-pack);
+#   3. writes ripgrep pattern files equivalent to the packs (scripts/rg_patterns.py: every pack
+#      regex with Unicode off, every term as an ASCII-case-insensitive whole-word regex);
+#   4. times, alternating presend and rg in blocks of a few runs for BENCH_ROUNDS rounds
+#      (hyperfine, no shell), and prints medians and the ratio presend / rg for:
+#        draft   presend check draft.txt            vs  rg -f patterns.txt draft.txt
+#        stream  presend check --input-format jsonl --field text --format jsonl corpus.jsonl
+#                (or, until that flag exists, presend check --format jsonl corpus.txt)
+#                                                   vs  rg -f patterns.txt on the same file
+#        10x     the same on the corpus ten times over (growth should be linear)
+#        doubled the stream with every term list doubled (--rules doubled.toml; rg gets the
+#                doubled pattern file): cost should not grow with the number of term rules;
+#   5. records peak RSS of both on the stream with /usr/bin/time -v.
+#
+# Environment: BENCH_POSTS (100000), BENCH_SEED (6), BENCH_ROUNDS (5), BENCH_DIR
+# (target/bench), PRESEND (a prebuilt binary, skips the build), BENCH_QUICK.
+# The machine should be otherwise idle; on a shared machine, read the figures as rough.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+posts=${BENCH_POSTS:-100000}
+seed=${BENCH_SEED:-6}
+rounds=${BENCH_ROUNDS:-5}
+dir=${BENCH_DIR:-$root/target/bench}
+if [[ -n "${BENCH_QUICK:-}" ]]; then
+    posts=${BENCH_POSTS:-5000}
+    rounds=${BENCH_ROUNDS:-2}
+fi
+mkdir -p "$dir"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------
+need=()
+command -v rg >/dev/null || need+=(ripgrep)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[[ -x /usr/bin/time ]] || need+=(time)
+if ((${#need[@]})); then
+    say "installing ${need[*]}"
+    sudo_=""
+    [[ $(id -u) -eq 0 ]] || sudo_="sudo"
+    $sudo_ apt-get install -y "${need[@]}" >/dev/null 2>&1 ||
+        { $sudo_ apt-get update >/dev/null && $sudo_ apt-get install -y "${need[@]}" >/dev/null; }
+fi
+command -v python3 >/dev/null || { echo "python3 (3.11+) is needed" >&2; exit 2; }
+
+if [[ -z "${PRESEND:-}" ]]; then
+    say "building presend (release)"
+    cargo build --release --quiet
+    PRESEND=$root/target/release/presend
+fi
+
+# --- inputs ------------------------------------------------------------------------------------
+say "generating $posts posts (seed $seed) in $dir"
+python3 scripts/gen_corpus.py --posts "$posts" --seed "$seed" \
+    --txt "$dir/corpus.txt" --jsonl "$dir/corpus.jsonl" --truth "$dir/truth.jsonl" \
+    --draft "$dir/draft.txt"
+for ext in txt jsonl; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$dir/corpus.$ext"; done >"$dir/corpus10.$ext"
+done
+packs=(rules/*.toml)
+python3 scripts/rg_patterns.py --stats "${packs[@]}" >"$dir/patterns.txt"
+python3 scripts/rg_patterns.py --doubled-pack "$dir/doubled.toml" "${packs[@]}"
+python3 scripts/rg_patterns.py "${packs[@]}" "$dir/doubled.toml" >"$dir/patterns-doubled.txt"
+
+# The stream: JSONL records once `--input-format` exists, plain text until then.
+if "$PRESEND" check --help | grep -q -- '--input-format'; then
+    mode=jsonl
+    stream() { echo "$PRESEND check --input-format jsonl --field text --format jsonl $*"; }
+else
+    mode=txt
+    stream() { echo "$PRESEND check --format jsonl $*"; }
+fi
+say "stream mode: $mode ($(stream FILE))"
+
+# --- timing ------------------------------------------------------------------------------------
+# One comparison: NAME, runs per block, then the two commands. Blocks alternate A B, B A, ...
+compare() {
+    local name=$1 runs=$2 a=$3 b=$4
+    say "$name: $rounds rounds of $runs runs each"
+    for ((r = 0; r < rounds; r++)); do
+        local first=$a second=$b
+        if ((r % 2)); then first=$b second=$a; fi
+        hyperfine -N -i --warmup 1 --runs "$runs" --style none \
+            --export-json "$dir/$name.$r.json" "$first" "$second" >/dev/null
+    done
+}
+
+draft_runs=20
+stream_runs=3
+[[ -n "${BENCH_QUICK:-}" ]] && draft_runs=5 && stream_runs=1
+
+compare draft "$draft_runs" "$PRESEND check $dir/draft.txt" \
+    "rg --no-config -f $dir/patterns.txt $dir/draft.txt"
+compare stream "$stream_runs" "$(stream "$dir/corpus.$mode")" \
+    "rg --no-config -f $dir/patterns.txt $dir/corpus.$mode"
+compare stream10 1 "$(stream "$dir/corpus10.$mode")" \
+    "rg --no-config -f $dir/patterns.txt $dir/corpus10.$mode"
+compare doubled "$stream_runs" "$(stream --rules "$dir/doubled.toml" "$dir/corpus.$mode")" \
+    "rg --no-config -f $dir/patterns-doubled.txt $dir/corpus.$mode"
+# For reference: ripgrep made to find every match (as presend does), not just matching lines.
+compare stream-all "$stream_runs" "$(stream "$dir/corpus.$mode")" \
+    "rg --no-config --count-matches -f $dir/patterns.txt $dir/corpus.$mode"
+
+# --- memory ------------------------------------------------------------------------------------
+rss() {
+    /usr/bin/time -v "$@" >/dev/null 2>"$dir/time.txt" || true
+    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$dir/time.txt"
+}
+# shellcheck disable=SC2046
+presend_rss=$(rss $(stream "$dir/corpus.$mode"))
+rg_rss=$(rss rg --no-config -f "$dir/patterns.txt" "$dir/corpus.$mode")
+# shellcheck disable=SC2046
+presend_rss10=$(rss $(stream "$dir/corpus10.$mode"))
+draft_rss=$(rss "$PRESEND" check "$dir/draft.txt")
+
+# --- summary -----------------------------------------------------------------------------------
+python3 scripts/bench_summary.py "$dir" \
+    --mode "$mode" --posts "$posts" --seed "$seed" --rounds "$rounds" \
+    --rss "stream:presend=$presend_rss" --rss "stream:rg=$rg_rss" \
+    --rss "stream10:presend=$presend_rss10" --rss "draft:presend=$draft_rss" |
+    tee "$dir/results.md"
