@@ -263,3 +263,70 @@ fn front_matter_key_with_an_empty_value_and_trailing_space() {
         .code(1)
         .stderr(predicate::str::contains("panicked").not());
 }
+
+/// The findings of one draft on stdin: (rule, matched text as typed).
+fn caught(draft: &str) -> Vec<(String, String)> {
+    let out = presend()
+        .args(["check", "--format", "json", "--show-matches"])
+        .write_stdin(draft)
+        .output()
+        .unwrap();
+    findings(&out.stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["match"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn disguised_nhs_numbers_are_caught_and_reported_as_typed() {
+    for draft in [
+        "NHS 943\u{200B}476\u{200B}5919", // zero-width spaces
+        "NHS ９４３ ４７６ ５９１９",     // full-width digits
+        "NHS 9 4 3 4 7 6 5 9 1 9",        // one digit at a time
+        "ɴʜѕ number 943-476-5919",        // small capitals and a Cyrillic letter in the label
+    ] {
+        let found = caught(draft);
+        let nhs = found.iter().find(|(r, _)| r == "uk-identifiers/nhs-number");
+        let (_, matched) = nhs.unwrap_or_else(|| panic!("missed in {draft:?}: {found:?}"));
+        assert!(
+            draft.contains(matched.as_str()),
+            "{matched:?} is not a span of {draft:?}"
+        );
+    }
+}
+
+#[test]
+fn disguised_profanity_is_caught_and_reported_as_typed() {
+    for (draft, typed) in [
+        ("what a f*cking shift", "f*cking"),
+        ("sh1t rota again", "sh1t"),
+        ("what a fuuuuucking shift", "fuuuuucking"),
+        ("f.u.c.k this rota", "f.u.c.k"),
+        ("f u c k this rota", "f u c k"),
+        ("ѕhit shift", "ѕhit"),
+    ] {
+        let found = caught(draft);
+        assert!(
+            found
+                .iter()
+                .any(|(r, m)| r.starts_with("unprofessional/") && m == typed),
+            "{draft:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn place_names_and_clinical_words_are_not_profanity() {
+    for draft in [
+        "Clinic moves from Scunthorpe to Penistone, then Cockermouth and Middlesex.",
+        "Anal fissure clinic, semen analysis and breast screening all run on Tuesday.",
+        "Stroke unit and mental health team awards tonight.",
+    ] {
+        assert!(caught(draft).is_empty(), "{draft:?}: {:?}", caught(draft));
+    }
+}
