@@ -16,6 +16,7 @@ use presend::rules::RuleSetBuilder;
 use presend::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
 use presend::suppress::rule_matches;
 use presend::{Engine, Error, Finding, Severity};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -276,6 +277,48 @@ fn loaded(l: Loaded) -> Option<Document> {
     }
 }
 
+/// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
+const RECORD_BATCH: usize = 1024;
+/// Files read and scanned in parallel at a time.
+const FILE_BATCH: usize = 64;
+
+/// Read and scan `files` in parallel, then hand them to `sink` in the order given, so reports
+/// are deterministic whatever the scheduling.
+fn scan_files(
+    files: Vec<(PathBuf, Policy)>,
+    process: &(dyn Fn(&Document, &Policy) -> Outcome + Sync),
+    run: &mut Run,
+    sink: &mut Sink,
+) -> Result<(), Failure> {
+    let scanned: Vec<_> = files
+        .par_iter()
+        .map(|(path, policy)| {
+            source::read_file(path).map(|loaded| match loaded {
+                Loaded::Text(doc, notice) => {
+                    let outcome = process(&doc, policy);
+                    (Loaded::Text(doc, notice), Some(outcome))
+                }
+                skipped => (skipped, None),
+            })
+        })
+        .collect();
+    for result in scanned {
+        match result {
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                run.trouble = true;
+            }
+            Ok((loaded_doc, outcome)) => {
+                if let (Some(doc), Some(outcome)) = (loaded(loaded_doc), outcome) {
+                    run.trouble |= !outcome.errors.is_empty();
+                    sink(&doc, outcome, true)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A sink receives each processed document; `first` is false for later records of a JSON Lines
 /// file read record by record.
 type Sink<'a> = dyn FnMut(&Document, Outcome, bool) -> Result<(), Failure> + 'a;
@@ -316,6 +359,7 @@ pub fn scan_all(
         return Ok((run, RepoPaths::at_root(root)));
     }
     let stdin_name = scan.stdin_filename.as_deref().unwrap_or("-");
+    let mut files: Vec<(PathBuf, Policy)> = Vec::new();
     for input in inputs(&scan.paths, &mut run) {
         let (name, abs) = match &input {
             Input::Stdin => (
@@ -339,6 +383,10 @@ pub fn scan_all(
         let format = policy
             .format
             .unwrap_or_else(|| InputFormat::from_path(&name));
+        if format == InputFormat::Jsonl || matches!(input, Input::Stdin) {
+            // Streams are scanned here and now: report the files before them first.
+            scan_files(std::mem::take(&mut files), &process, &mut run, sink)?;
+        }
         if format == InputFormat::Jsonl {
             // Record by record: memory holds one line however long the file is.
             let reader: Box<dyn std::io::BufRead> = match &input {
@@ -353,31 +401,54 @@ pub fn scan_all(
                 },
             };
             let mut first = true;
-            for chunk in LineChunks::new(&name, reader) {
-                let chunk = match chunk {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let _ = writeln!(std::io::stderr(), "presend: error: {e}");
-                        run.trouble = true;
+            let mut chunks = LineChunks::new(&name, reader);
+            loop {
+                // A batch of records is read, scanned in parallel, then reported in order:
+                // memory holds one batch however long the file is.
+                let mut batch = Vec::with_capacity(RECORD_BATCH);
+                let mut stop = false;
+                for chunk in chunks.by_ref() {
+                    match chunk {
+                        Ok(Loaded::Skipped(n)) => {
+                            warn(&n.path, &n.message);
+                            stop = true;
+                            break;
+                        }
+                        Ok(loaded) => batch.push(loaded),
+                        Err(e) => {
+                            let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                            run.trouble = true;
+                            stop = true;
+                            break;
+                        }
+                    }
+                    if batch.len() == RECORD_BATCH {
                         break;
                     }
-                };
-                if let Loaded::Skipped(n) = &chunk {
-                    warn(&n.path, &n.message);
+                }
+                if batch.is_empty() {
                     break;
                 }
-                let Some(doc) = loaded(chunk) else { continue };
-                let outcome = process(&doc, &policy);
-                run.trouble |= !outcome.errors.is_empty();
-                sink(&doc, outcome, std::mem::take(&mut first))?;
+                let docs: Vec<Document> = batch.into_iter().filter_map(loaded).collect();
+                let outcomes: Vec<Outcome> = docs.par_iter().map(|d| process(d, &policy)).collect();
+                for (doc, outcome) in docs.iter().zip(outcomes) {
+                    run.trouble |= !outcome.errors.is_empty();
+                    sink(doc, outcome, std::mem::take(&mut first))?;
+                }
+                if stop {
+                    break;
+                }
             }
             continue;
         }
-        let read = match &input {
-            Input::Stdin => source::read_stdin(&name),
-            Input::File(p) => source::read_file(p),
-        };
-        let doc = match read {
+        if let Input::File(path) = input {
+            files.push((path, policy));
+            if files.len() == FILE_BATCH {
+                scan_files(std::mem::take(&mut files), &process, &mut run, sink)?;
+            }
+            continue;
+        }
+        let doc = match source::read_stdin(&name) {
             Ok(l) => loaded(l),
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "presend: error: {e}");
@@ -390,6 +461,7 @@ pub fn scan_all(
         run.trouble |= !outcome.errors.is_empty();
         sink(&doc, outcome, true)?;
     }
+    scan_files(files, &process, &mut run, sink)?;
     Ok((run, RepoPaths::discover()))
 }
 
