@@ -15,14 +15,20 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
+pub mod atomic;
+pub mod baseline;
+pub mod channel;
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod input;
+pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod text;
 pub mod validators;
 

@@ -1,14 +1,39 @@
 //! `presend redact`: the draft with every identifier replaced by a readable tag.
 //!
 //! Only `identifier` and `indirect-identifier` findings are redacted. A combination finding is
-//! redacted part by part (the age, the bed, the date), never as one block, so the rest of the
-//! sentence survives. Every other character, and every line break, is kept.
+//! redacted part by part (the age, the bed, the time), never as one block, so the rest of the
+//! sentence survives. Every other character, and every line break, is kept: a span that crosses
+//! a line break (a number split over two lines) keeps its breaks after the tag, exactly as they
+//! were written (`\n`, `\r\n` or `\r`), so line numbers and the file's line-ending style do not
+//! change.
 
 use crate::finding::Finding;
 
 /// Replace every identifying span of `findings` in `text` with `[label]`. Spans are byte ranges
-/// in `text`; overlapping spans merge and take the label of the one that starts first.
+/// in `text`; overlapping spans merge and take the label of the one that starts first (the
+/// longer one when two start together).
 pub fn redact(text: &str, findings: &[Finding]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, label) in spans(findings) {
+        if end <= at || start >= text.len() {
+            continue;
+        }
+        let start = start.max(at);
+        let end = end.min(text.len());
+        out.push_str(&text[at..start]);
+        out.push('[');
+        out.push_str(label);
+        out.push(']');
+        out.extend(line_breaks(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The identifying spans, sorted by start (longest first on a tie).
+fn spans(findings: &[Finding]) -> Vec<(usize, usize, &str)> {
     let mut spans: Vec<(usize, usize, &str)> = Vec::new();
     for f in findings.iter().filter(|f| f.category.is_identifying()) {
         if f.parts.is_empty() {
@@ -22,22 +47,67 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
         }
     }
     spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end, label) in spans {
-        if end <= at || start >= text.len() {
-            continue;
+    spans
+}
+
+/// The line breaks inside `s`, each as written.
+fn line_breaks(s: &str) -> impl Iterator<Item = &str> {
+    s.match_indices(['\r', '\n']).filter_map(move |(i, m)| {
+        // `\r\n` is one break: keep it whole at the `\r`, skip its `\n`.
+        let crlf = m == "\r" && s[i + 1..].starts_with('\n');
+        let second_half = m == "\n" && i > 0 && s[..i].ends_with('\r');
+        match (crlf, second_half) {
+            (true, _) => Some(&s[i..i + 2]),
+            (_, true) => None,
+            _ => Some(m),
         }
-        let start = start.max(at);
-        out.push_str(&text[at..start]);
-        // A span that crosses a line break keeps the break, so line numbers do not move.
-        let breaks = text[start..end].matches('\n').count();
-        out.push('[');
-        out.push_str(label);
-        out.push(']');
-        out.push_str(&"\n".repeat(breaks));
-        at = end;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Segment;
+    use crate::{Engine, RuleSet};
+
+    fn redacted(text: &str) -> String {
+        let engine = Engine::new(RuleSet::builtin().expect("built-in packs load"));
+        let findings = engine.scan(&Segment::document("-", text));
+        redact(text, &findings)
     }
-    out.push_str(&text[at..]);
-    out
+
+    #[test]
+    fn identifiers_become_tags_and_the_rest_is_kept() {
+        let text = "Mr Patel (NHS 943 476 5919, DOB 12/03/1948) is better.\nLovely team today!\n";
+        assert_eq!(
+            redacted(text),
+            "[name] (NHS [NHS number], DOB [date of birth]) is better.\nLovely team today!\n"
+        );
+    }
+
+    #[test]
+    fn a_number_split_over_lines_keeps_its_line_breaks() {
+        let text = "NHS no 943 476\r\n5919 today\r\nok";
+        let out = redacted(text);
+        assert_eq!(out, "NHS no [NHS number]\r\n today\r\nok");
+        assert_eq!(out.lines().count(), text.lines().count());
+    }
+
+    #[test]
+    fn combinations_are_redacted_part_by_part() {
+        let out = redacted("83F in bed 4 last night, then home.");
+        assert_eq!(out, "[age] in [ward or bed] [time or date], then home.");
+    }
+
+    #[test]
+    fn other_categories_and_clean_text_are_untouched() {
+        let text = "What a shift. BP 120/80, bleep 1234, NEWS2 of 5.";
+        assert_eq!(redacted(text), text);
+    }
+
+    #[test]
+    fn line_breaks_are_read_as_written() {
+        let breaks: Vec<&str> = line_breaks("a\nb\r\nc\rd").collect();
+        assert_eq!(breaks, ["\n", "\r\n", "\r"]);
+    }
 }

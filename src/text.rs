@@ -103,6 +103,56 @@ impl LineIndex {
     }
 }
 
+/// The position reached by reading `passed` from position `from`.
+pub fn advance(from: Position, passed: &str) -> Position {
+    match passed.rfind('\n') {
+        None => Position {
+            line: from.line,
+            column: from.column + passed.chars().count() as u32,
+        },
+        Some(last) => Position {
+            line: from.line + passed.matches('\n').count() as u32,
+            column: passed[last + 1..].chars().count() as u32 + 1,
+        },
+    }
+}
+
+/// Positions of rising byte offsets in one text, computed incrementally: on a 10 MB line with
+/// thousands of findings, counting characters from the line start for each would be quadratic.
+pub struct PositionCursor<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    at: Option<(usize, Position)>,
+}
+
+impl<'a> PositionCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> PositionCursor<'a> {
+        PositionCursor {
+            text,
+            lines: LineIndex::new(text),
+            at: None,
+        }
+    }
+
+    /// The position of byte `offset`; cheap when offsets come in rising order.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let position = match self.at {
+            Some((from, pos)) if from <= offset && offset - from <= 1 << 16 => {
+                advance(pos, &self.text[from..offset])
+            }
+            Some((from, pos))
+                if from <= offset && self.lines.line_of(from) == self.lines.line_of(offset) =>
+            {
+                advance(pos, &self.text[from..offset])
+            }
+            _ => self.lines.position(self.text, offset),
+        };
+        self.at = Some((offset, position));
+        position
+    }
+}
+
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()

@@ -15,7 +15,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan drafts: files, directories (honouring .gitignore) or standard input.
+    /// Scan drafts: files, directories (honouring .gitignore), standard input, or the git index.
     Check(CheckArgs),
     /// Print the draft with every identifier replaced by a readable tag.
     Redact(RedactArgs),
@@ -24,6 +24,19 @@ pub enum Command {
     Rules(RulesCommand),
     /// Print a rule's documentation: what it finds, why it matters, what to do instead.
     Explain(ExplainArgs),
+    /// Install or remove the git pre-commit hook that runs `presend check --staged`.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Write a baseline of today's findings, so `check --baseline` reports only new ones.
+    Baseline(BaselineArgs),
+    /// Write a commented starter presend.toml in the current directory.
+    Init(InitArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Which rule packs to load.
@@ -37,6 +50,17 @@ pub struct PackArgs {
     pub no_builtin: bool,
 }
 
+/// Which configuration file to use.
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// Use this config file instead of looking for presend.toml.
+    #[arg(long, value_name = "FILE", help_heading = "Config")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files.
+    #[arg(long, conflicts_with = "config", help_heading = "Config")]
+    pub no_config: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     /// Compiler-style report for people.
@@ -45,6 +69,14 @@ pub enum FormatArg {
     Json,
     /// One JSON finding per line.
     Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,27 +94,65 @@ pub enum SeverityArg {
     Info,
 }
 
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files or directories to scan; none, or `-`, reads standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// Decide by file extension (.md, .csv/.tsv, .json, .jsonl); anything else is text.
+    Auto,
+    Text,
+    Markdown,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+/// What to scan and how to read it (shared by `check` and `baseline`).
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Files or directories to scan; none, or `-`, reads standard input. With --staged: limit
+    /// to these pathspecs.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Scan the staged (index) version of the files staged in this git repository.
+    #[arg(long, help_heading = "Input")]
+    pub staged: bool,
+    /// How to read the input.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input")]
+    pub input_format: Option<InputFormatArg>,
+    /// The CSV column or JSON field that holds the message text (repeatable).
+    #[arg(long = "field", value_name = "NAME", help_heading = "Input")]
+    pub fields: Vec<String>,
+    /// Where the draft will be sent (x, bluesky, mastodon, threads, linkedin, facebook,
+    /// instagram, whatsapp, email, sms): its length limit and channel rules apply.
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub channel: Option<String>,
+    /// The name standard input gets in reports (and the format its extension implies).
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
-    /// Lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value = "warning", help_heading = "Report")]
-    pub fail_on: FailOn,
-    /// Lowest severity that is reported at all.
-    #[arg(long, value_enum, default_value = "info", help_heading = "Report")]
-    pub min_severity: SeverityArg,
-    /// Where the draft will be sent (x, linkedin, facebook, instagram, whatsapp, email, sms …);
-    /// turns on that channel's rules.
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
-    pub channel: Option<String>,
-    /// The name standard input gets in reports.
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
-    pub stdin_filename: Option<String>,
+    /// Lowest severity that makes the exit status 1 [default: warning].
+    #[arg(long, value_enum, help_heading = "Report")]
+    pub fail_on: Option<FailOn>,
+    /// Lowest severity that is reported at all [default: info].
+    #[arg(long, value_enum, help_heading = "Report")]
+    pub min_severity: Option<SeverityArg>,
+    /// Report only findings that are not in this baseline (see `presend baseline`).
+    #[arg(long, value_name = "FILE", help_heading = "Report")]
+    pub baseline: Option<PathBuf>,
+    /// Print how many findings each rule produced instead of the findings.
+    #[arg(long, help_heading = "Report")]
+    pub statistics: bool,
     /// Show matched text of identifiers in every format (overrides the CI/machine-format mask).
     #[arg(long, conflicts_with = "redact_matches", help_heading = "Privacy")]
     pub show_matches: bool,
@@ -92,8 +162,20 @@ pub struct CheckArgs {
     /// Repeat why/instead under every finding, not just the first of each rule.
     #[arg(long, short, help_heading = "Report")]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
     #[command(flatten)]
-    pub packs: PackArgs,
+    pub scan: ScanArgs,
+    /// Where to write the baseline.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = ".presend-baseline.json"
+    )]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -101,11 +183,45 @@ pub struct RedactArgs {
     /// The draft to redact; none, or `-`, reads standard input.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
-    /// Rewrite the file in place (atomically: a temporary file renamed over it).
+    /// Rewrite the file in place (atomically: a temporary file renamed over it). A file that
+    /// cannot be parsed in its format is never touched.
     #[arg(long)]
     pub in_place: bool,
+    /// How to read the input.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// The CSV column or JSON field that holds the message text (repeatable).
+    #[arg(long = "field", value_name = "NAME")]
+    pub fields: Vec<String>,
+    /// The name standard input gets (and the format its extension implies).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write .git/hooks/pre-commit running `presend check --staged`.
+    Install {
+        /// Replace a pre-commit hook that presend did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-commit hook presend wrote.
+    Uninstall,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing presend.toml.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the starter file instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,14 +1,197 @@
-//! `presend check` and `presend redact`.
+//! `presend check`, `presend baseline` and `presend redact`: sources → documents → the per-document
+//! pipeline (`presend::pipeline::process`) → baseline, thresholds, masking → a reporter.
 
-use super::args::{CheckArgs, FailOn, FormatArg, RedactArgs, SeverityArg};
-use super::{engine, stdout, warn, Exit, Failure};
-use presend::engine::ScanOptions;
+use super::args::{
+    BaselineArgs, CheckArgs, ConfigArgs, FailOn, FormatArg, InputFormatArg, PackArgs, RedactArgs,
+    ScanArgs, SeverityArg,
+};
+use super::{stdout, warn, Exit, Failure};
+use presend::baseline::{Baseline, BaselineFile};
+use presend::config::Config;
+use presend::input::{FormatError, InputFormat};
+use presend::pipeline::{self, Outcome, Policy};
 use presend::report::privacy::Privacy;
 use presend::report::{self, Format, Summary};
-use presend::source::{self, Document, Loaded};
-use presend::{input, Engine, Error, Finding, Severity};
+use presend::rules::RuleSetBuilder;
+use presend::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
+use presend::suppress::rule_matches;
+use presend::{Engine, Error, Finding, Severity};
+use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Everything a scan needs that does not change from file to file.
+pub struct Setup {
+    pub engine: Engine,
+    pub config: Option<Config>,
+    format: Option<InputFormat>,
+    fields: Vec<String>,
+    channel: Option<String>,
+    cwd: PathBuf,
+}
+
+fn input_format(arg: Option<InputFormatArg>) -> Option<InputFormat> {
+    match arg? {
+        InputFormatArg::Auto => None,
+        InputFormatArg::Text => Some(InputFormat::Text),
+        InputFormatArg::Markdown => Some(InputFormat::Markdown),
+        InputFormatArg::Csv => Some(InputFormat::Csv),
+        InputFormatArg::Json => Some(InputFormat::Json),
+        InputFormatArg::Jsonl => Some(InputFormat::Jsonl),
+    }
+}
+
+/// The config file the options ask for: `--config`, none with `--no-config`, or the nearest
+/// `presend.toml` from the working directory up to the repository top.
+pub fn load_config(args: &ConfigArgs) -> Result<Option<Config>, Error> {
+    if args.no_config {
+        return Ok(None);
+    }
+    if let Some(file) = &args.config {
+        return Config::load(file).map(Some);
+    }
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: ".".into(),
+        source,
+    })?;
+    Config::discover(&cwd)
+}
+
+/// Load packs (command line, then config) and compile them.
+pub fn engine_for(packs: &PackArgs, config: Option<&Config>) -> Result<Engine, Error> {
+    let mut b = RuleSetBuilder::default();
+    let builtin = !packs.no_builtin && config.and_then(|c| c.data.builtin).unwrap_or(true);
+    if builtin {
+        b.add_builtin()?;
+    }
+    if let Some(c) = config {
+        for p in &c.data.rules {
+            b.add_path(&c.resolve(p))?;
+        }
+    }
+    for path in &packs.rules {
+        b.add_path(path)?;
+    }
+    let set = b.finish()?;
+    if set.rules.is_empty() {
+        return Err(Error::Usage(
+            "no rules loaded: drop --no-builtin or add packs with --rules".into(),
+        ));
+    }
+    Ok(Engine::new(set))
+}
+
+/// Every rule pattern in the config must name a loaded rule or pack: a typo in `disable` would
+/// otherwise silently keep a rule on.
+fn check_config_names(config: &Config, engine: &Engine) -> Result<(), Error> {
+    let known = |p: &str| {
+        engine
+            .rules()
+            .rules
+            .iter()
+            .any(|r| rule_matches(p, &r.full_id))
+            || pipeline::BUILTIN_CHECKS
+                .iter()
+                .any(|(id, _, _)| rule_matches(p, id))
+    };
+    let data = &config.data;
+    let tables = std::iter::once(("", &data.disable, data.severity.keys().collect::<Vec<_>>()))
+        .chain(
+            data.per_path
+                .iter()
+                .map(|(g, s)| (g.as_str(), &s.disable, s.severity.keys().collect())),
+        );
+    for (glob, disable, severity) in tables {
+        for p in disable.iter().chain(severity) {
+            if !known(p) {
+                let place = if glob.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [per-path.\"{glob}\"]")
+                };
+                return Err(Error::Usage(format!(
+                    "invalid config {}{place}: `{p}` is no loaded rule or pack (see `presend rules list`)",
+                    config.file.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Setup {
+    pub fn new(scan: &ScanArgs) -> Result<Setup, Error> {
+        let config = load_config(&scan.config)?;
+        let engine = engine_for(&scan.packs, config.as_ref())?;
+        if let Some(c) = &config {
+            check_config_names(c, &engine)?;
+        }
+        if let Some(c) = &scan.channel {
+            let canonical = presend::channel::canonical(c);
+            if !presend::channel::is_known(&canonical) {
+                warn(
+                    "-",
+                    &format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
+                );
+            }
+        }
+        Ok(Setup {
+            engine,
+            config,
+            format: input_format(scan.input_format),
+            fields: scan.fields.clone(),
+            channel: scan.channel.clone(),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        })
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        let p = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        std::path::absolute(&p).unwrap_or(p)
+    }
+
+    fn excluded(&self, abs: &Path) -> bool {
+        self.config.as_ref().is_some_and(|c| c.excluded(abs))
+    }
+
+    /// The policy for a document at `abs` (for config globs).
+    pub fn policy(&self, abs: Option<&Path>) -> Policy {
+        let mut p = Policy {
+            format: self.format,
+            channel_override: self.channel.clone(),
+            ..Policy::default()
+        };
+        p.read.fields = self.fields.clone();
+        let settings = match (&self.config, abs) {
+            (Some(c), Some(a)) => c.for_path(a),
+            (Some(c), None) => c.for_path(&self.cwd.join("-")),
+            (None, _) => Vec::new(),
+        };
+        for s in settings {
+            if self.format.is_none() {
+                if let Some(f) = s.input_format.as_deref() {
+                    p.format = InputFormat::parse(f);
+                }
+            }
+            if self.fields.is_empty() && !s.fields.is_empty() {
+                p.read.fields = s.fields.clone();
+            }
+            if s.channel.is_some() {
+                p.default_channel = s.channel.clone();
+            }
+            p.disabled.extend(s.disable.iter().cloned());
+            p.severity
+                .extend(s.severity.iter().map(|(k, v)| (k.clone(), *v)));
+            p.allow.extend(s.allow.iter().cloned());
+        }
+        p
+    }
+}
 
 /// Where one input comes from.
 enum Input {
@@ -16,31 +199,71 @@ enum Input {
     File(PathBuf),
 }
 
-fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
+/// The inputs the paths name, in order: files as given, directories walked in sorted order.
+/// A path that cannot be read is reported and counted as trouble; the others are still scanned.
+fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
     if paths.is_empty() {
-        return Ok(vec![Input::Stdin]);
+        return vec![Input::Stdin];
     }
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input::Stdin);
-        } else {
-            out.extend(
-                source::expand(std::slice::from_ref(p))?
-                    .into_iter()
-                    .map(Input::File),
-            );
+            continue;
+        }
+        match source::expand(std::slice::from_ref(p)) {
+            Ok(files) => {
+                // A walk skips presend's own files: the config's examples and the baseline's
+                // masked entries are not drafts.
+                let walked = p.is_dir();
+                for f in files {
+                    if walked && is_presend_file(&f) {
+                        continue;
+                    }
+                    if seen.insert(f.clone()) {
+                        out.push(Input::File(f));
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                run.trouble = true;
+            }
         }
     }
-    Ok(out)
+    out
 }
 
-fn load(input: &Input, stdin_name: &str) -> Result<Option<Document>, Error> {
-    let loaded = match input {
-        Input::Stdin => source::read_stdin(stdin_name)?,
-        Input::File(p) => source::read_file(p)?,
-    };
-    Ok(match loaded {
+fn is_presend_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    presend::config::FILE_NAMES.contains(&name) || name == ".presend-baseline.json"
+}
+
+/// Counts a whole scan keeps.
+#[derive(Default)]
+pub struct Run {
+    /// Something could not be read or parsed: exit 2 at the end.
+    pub trouble: bool,
+}
+
+fn report_format_errors(path: &str, errors: &[FormatError]) {
+    for e in errors {
+        let record = e
+            .record
+            .map(|r| format!(" record {r}:"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "presend: error: {path}:{}:{record} {} (scanned as plain text instead)",
+            e.line,
+            e.message
+        );
+    }
+}
+
+fn loaded(l: Loaded) -> Option<Document> {
+    match l {
         Loaded::Text(doc, notice) => {
             if let Some(n) = notice {
                 warn(&n.path, &n.message);
@@ -51,17 +274,195 @@ fn load(input: &Input, stdin_name: &str) -> Result<Option<Document>, Error> {
             warn(&n.path, &n.message);
             None
         }
-    })
+    }
 }
 
-/// All findings of one document, in report order.
-fn scan(engine: &Engine, doc: &Document, options: &ScanOptions) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = input::segments(doc)
-        .iter()
-        .flat_map(|s| engine.scan_with(s, options))
+/// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
+const RECORD_BATCH: usize = 1024;
+/// Files read and scanned in parallel at a time.
+const FILE_BATCH: usize = 64;
+
+/// Read and scan `files` in parallel, then hand them to `sink` in the order given, so reports
+/// are deterministic whatever the scheduling.
+fn scan_files(
+    files: Vec<(PathBuf, Policy)>,
+    process: &(dyn Fn(&Document, &Policy) -> Outcome + Sync),
+    run: &mut Run,
+    sink: &mut Sink,
+) -> Result<(), Failure> {
+    let scanned: Vec<_> = files
+        .par_iter()
+        .map(|(path, policy)| {
+            source::read_file(path).map(|loaded| match loaded {
+                Loaded::Text(doc, notice) => {
+                    let outcome = process(&doc, policy);
+                    (Loaded::Text(doc, notice), Some(outcome))
+                }
+                skipped => (skipped, None),
+            })
+        })
         .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    for result in scanned {
+        match result {
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                run.trouble = true;
+            }
+            Ok((loaded_doc, outcome)) => {
+                if let (Some(doc), Some(outcome)) = (loaded(loaded_doc), outcome) {
+                    run.trouble |= !outcome.errors.is_empty();
+                    sink(&doc, outcome, true)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A sink receives each processed document; `first` is false for later records of a JSON Lines
+/// file read record by record.
+type Sink<'a> = dyn FnMut(&Document, Outcome, bool) -> Result<(), Failure> + 'a;
+
+/// Scan everything the arguments name, handing each processed document to `sink` in a
+/// deterministic order. Unreadable and malformed inputs are reported on stderr and counted as
+/// trouble; the other inputs are still scanned.
+pub fn scan_all(
+    setup: &Setup,
+    scan: &ScanArgs,
+    sink: &mut Sink,
+) -> Result<(Run, RepoPaths), Failure> {
+    let mut run = Run::default();
+    let process = |doc: &Document, policy: &Policy| {
+        let outcome = pipeline::process(&setup.engine, doc, policy);
+        if !outcome.errors.is_empty() {
+            report_format_errors(&doc.path, &outcome.errors);
+        }
+        outcome
+    };
+    if scan.staged {
+        let root = git::toplevel()?;
+        let paths = git::staged_paths(&scan.paths)?;
+        for blob in git::StagedBlobs::open(&root, paths)? {
+            let blob = blob?;
+            let abs = root.join(&blob.path);
+            let Some(bytes) = blob.bytes else { continue };
+            if setup.excluded(&abs) {
+                continue;
+            }
+            let Some(doc) = loaded(source::decode(&blob.path, bytes)) else {
+                continue;
+            };
+            let outcome = process(&doc, &setup.policy(Some(&abs)));
+            run.trouble |= !outcome.errors.is_empty();
+            sink(&doc, outcome, true)?;
+        }
+        return Ok((run, RepoPaths::at_root(root)));
+    }
+    let stdin_name = scan.stdin_filename.as_deref().unwrap_or("-");
+    let mut files: Vec<(PathBuf, Policy)> = Vec::new();
+    for input in inputs(&scan.paths, &mut run) {
+        let (name, abs) = match &input {
+            Input::Stdin => (
+                stdin_name.to_string(),
+                scan.stdin_filename
+                    .as_ref()
+                    .map(|n| setup.absolute(Path::new(n))),
+            ),
+            Input::File(p) => (source::display_path(p), Some(setup.absolute(p))),
+        };
+        if let (Input::File(_), Some(a)) = (&input, &abs) {
+            if setup.excluded(a) {
+                continue;
+            }
+        }
+        let mut policy = setup.policy(abs.as_deref());
+        if matches!(input, Input::Stdin) && policy.format.is_none() && scan.stdin_filename.is_none()
+        {
+            policy.format = Some(InputFormat::Text);
+        }
+        let format = policy
+            .format
+            .unwrap_or_else(|| InputFormat::from_path(&name));
+        if format == InputFormat::Jsonl || matches!(input, Input::Stdin) {
+            // Streams are scanned here and now: report the files before them first.
+            scan_files(std::mem::take(&mut files), &process, &mut run, sink)?;
+        }
+        if format == InputFormat::Jsonl {
+            // Record by record: memory holds one line however long the file is.
+            let reader: Box<dyn std::io::BufRead> = match &input {
+                Input::Stdin => Box::new(std::io::stdin().lock()),
+                Input::File(p) => match std::fs::File::open(p) {
+                    Ok(f) => Box::new(std::io::BufReader::new(f)),
+                    Err(e) => {
+                        warn(&name, &format!("cannot read: {e}"));
+                        run.trouble = true;
+                        continue;
+                    }
+                },
+            };
+            let mut first = true;
+            let mut chunks = LineChunks::new(&name, reader);
+            loop {
+                // A batch of records is read, scanned in parallel, then reported in order:
+                // memory holds one batch however long the file is.
+                let mut batch = Vec::with_capacity(RECORD_BATCH);
+                let mut stop = false;
+                for chunk in chunks.by_ref() {
+                    match chunk {
+                        Ok(Loaded::Skipped(n)) => {
+                            warn(&n.path, &n.message);
+                            stop = true;
+                            break;
+                        }
+                        Ok(loaded) => batch.push(loaded),
+                        Err(e) => {
+                            let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                            run.trouble = true;
+                            stop = true;
+                            break;
+                        }
+                    }
+                    if batch.len() == RECORD_BATCH {
+                        break;
+                    }
+                }
+                if batch.is_empty() {
+                    break;
+                }
+                let docs: Vec<Document> = batch.into_iter().filter_map(loaded).collect();
+                let outcomes: Vec<Outcome> = docs.par_iter().map(|d| process(d, &policy)).collect();
+                for (doc, outcome) in docs.iter().zip(outcomes) {
+                    run.trouble |= !outcome.errors.is_empty();
+                    sink(doc, outcome, std::mem::take(&mut first))?;
+                }
+                if stop {
+                    break;
+                }
+            }
+            continue;
+        }
+        if let Input::File(path) = input {
+            files.push((path, policy));
+            if files.len() == FILE_BATCH {
+                scan_files(std::mem::take(&mut files), &process, &mut run, sink)?;
+            }
+            continue;
+        }
+        let doc = match source::read_stdin(&name) {
+            Ok(l) => loaded(l),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                run.trouble = true;
+                continue;
+            }
+        };
+        let Some(doc) = doc else { continue };
+        let outcome = process(&doc, &policy);
+        run.trouble |= !outcome.errors.is_empty();
+        sink(&doc, outcome, true)?;
+    }
+    scan_files(files, &process, &mut run, sink)?;
+    Ok((run, RepoPaths::discover()))
 }
 
 fn severity(s: SeverityArg) -> Severity {
@@ -81,53 +482,103 @@ fn fail_threshold(f: FailOn) -> Option<Severity> {
     }
 }
 
+/// Whether the `CI` environment variable says we run in CI.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
 /// The contract's Privacy rule: mask identifiers under CI and in machine formats, unless told.
 fn privacy(args: &CheckArgs, format: Format) -> Privacy {
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
     Privacy {
-        mask: !args.show_matches && (args.redact_matches || format.is_machine() || ci),
+        mask: !args.show_matches && (args.redact_matches || format.is_machine() || in_ci()),
     }
 }
 
+fn load_baseline(args: &CheckArgs, config: Option<&Config>) -> Result<Option<Baseline>, Error> {
+    let file = match (
+        &args.baseline,
+        config.and_then(|c| c.data.baseline.as_ref()),
+    ) {
+        (Some(f), _) => f.clone(),
+        (None, Some(f)) => config.map(|c| c.resolve(f)).unwrap_or_default(),
+        (None, None) => return Ok(None),
+    };
+    let json = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+        path: file.clone(),
+        source,
+    })?;
+    Baseline::parse(&file.display().to_string(), &json).map(Some)
+}
+
 pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
-    let engine = engine(&args.packs)?;
+    let setup = Setup::new(&args.scan)?;
+    let config = setup.config.as_ref();
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::JsonLines,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Junit => Format::Junit,
     };
     let privacy = privacy(&args, format);
-    let shown = severity(args.min_severity);
-    let fail_at = fail_threshold(args.fail_on);
-    let stdin_name = args.stdin_filename.as_deref().unwrap_or("-");
-    let inputs = inputs(&args.paths)?;
-    let options = ScanOptions {
-        channel: args.channel.as_ref().map(|c| c.to_lowercase()),
+    let shown = args
+        .min_severity
+        .map(severity)
+        .or_else(|| config.and_then(|c| c.data.min_severity))
+        .unwrap_or(Severity::Info);
+    let fail_at = match args.fail_on {
+        Some(f) => fail_threshold(f),
+        None => config
+            .and_then(|c| c.data.fail_on)
+            .map_or(Some(Severity::Warning), |f| f.threshold()),
+    };
+    let mut baseline = load_baseline(&args, config)?;
+    // Paths in reports are repository-relative for SARIF and friends; the staged scan knows its
+    // root, other scans find it from the working directory.
+    let paths = if args.scan.staged {
+        git::toplevel().map(RepoPaths::at_root)?
+    } else {
+        RepoPaths::discover()
     };
 
     let mut out = stdout();
-    let mut reporter = report::reporter(format, &mut out, true, args.verbose);
+    let options = report::Options {
+        color: true,
+        verbose: args.verbose,
+        statistics: args.statistics,
+        paths: paths.clone(),
+    };
+    let mut reporter = report::reporter(format, &mut out, &options);
     let mut summary = Summary::default();
     let mut failing = false;
     let mut hidden_failing = 0;
-    for input in &inputs {
-        let Some(doc) = load(input, stdin_name)? else {
-            continue;
-        };
-        summary.files += 1;
-        let mut findings = scan(&engine, &doc, &options);
+    let mut sink = |doc: &Document, outcome: Outcome, first: bool| -> Result<(), Failure> {
+        summary.files += usize::from(first);
+        let mut findings: Vec<Finding> = outcome.findings;
+        let mut hide = outcome.identifying.clone();
+        hide.extend(presend::report::privacy::identifying_spans(&findings));
+        if let Some(b) = baseline.as_mut() {
+            findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
+        }
         for f in &findings {
             if fail_at.is_some_and(|t| f.severity >= t) {
                 failing = true;
                 hidden_failing += usize::from(f.severity < shown);
             }
         }
-        let text = privacy.mask_document(&doc.text, &findings);
+        let text = privacy.mask_spans(&doc.text, doc.first_byte, hide);
         findings.retain(|f| f.severity >= shown);
         findings.iter_mut().for_each(|f| privacy.apply(f));
         findings.iter().for_each(|f| summary.add(f.severity));
-        reporter.document(&doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
-    }
+        for e in &outcome.errors {
+            reporter.input_error(&doc.path, e)?;
+        }
+        reporter.document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
+        Ok(())
+    };
+    let (run, _) = scan_all(&setup, &args.scan, &mut sink)?;
     reporter.finish(&summary)?;
     drop(reporter);
     out.flush()?;
@@ -137,28 +588,125 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
             &format!("{hidden_failing} finding(s) below --min-severity still fail the run (see --fail-on)"),
         );
     }
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
+    if let Some(b) = &baseline {
+        let stale = b.unmatched();
+        if stale > 0 && !args.scan.staged && args.scan.paths.iter().all(|p| p.is_dir()) {
+            warn(
+                "-",
+                &format!("{stale} baselined finding(s) no longer found; `presend baseline` refreshes the file"),
+            );
+        }
+    }
+    Ok(if run.trouble {
+        Exit::Trouble
+    } else if failing {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
+}
+
+pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
+    let setup = Setup::new(&args.scan)?;
+    let mut all: Vec<Finding> = Vec::new();
+    let mut sink = |_: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
+        all.extend(outcome.findings);
+        Ok(())
+    };
+    let (run, paths) = scan_all(&setup, &args.scan, &mut sink)?;
+    let file = BaselineFile::from_findings(all.iter().map(|f| (f, paths.relative(&f.path))));
+    let mut json = serde_json::to_string_pretty(&file).map_err(std::io::Error::from)?;
+    json.push('\n');
+    let output = &args.output;
+    if output.exists() {
+        presend::atomic::write(output, json.as_bytes())?;
+    } else {
+        std::fs::write(output, json).map_err(|source| Error::Io {
+            path: output.clone(),
+            source,
+        })?;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "presend: wrote {} ({} finding(s) in {} entr{})",
+        output.display(),
+        all.len(),
+        file.entries.len(),
+        if file.entries.len() == 1 { "y" } else { "ies" }
+    );
+    Ok(if run.trouble {
+        Exit::Trouble
+    } else {
+        Exit::Clean
+    })
 }
 
 pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
-    let engine = engine(&args.packs)?;
-    let input = match &args.path {
-        None => Input::Stdin,
-        Some(p) if p.as_os_str() == "-" => Input::Stdin,
-        Some(p) => Input::File(p.clone()),
+    let config = load_config(&args.config)?;
+    let engine = engine_for(&args.packs, config.as_ref())?;
+    let scan = ScanArgs {
+        paths: args.path.iter().cloned().collect(),
+        staged: false,
+        input_format: args.input_format,
+        fields: args.fields.clone(),
+        channel: None,
+        stdin_filename: args.stdin_filename.clone(),
+        config: args.config.clone(),
+        packs: args.packs.clone(),
     };
-    if args.in_place && matches!(input, Input::Stdin) {
+    let setup = Setup {
+        engine,
+        config,
+        format: input_format(args.input_format),
+        fields: args.fields.clone(),
+        channel: None,
+        cwd: std::env::current_dir().unwrap_or_default(),
+    };
+    let file = match &args.path {
+        Some(p) if p.as_os_str() != "-" => Some(p.clone()),
+        _ => None,
+    };
+    if args.in_place && file.is_none() {
         return Err(Error::Usage("--in-place needs a file, not standard input".into()).into());
     }
-    let Some(doc) = load(&input, "-")? else {
+    let name = match &file {
+        Some(p) => source::display_path(p),
+        None => scan.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+    };
+    let abs = match &file {
+        Some(p) => Some(setup.absolute(p)),
+        None => scan
+            .stdin_filename
+            .as_ref()
+            .map(|n| setup.absolute(Path::new(n))),
+    };
+    let mut policy = setup.policy(abs.as_deref());
+    if file.is_none() && policy.format.is_none() && scan.stdin_filename.is_none() {
+        policy.format = Some(InputFormat::Text);
+    }
+    let loaded_doc = match &file {
+        Some(p) => source::read_file(p)?,
+        None => source::read_stdin(&name)?,
+    };
+    let Some(doc) = loaded(loaded_doc) else {
         return Ok(Exit::Clean);
     };
-    let findings = scan(&engine, &doc, &ScanOptions::default());
-    let redacted = presend::redact::redact(&doc.text, &findings);
-    match (&input, args.in_place) {
-        (Input::File(path), true) => {
+    let (redacted, outcome) = pipeline::redact(&setup.engine, &doc, &policy);
+    if !outcome.errors.is_empty() {
+        report_format_errors(&doc.path, &outcome.errors);
+        if args.in_place {
+            return Err(Error::Usage(format!(
+                "{}: not rewritten: it cannot be read as {} (fix it, or pass --input-format text)",
+                doc.path,
+                outcome.format.map_or("its format", |f| f.as_str())
+            ))
+            .into());
+        }
+    }
+    match (&file, args.in_place) {
+        (Some(path), true) => {
             let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-            write_atomically(path, format!("{bom}{redacted}").as_bytes())?;
+            presend::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
         }
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -166,26 +714,9 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
             out.flush()?;
         }
     }
-    Ok(Exit::Clean)
-}
-
-/// Write `bytes` to `path` without ever leaving it half-written: write a temporary file in the
-/// same directory, flush it to disk, give it the original's permissions, then rename it over the
-/// original. On any error the original is untouched.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path).map_err(io)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    std::fs::set_permissions(tmp.path(), permissions).map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(if outcome.errors.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Trouble
+    })
 }

@@ -3,10 +3,10 @@
 mod args;
 mod check;
 mod rules_cmd;
+mod setup_cmds;
 
 use args::{Cli, Command, PackArgs};
 use clap::Parser;
-use presend::rules::RuleSetBuilder;
 use presend::{Engine, Error};
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -36,6 +36,10 @@ pub fn main() -> ExitCode {
         Command::Redact(a) => check::redact(a),
         Command::Rules(c) => rules_cmd::run(c),
         Command::Explain(a) => rules_cmd::explain(a),
+        Command::Hook(c) => setup_cmds::hook(c),
+        Command::Baseline(a) => check::baseline(a),
+        Command::Init(a) => setup_cmds::init(a),
+        Command::Completions { shell } => setup_cmds::completions(shell),
     };
     match outcome {
         Ok(exit) => exit.into(),
@@ -76,20 +80,7 @@ impl From<io::Error> for Failure {
 
 /// Load the packs the arguments ask for and compile them.
 pub fn engine(packs: &PackArgs) -> Result<Engine, Error> {
-    let mut b = RuleSetBuilder::default();
-    if !packs.no_builtin {
-        b.add_builtin()?;
-    }
-    for path in &packs.rules {
-        b.add_path(path)?;
-    }
-    let set = b.finish()?;
-    if set.rules.is_empty() {
-        return Err(Error::Usage(
-            "no rules loaded: drop --no-builtin or add packs with --rules".into(),
-        ));
-    }
-    Ok(Engine::new(set))
+    check::engine_for(packs, None)
 }
 
 /// A warning that does not stop the run, on standard error.

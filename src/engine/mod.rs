@@ -16,7 +16,7 @@ mod terms;
 
 use crate::finding::{Finding, Part, Severity};
 use crate::rules::{RuleKind, RuleSet};
-use crate::text::{offset_position, LineIndex, Segment};
+use crate::text::{advance, offset_position, PositionCursor, Segment};
 use judge::Hit;
 use normalize::Normalized;
 use std::sync::Arc;
@@ -161,9 +161,9 @@ impl Engine {
             return Vec::new();
         }
         self.keep_most_specific(&mut hits);
-        let lines = LineIndex::new(&segment.text);
+        let mut cursor = PositionCursor::new(&segment.text);
         hits.iter()
-            .map(|h| self.finding(segment, &norm, &lines, h))
+            .map(|h| self.finding(segment, &norm, &mut cursor, h))
             .collect()
     }
 
@@ -219,7 +219,13 @@ impl Engine {
         });
     }
 
-    fn finding(&self, seg: &Segment, norm: &Normalized, lines: &LineIndex, h: &Hit) -> Finding {
+    fn finding(
+        &self,
+        seg: &Segment,
+        norm: &Normalized,
+        cursor: &mut PositionCursor,
+        h: &Hit,
+    ) -> Finding {
         let rule = &self.rules.rules[h.rule as usize];
         let (start, end) = norm.to_original((h.start, h.end));
         let parts: Vec<((usize, usize), u32)> = h
@@ -240,6 +246,7 @@ impl Engine {
         if matches!(rule.kind, RuleKind::Combination { .. }) {
             message = format!("{}: {}", message.trim_end_matches('.'), h.notes.join(", "));
         }
+        let start_position = cursor.position(start);
         let shift =
             |(s, e): (usize, usize)| (s + seg.origin.byte_offset, e + seg.origin.byte_offset);
         Finding {
@@ -252,8 +259,8 @@ impl Engine {
             instead: self.texts[h.rule as usize].instead.clone(),
             path: seg.origin.path.clone(),
             record: seg.origin.record,
-            start: offset_position(&seg.origin, lines.position(&seg.text, start)),
-            end: offset_position(&seg.origin, lines.position(&seg.text, end)),
+            start: offset_position(&seg.origin, start_position),
+            end: offset_position(&seg.origin, advance(start_position, &seg.text[start..end])),
             matched,
             confidence: (h.confidence * 100.0).round() / 100.0,
             suggestion: h.suggestion.as_deref().map(str::to_string),

@@ -31,7 +31,10 @@ struct Edit {
 #[derive(Debug, Clone)]
 pub struct Normalized<'a> {
     text: Cow<'a, str>,
+    /// From the original to the character-level view.
     edits: Vec<Edit>,
+    /// From the character-level view to the final one (de-obfuscation), when it differs.
+    folds: Vec<Edit>,
 }
 
 impl<'a> Normalized<'a> {
@@ -41,10 +44,21 @@ impl<'a> Normalized<'a> {
     /// character the view would change; only from there on is a copy built, with runs of plain
     /// ASCII copied whole.
     pub fn new(original: &'a str) -> Normalized<'a> {
+        let mut view = Normalized::characters(original);
+        if let Some((text, folds)) = unobfuscate(&view.text) {
+            view.text = Cow::Owned(text);
+            view.folds = folds;
+        }
+        view
+    }
+
+    /// The character-level view: NFKC, invisible characters, look-alikes, whitespace.
+    fn characters(original: &'a str) -> Normalized<'a> {
         let Some((first, in_space_run)) = first_edit(original) else {
             return Normalized {
                 text: Cow::Borrowed(original),
                 edits: Vec::new(),
+                folds: Vec::new(),
             };
         };
         let mut b = Builder {
@@ -71,6 +85,7 @@ impl<'a> Normalized<'a> {
         Normalized {
             text: Cow::Owned(b.out),
             edits: b.edits,
+            folds: Vec::new(),
         }
     }
 
@@ -81,30 +96,12 @@ impl<'a> Normalized<'a> {
 
     /// The original byte offset where a span starting at normalised byte `n` starts.
     pub fn start_to_original(&self, n: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.norm_start <= n);
-        if i == 0 {
-            return n;
-        }
-        let e = self.edits[i - 1];
-        if n < e.norm_end {
-            e.orig_start
-        } else {
-            e.orig_end + (n - e.norm_end)
-        }
+        start_through(&self.edits, start_through(&self.folds, n))
     }
 
     /// The original byte offset where a span ending at normalised byte `n` (exclusive) ends.
     pub fn end_to_original(&self, n: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.norm_start < n);
-        if i == 0 {
-            return n;
-        }
-        let e = self.edits[i - 1];
-        if n <= e.norm_end {
-            e.orig_end
-        } else {
-            e.orig_end + (n - e.norm_end)
-        }
+        end_through(&self.edits, end_through(&self.folds, n))
     }
 
     /// Map a normalised span to the original span.
@@ -113,6 +110,105 @@ impl<'a> Normalized<'a> {
         let end = self.end_to_original(span.1).max(start);
         (start, end)
     }
+}
+
+/// Map a span start back through one layer of edits.
+fn start_through(edits: &[Edit], n: usize) -> usize {
+    let i = edits.partition_point(|e| e.norm_start <= n);
+    if i == 0 {
+        return n;
+    }
+    let e = edits[i - 1];
+    if n < e.norm_end {
+        e.orig_start
+    } else {
+        e.orig_end + (n - e.norm_end)
+    }
+}
+
+/// Map a span end (exclusive) back through one layer of edits.
+fn end_through(edits: &[Edit], n: usize) -> usize {
+    let i = edits.partition_point(|e| e.norm_start < n);
+    if i == 0 {
+        return n;
+    }
+    let e = edits[i - 1];
+    if n <= e.norm_end {
+        e.orig_end
+    } else {
+        e.orig_end + (n - e.norm_end)
+    }
+}
+
+/// Separators people put between the letters of a word to hide it (`f.u.c.k`, `f u c k`).
+const LETTER_SEPARATORS: &[u8] = b" .-_*";
+
+/// Undo the two commonest ways of disguising a word that survive character normalisation:
+///
+/// - a letter stretched inside a word (`fuuuuck`, `shiiiit`): a run of three or more of the same
+///   letter after another letter becomes one;
+/// - three or more single letters joined by one repeated separator (`f.u.c.k`, `f u c k`): the
+///   separators go.
+///
+/// Both are rare in ordinary prose (a run of three identical letters inside a word is almost
+/// always elongation; three one-letter words in a row with the same separator are initials at
+/// most, which read the same joined up). Returns `None`, cheaply, when the text holds neither.
+fn unobfuscate(text: &str) -> Option<(String, Vec<Edit>)> {
+    let bytes = text.as_bytes();
+    let mut drops: Vec<(usize, usize)> = Vec::new();
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Stretched letter: bytes[i] repeated, inside a word.
+        if letter(i) && i > 0 && letter(i - 1) {
+            let c = bytes[i].to_ascii_lowercase();
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].to_ascii_lowercase() == c {
+                j += 1;
+            }
+            if j - i >= 3 {
+                drops.push((i + 1, j));
+                i = j;
+                continue;
+            }
+        }
+        // Spaced-out letters: a lone letter, a separator, a lone letter, the same separator …
+        if letter(i) && (i == 0 || !alnum(i - 1)) && !alnum(i + 1) {
+            if let Some(&sep) = bytes.get(i + 1).filter(|b| LETTER_SEPARATORS.contains(b)) {
+                let mut k = i;
+                let mut letters = 1;
+                while bytes.get(k + 1) == Some(&sep) && letter(k + 2) && !alnum(k + 3) {
+                    k += 2;
+                    letters += 1;
+                }
+                if letters >= 3 {
+                    drops.extend((i..k).step_by(2).map(|x| (x + 1, x + 2)));
+                    i = k + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    if drops.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut edits = Vec::with_capacity(drops.len());
+    let mut at = 0;
+    for (s, e) in drops {
+        out.push_str(&text[at..s]);
+        edits.push(Edit {
+            norm_start: out.len(),
+            norm_end: out.len(),
+            orig_start: s,
+            orig_end: e,
+        });
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    Some((out, edits))
 }
 
 /// Printable ASCII other than space: always kept as it is.
@@ -234,11 +330,13 @@ impl Builder {
                 self.replace(orig, " ")
             };
         }
-        self.in_space_run = false;
+        let after_space = std::mem::replace(&mut self.in_space_run, false);
         if c.is_ascii() && !c.is_ascii_control() {
             return self.out.push(c);
         }
         if is_invisible(c) || c.is_control() || is_combining_mark(c) {
+            // Dropped characters are not there: a space run continues across them.
+            self.in_space_run = after_space;
             return self.replace(orig, "");
         }
         if let Some(latin) = fold_lookalike(c) {
@@ -249,12 +347,30 @@ impl Builder {
         if is_nfkc_quick(single.iter().copied()) == IsNormalized::Yes {
             return self.out.push(c);
         }
-        let folded: String = std::iter::once(c)
-            .nfkc()
-            .filter(|&d| !is_combining_mark(d))
-            .map(|d| fold_lookalike(d).unwrap_or(d))
-            .collect();
-        if folded.len() == 1 && folded.starts_with(c) {
+        // A compatibility form may itself hold spaces (`´` is a space and an accent): collapse
+        // them with the run around it, so that normalising twice changes nothing.
+        let mut folded = String::new();
+        let mut space = false;
+        for d in std::iter::once(c).nfkc() {
+            if is_combining_mark(d) || is_invisible(d) {
+                continue;
+            }
+            if d.is_whitespace() {
+                let joins_previous_run = folded.is_empty() && after_space;
+                if !space && !joins_previous_run {
+                    folded.push(' ');
+                }
+                space = true;
+            } else {
+                folded.push(fold_lookalike(d).unwrap_or(d));
+                space = false;
+            }
+        }
+        if folded.is_empty() && !space {
+            return self.replace(orig, "");
+        }
+        self.in_space_run = folded.ends_with(' ') || (folded.is_empty() && after_space);
+        if folded.len() == c.len_utf8() && folded.starts_with(c) {
             self.out.push(c);
         } else {
             self.replace(orig, &folded);
@@ -457,7 +573,7 @@ mod tests {
                     for (i, ch) in text.char_indices() {
                         slow.push(i, ch);
                     }
-                    let fast = Normalized::new(&text);
+                    let fast = Normalized::characters(&text);
                     assert_eq!(fast.as_str(), slow.out, "{text:?}");
                     assert_eq!(fast.edits, slow.edits, "{text:?}");
                 }
@@ -505,6 +621,41 @@ mod tests {
         let n = Normalized::new(original);
         assert_eq!(roundtrip(original, "943 476 5919"), "943 476 5919");
         assert!(n.as_str().contains('👩'));
+    }
+
+    #[test]
+    fn compatibility_spaces_join_the_run_around_them() {
+        // U+00B4 ACUTE ACCENT is, under NFKC, a space followed by a combining accent.
+        assert_eq!(Normalized::new("full \u{B4}x").as_str(), "full x");
+    }
+
+    #[test]
+    fn stretched_letters_inside_a_word_become_one() {
+        let original = "what a fuuuuucking shiiiit day, www.example.org, zzz";
+        let n = Normalized::new(original);
+        assert_eq!(n.as_str(), "what a fucking shit day, www.example.org, zzz");
+        assert_eq!(roundtrip(original, "fucking"), "fuuuuucking");
+    }
+
+    #[test]
+    fn spaced_out_letters_are_joined() {
+        let original = "f.u.c.k this, and f u c k that, e.g. not this";
+        let n = Normalized::new(original);
+        assert_eq!(n.as_str(), "fuck this, and fuck that, e.g. not this");
+        assert_eq!(roundtrip(original, "fuck that"), "f u c k that");
+    }
+
+    #[test]
+    fn ordinary_doubles_and_initials_stay() {
+        for text in [
+            "bollocks, coffee",
+            "Mrs A. Patel, A&E",
+            "3 4 5",
+            "I am a nurse",
+            "e.g. ok",
+        ] {
+            assert_eq!(Normalized::new(text).as_str(), text);
+        }
     }
 
     #[test]

@@ -3,16 +3,20 @@
 //! Streaming per document keeps memory flat on large inputs. Masking happens before a reporter
 //! sees anything (see [`privacy`]); reporters only format.
 
+mod ci;
 mod human;
 mod json;
 pub mod privacy;
+mod sarif;
 
 use crate::finding::{Finding, Severity};
-use crate::source::Document;
+use crate::source::{Document, RepoPaths};
 use std::io::{self, Write};
 
+pub use ci::{Github, Gitlab, Junit, Statistics};
 pub use human::Human;
 pub use json::{Json, JsonLines};
+pub use sarif::Sarif;
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,14 @@ pub enum Format {
     Json,
     /// One finding object per line.
     JsonLines,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 impl Format {
@@ -64,21 +76,46 @@ pub trait Reporter {
     /// Report the findings of one document. `text` is the document as the report may show it
     /// (already masked when privacy requires).
     fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()>;
+    /// A part of an input that could not be read in its format (it was scanned as plain text).
+    /// Standard error always says so; formats that reach CI dashboards may say it too.
+    fn input_error(&mut self, _path: &str, _error: &crate::input::FormatError) -> io::Result<()> {
+        Ok(())
+    }
     /// Finish the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
-/// A reporter for `format`, writing to `out`. `color` enables ANSI styling (the caller's stream
-/// strips it when the terminal or `NO_COLOR` says so).
+/// How reports are written, besides their format.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// ANSI styling (the caller's stream strips it when the terminal or `NO_COLOR` says so).
+    pub color: bool,
+    /// Repeat why/instead under every finding (human).
+    pub verbose: bool,
+    /// Counts per rule instead of findings.
+    pub statistics: bool,
+    /// Makes paths repository-relative (SARIF, GitHub, GitLab, JUnit).
+    pub paths: RepoPaths,
+}
+
+/// A reporter for `format`, writing to `out`.
 pub fn reporter<'a, W: Write + 'a>(
     format: Format,
     out: W,
-    color: bool,
-    verbose: bool,
+    options: &Options,
 ) -> Box<dyn Reporter + 'a> {
+    if options.statistics {
+        let json = matches!(format, Format::Json | Format::JsonLines);
+        return Box::new(Statistics::new(out, json));
+    }
+    let paths = options.paths.clone();
     match format {
-        Format::Human => Box::new(Human::new(out, color, verbose)),
+        Format::Human => Box::new(Human::new(out, options.color, options.verbose)),
         Format::Json => Box::new(Json::new(out)),
         Format::JsonLines => Box::new(JsonLines::new(out)),
+        Format::Sarif => Box::new(Sarif::new(out, paths)),
+        Format::Github => Box::new(Github::new(out, paths)),
+        Format::Gitlab => Box::new(Gitlab::new(out, paths)),
+        Format::Junit => Box::new(Junit::new(out, paths)),
     }
 }

@@ -7,5 +7,29 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "uk-identifiers.toml",
         include_str!("../../rules/uk-identifiers.toml"),
     ),
-    ("language.toml", include_str!("../../rules/language.toml")),
+    (
+        "unprofessional.toml",
+        include_str!("../../rules/unprofessional.toml"),
+    ),
+    (
+        "discriminatory.toml",
+        include_str!("../../rules/discriminatory.toml"),
+    ),
+    (
+        "defamation.toml",
+        include_str!("../../rules/defamation.toml"),
+    ),
+    (
+        "confidentiality.toml",
+        include_str!("../../rules/confidentiality.toml"),
+    ),
+    (
+        "boundaries.toml",
+        include_str!("../../rules/boundaries.toml"),
+    ),
+    ("conduct.toml", include_str!("../../rules/conduct.toml")),
+    (
+        "clinical-image.toml",
+        include_str!("../../rules/clinical-image.toml"),
+    ),
 ];

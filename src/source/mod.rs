@@ -3,6 +3,10 @@
 //! Everything is read as bytes. Invalid UTF-8 is decoded lossily (with a notice naming the file),
 //! a byte-order mark is set aside (so columns on line 1 stay right), and binary files are skipped
 //! with a notice. Nothing here knows about rules or formats.
+//!
+//! [`git`] reads the staged blobs of a repository for `check --staged`.
+
+pub mod git;
 
 use crate::error::Error;
 use std::io::Read;
@@ -18,6 +22,24 @@ pub struct Document {
     pub text: String,
     /// The file started with a UTF-8 byte-order mark (kept when rewriting it).
     pub had_bom: bool,
+    /// Lines of the file before this text (0 for a whole file; a JSON Lines file read record by
+    /// record gives each record its place).
+    pub first_line: u32,
+    /// Bytes of the file before this text.
+    pub first_byte: usize,
+}
+
+impl Document {
+    /// A whole document named `path`.
+    pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Document {
+        Document {
+            path: path.into(),
+            text: text.into(),
+            had_bom: false,
+            first_line: 0,
+            first_byte: 0,
+        }
+    }
 }
 
 /// Something worth telling the user about an input, that did not stop the run.
@@ -72,6 +94,8 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             path: name.into(),
             text,
             had_bom,
+            first_line: 0,
+            first_byte: 0,
         },
         notice,
     )
@@ -134,6 +158,124 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         }
     }
     Ok(out)
+}
+
+/// A JSON Lines file read record by record: each line becomes a [`Document`] that knows its place
+/// in the file, so memory holds one record however long the file is.
+pub struct LineChunks<R: std::io::BufRead> {
+    name: Arc<str>,
+    reader: R,
+    line: u32,
+    byte: usize,
+    first: bool,
+}
+
+impl<R: std::io::BufRead> LineChunks<R> {
+    /// Read `reader`, naming it `name` in reports.
+    pub fn new(name: &str, reader: R) -> Self {
+        LineChunks {
+            name: name.into(),
+            reader,
+            line: 0,
+            byte: 0,
+            first: true,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for LineChunks<R> {
+    type Item = Result<Loaded, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut buf = Vec::new();
+        match self.reader.read_until(b'\n', &mut buf) {
+            Ok(0) => None,
+            Err(source) => Some(Err(Error::Io {
+                path: PathBuf::from(&*self.name),
+                source,
+            })),
+            Ok(n) => {
+                let first = std::mem::take(&mut self.first);
+                let mut loaded = decode(&self.name, buf);
+                if let Loaded::Text(doc, _) = &mut loaded {
+                    doc.first_line = self.line;
+                    doc.first_byte = self.byte;
+                    doc.had_bom &= first;
+                }
+                let bom = matches!(&loaded, Loaded::Text(d, _) if d.had_bom);
+                self.line += 1;
+                self.byte += n - if bom { 3 } else { 0 };
+                Some(Ok(loaded))
+            }
+        }
+    }
+}
+
+/// Turns paths as reports show them into paths relative to the top of the repository (what SARIF
+/// `artifactLocation.uri`, GitHub annotations and baselines need, whatever directory presend runs
+/// in). Outside a repository, paths stay relative to the working directory.
+#[derive(Debug, Clone, Default)]
+pub struct RepoPaths {
+    root: Option<PathBuf>,
+    /// The working directory relative to the root, `/`-separated, with a trailing `/` (or empty).
+    prefix: String,
+}
+
+impl RepoPaths {
+    /// Find the repository around the working directory (a directory holding `.git`).
+    pub fn discover() -> RepoPaths {
+        let Ok(cwd) = std::env::current_dir() else {
+            return RepoPaths::default();
+        };
+        let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
+            return RepoPaths::default();
+        };
+        let rel = cwd.strip_prefix(root).unwrap_or(Path::new(""));
+        let mut prefix = display_path(rel);
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        RepoPaths {
+            root: Some(root.to_path_buf()),
+            prefix,
+        }
+    }
+
+    /// Paths already relative to the top of the repository (`check --staged`).
+    pub fn at_root(root: PathBuf) -> RepoPaths {
+        RepoPaths {
+            root: Some(root),
+            prefix: String::new(),
+        }
+    }
+
+    /// `path` (as reports show it) relative to the repository top, `/`-separated, without `.`
+    /// or `..` segments where they can be resolved.
+    pub fn relative(&self, path: &str) -> String {
+        if path == "-" {
+            return path.to_string();
+        }
+        let p = Path::new(path);
+        let joined = if p.is_absolute() {
+            match self.root.as_ref().and_then(|r| p.strip_prefix(r).ok()) {
+                Some(rel) => display_path(rel),
+                None => return display_path(p),
+            }
+        } else {
+            format!("{}{}", self.prefix, path.replace('\\', "/"))
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in joined.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." if parts.last().is_some_and(|l| *l != "..") => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! `presend hook install|uninstall`, `presend init` and `presend completions`.
+
+use super::args::{Cli, HookCommand, InitArgs};
+use super::{stdout, Exit, Failure};
+use presend::config::STARTER;
+use presend::source::git;
+use presend::Error;
+use std::io::Write;
+use std::path::Path;
+
+/// The line that marks a hook as presend's own, so `install` may replace it and `uninstall` may
+/// remove it, while a hook someone else wrote is left alone.
+const MARKER: &str = "# presend pre-commit hook";
+
+fn hook_script() -> String {
+    // Prefer the `presend` on PATH when the hook runs (upgrades apply), else the binary that
+    // installed the hook.
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\'', "'\\''"))
+        .unwrap_or_else(|| "presend".into());
+    format!(
+        "#!/bin/sh\n\
+         {MARKER}: installed by `presend hook install`; `presend hook uninstall` removes it.\n\
+         # Checks the staged version of every staged file for patient identifiers and other risks\n\
+         # before the commit is made. Settings: presend.toml. Skip once (think first): git commit --no-verify\n\
+         if command -v presend >/dev/null 2>&1; then\n\
+         \x20 exec presend check --staged\n\
+         fi\n\
+         exec '{exe}' check --staged\n"
+    )
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub fn hook(cmd: HookCommand) -> Result<Exit, Failure> {
+    let dir = git::hooks_dir()?;
+    let file = dir.join("pre-commit");
+    let existing = std::fs::read_to_string(&file).ok();
+    let ours = existing.as_deref().is_some_and(|s| s.contains(MARKER));
+    let mut err = std::io::stderr();
+    match cmd {
+        HookCommand::Install { force } => {
+            if existing.is_some() && !ours && !force {
+                return Err(Error::Usage(format!(
+                    "{} exists and was not written by presend; leaving it alone (add `presend check --staged` to it, or use --force to replace it)",
+                    file.display()
+                ))
+                .into());
+            }
+            std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+            std::fs::write(&file, hook_script()).map_err(io_err(&file))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755))
+                    .map_err(io_err(&file))?;
+            }
+            let _ = writeln!(err, "presend: installed {}", file.display());
+        }
+        HookCommand::Uninstall => {
+            if !ours {
+                let _ = writeln!(err, "presend: no presend hook at {}", file.display());
+                return Ok(Exit::Clean);
+            }
+            std::fs::remove_file(&file).map_err(io_err(&file))?;
+            let _ = writeln!(err, "presend: removed {}", file.display());
+        }
+    }
+    Ok(Exit::Clean)
+}
+
+pub fn init(args: InitArgs) -> Result<Exit, Failure> {
+    if args.stdout {
+        let mut out = stdout();
+        out.write_all(STARTER.as_bytes())?;
+        out.flush()?;
+        return Ok(Exit::Clean);
+    }
+    let file = Path::new("presend.toml");
+    if file.exists() && !args.force {
+        return Err(Error::Usage(
+            "presend.toml already exists (use --force to overwrite it)".into(),
+        )
+        .into());
+    }
+    std::fs::write(file, STARTER).map_err(io_err(file))?;
+    let _ = writeln!(std::io::stderr(), "presend: wrote presend.toml");
+    Ok(Exit::Clean)
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Failure> {
+    use clap::CommandFactory;
+    let mut out = stdout();
+    clap_complete::generate(shell, &mut Cli::command(), "presend", &mut out);
+    out.flush()?;
+    Ok(Exit::Clean)
+}

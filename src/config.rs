@@ -1,0 +1,388 @@
+//! `presend.toml`: a team's settings, found from the working directory upwards to the top of the
+//! repository (`presend.toml` or `.presend.toml`; the nearest wins), or named with `--config`.
+//!
+//! Strict like typos and ruff: an unknown key is an error naming the file and line, never a
+//! silent no-op. Command-line options beat the file; `[per-path."GLOB"]` tables refine it for the
+//! files their glob matches (relative to the config file's directory).
+
+use crate::error::Error;
+use crate::finding::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Names a config file may have, in order of preference within one directory.
+pub const FILE_NAMES: &[&str] = &["presend.toml", ".presend.toml"];
+
+/// The lowest severity that fails a run, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors (the default).
+    Warning,
+    /// Anything reported.
+    Info,
+    /// Never fail on findings.
+    Never,
+}
+
+impl FailOn {
+    /// The severity threshold, `None` for never.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Settings that may differ per path.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PathSettings {
+    /// Where these drafts are sent when the file does not say.
+    pub channel: Option<String>,
+    /// How to read these files (`text`, `markdown`, `csv`, `json`, `jsonl`).
+    pub input_format: Option<String>,
+    /// CSV columns or JSON fields holding the message.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Rules (`pack/rule` or bare id) and packs whose findings are dropped.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Severity per rule.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Phrases that are never findings (the poster's own name, a public switchboard number).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Skip these files altogether.
+    #[serde(default)]
+    pub exclude: bool,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Lowest severity that makes the exit status 1.
+    pub fail_on: Option<FailOn>,
+    /// Lowest severity reported.
+    pub min_severity: Option<Severity>,
+    /// Extra pack files or directories (relative to this file).
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Load the built-in packs (default true).
+    pub builtin: Option<bool>,
+    /// A baseline file to apply to every `check` (relative to this file).
+    pub baseline: Option<String>,
+    /// Globs (relative to this file) of paths never scanned.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Where drafts are sent when a file does not say.
+    pub channel: Option<String>,
+    /// How to read files (`auto`, `text`, `markdown`, `csv`, `json`, `jsonl`).
+    pub input_format: Option<String>,
+    /// CSV columns or JSON fields holding the message.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Rules and packs whose findings are dropped.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Severity per rule.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Phrases that are never findings.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Settings for the paths a glob matches.
+    #[serde(default)]
+    pub per_path: BTreeMap<String, PathSettings>,
+}
+
+impl ConfigFile {
+    /// The top-level settings that per-path tables refine.
+    fn defaults(&self) -> PathSettings {
+        PathSettings {
+            channel: self.channel.clone(),
+            input_format: self.input_format.clone(),
+            fields: self.fields.clone(),
+            disable: self.disable.clone(),
+            severity: self.severity.clone(),
+            allow: self.allow.clone(),
+            exclude: false,
+        }
+    }
+}
+
+/// A loaded config file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it was read from.
+    pub file: PathBuf,
+    /// Its directory: relative paths and globs in it are relative to this.
+    pub dir: PathBuf,
+    /// Its contents.
+    pub data: ConfigFile,
+    defaults: PathSettings,
+    globs: Vec<(globset::GlobMatcher, PathSettings)>,
+    exclude: globset::GlobSet,
+}
+
+fn config_error(file: &Path, source: &str, offset: Option<usize>, message: &str) -> Error {
+    let line = offset.map(|o| source[..o.min(source.len())].matches('\n').count() + 1);
+    let place = match line {
+        Some(l) => format!("{}:{l}", file.display()),
+        None => file.display().to_string(),
+    };
+    Error::Usage(format!("invalid config {place}: {}", message.trim()))
+}
+
+fn line_of_key(source: &str, key: &str) -> Option<usize> {
+    source.find(key)
+}
+
+/// The `toml` error's byte offset in `source`.
+fn error_offset(e: &toml::de::Error) -> Option<usize> {
+    e.span().map(|s| s.start)
+}
+
+fn glob(file: &Path, source: &str, pattern: &str) -> Result<globset::Glob, Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| config_error(file, source, line_of_key(source, pattern), &e.to_string()))
+}
+
+impl Config {
+    /// Parse `source`, read from `file`.
+    pub fn parse(file: &Path, source: &str) -> Result<Config, Error> {
+        let data: ConfigFile = toml::from_str(source)
+            .map_err(|e| config_error(file, source, error_offset(&e), e.message()))?;
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let mut globs = Vec::new();
+        for (pattern, settings) in &data.per_path {
+            globs.push((
+                glob(file, source, pattern)?.compile_matcher(),
+                settings.clone(),
+            ));
+        }
+        let mut ex = globset::GlobSetBuilder::new();
+        for pattern in &data.exclude {
+            ex.add(glob(file, source, pattern)?);
+        }
+        let exclude = ex
+            .build()
+            .map_err(|e| config_error(file, source, None, &e.to_string()))?;
+        let config = Config {
+            file: file.to_path_buf(),
+            dir,
+            defaults: data.defaults(),
+            data,
+            globs,
+            exclude,
+        };
+        config.check_names(source)?;
+        Ok(config)
+    }
+
+    fn check_names(&self, source: &str) -> Result<(), Error> {
+        let all = std::iter::once(&self.defaults).chain(self.data.per_path.values());
+        for s in all {
+            if let Some(c) = &s.channel {
+                let c = crate::channel::canonical(c);
+                if !crate::channel::is_known(&c) {
+                    return Err(config_error(
+                        &self.file,
+                        source,
+                        find_key(source, "channel"),
+                        &format!("unknown channel `{c}`"),
+                    ));
+                }
+            }
+            if let Some(f) = &s.input_format {
+                if f != "auto" && crate::input::InputFormat::parse(f).is_none() {
+                    return Err(config_error(
+                        &self.file,
+                        source,
+                        find_key(source, "input-format"),
+                        &format!(
+                            "unknown input format `{f}` (auto, text, markdown, csv, json, jsonl)"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read and parse a config file.
+    pub fn load(file: &Path) -> Result<Config, Error> {
+        let source = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        Config::parse(file, &source)
+    }
+
+    /// Find the nearest config file from `start` upwards, stopping at the top of the git
+    /// repository (the directory holding `.git`). Outside a repository only `start` is searched.
+    pub fn discover(start: &Path) -> Result<Option<Config>, Error> {
+        let in_repo = start.ancestors().any(|d| d.join(".git").exists());
+        for dir in start.ancestors() {
+            for name in FILE_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Config::load(&candidate).map(Some);
+                }
+            }
+            if !in_repo || dir.join(".git").exists() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Resolve a path written in the config file.
+    pub fn resolve(&self, p: &str) -> PathBuf {
+        self.dir.join(p)
+    }
+
+    fn relative(&self, abs: &Path) -> Option<String> {
+        let dir = std::path::absolute(&self.dir).ok()?;
+        let rel = abs.strip_prefix(&dir).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// Whether `abs` (an absolute path) is excluded.
+    pub fn excluded(&self, abs: &Path) -> bool {
+        let Some(rel) = self.relative(abs) else {
+            return false;
+        };
+        self.exclude.is_match(&rel) || self.for_path(abs).iter().any(|s| s.exclude)
+    }
+
+    /// The settings that apply to `abs`: the top-level ones, then each matching `per-path`
+    /// table in the file's (sorted) order.
+    pub fn for_path(&self, abs: &Path) -> Vec<&PathSettings> {
+        let mut out = vec![&self.defaults];
+        if let Some(rel) = self.relative(abs) {
+            out.extend(
+                self.globs
+                    .iter()
+                    .filter(|(g, _)| g.is_match(&rel))
+                    .map(|(_, s)| s),
+            );
+        }
+        out
+    }
+}
+
+/// Byte offset of `key` written as a TOML key (at a line start, before `=` or `]`).
+fn find_key(source: &str, key: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let t = line.trim_start();
+        let ok = t.starts_with(key) && t[key.len()..].trim_start().starts_with(['=', ']', '.']);
+        let quoted = t.starts_with(&format!("\"{key}\""));
+        if ok || quoted || t.starts_with(&format!("[{key}")) {
+            return Some(at + line.len() - t.len());
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// The commented starter file `presend init` writes.
+pub const STARTER: &str = r#"# presend.toml: settings for `presend check` in this repository.
+# presend looks for this file (or .presend.toml) from the working directory up to the top of the
+# repository. Command-line options win over it. Unknown keys are errors, so typos cannot hide.
+
+# Lowest severity that makes `presend check` exit 1 (error, warning, info, never).
+fail-on = "warning"
+
+# Lowest severity reported at all (error, warning, info).
+min-severity = "info"
+
+# Where drafts go when a file does not say (a `channel` front-matter key or CSV column wins):
+# x, bluesky, mastodon, threads, linkedin, facebook, instagram, whatsapp, email, sms.
+# The channel sets the length limit and channel rules (any identifier bound for WhatsApp is an error).
+# channel = "x"
+
+# CSV columns or JSON fields that hold the message (default: a `Message`/`Text`/`Post`... column,
+# every string value in JSON).
+# fields = ["Message"]
+
+# Extra rule packs: files, or directories of *.toml packs (relative to this file).
+# rules = ["presend-rules/"]
+
+# Rules (`pack/rule` or bare id) or whole packs whose findings are dropped.
+# disable = ["unprofessional/profanity"]
+
+# Phrases that are never findings: your own name as you sign posts, your trust's public
+# switchboard number. Be specific: an allowed phrase is never checked again.
+# allow = ["Dr Jane Smith", "0113 243 3144"]
+
+# Severity per rule.
+# [severity]
+# "unprofessional/profanity" = "error"
+
+# Paths never scanned (globs relative to this file).
+exclude = ["target/**", "node_modules/**"]
+
+# A baseline of accepted findings (written by `presend baseline`); `check` reports only new ones.
+# baseline = ".presend-baseline.json"
+
+# Settings for some paths only (globs relative to this file). Any key above except
+# fail-on, min-severity, rules, builtin, baseline and exclude; `exclude = true` skips them.
+# [per-path."posts/x/**"]
+# channel = "x"
+#
+# [per-path."internal/**"]
+# channel = "email"
+# disable = ["unprofessional/profanity"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_file_parses() {
+        let c = Config::parse(Path::new("presend.toml"), STARTER).unwrap();
+        assert_eq!(c.data.fail_on, Some(FailOn::Warning));
+        assert_eq!(c.data.exclude.len(), 2);
+    }
+
+    #[test]
+    fn unknown_keys_name_file_and_line() {
+        let src = "fail-on = \"error\"\n\nfial-on = \"x\"\n";
+        let e = Config::parse(Path::new("p/presend.toml"), src).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("p/presend.toml:3"), "{msg}");
+        assert!(msg.contains("fial-on"), "{msg}");
+        let src = "[per-path.\"a/**\"]\nchanel = \"x\"\n";
+        let msg = Config::parse(Path::new("c.toml"), src)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("c.toml:2"), "{msg}");
+    }
+
+    #[test]
+    fn per_path_settings_follow_globs() {
+        let src = "channel = \"x\"\n[per-path.\"posts/wa/**\"]\nchannel = \"whatsapp\"\n";
+        let c = Config::parse(Path::new("/repo/presend.toml"), src).unwrap();
+        let s = c.for_path(Path::new("/repo/posts/wa/a.md"));
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].channel.as_deref(), Some("whatsapp"));
+        assert_eq!(c.for_path(Path::new("/repo/posts/a.md")).len(), 1);
+    }
+}

@@ -1,0 +1,98 @@
+//! Building segment text that lines up byte for byte with the document.
+//!
+//! A format reader decides which parts of a document are message text (a CSV cell, a Markdown
+//! paragraph without its markup, a JSON string without its quotes). Rather than copying those
+//! parts into a new string — which would break the map from a finding back to the file — it
+//! keeps a contiguous stretch of the document and *blanks* everything that is not message text:
+//! every blanked character becomes whitespace of the same UTF-8 length, and line breaks stay.
+//! So a byte offset in the segment plus the segment's start is a byte offset in the file, and
+//! line numbers stay exact; `redact --in-place` can rewrite the file at those offsets.
+
+use std::ops::Range;
+
+/// Whitespace of the same UTF-8 length as `c`, so offsets do not move. One character for one
+/// character, so columns stay right too (the 4-byte filler is an invisible tag character, which
+/// the matcher's normaliser removes).
+pub fn filler(c: char) -> &'static str {
+    match c {
+        '\n' => "\n",
+        '\r' => "\r",
+        _ => match c.len_utf8() {
+            1 => " ",
+            2 => "\u{00A0}",
+            3 => "\u{2002}",
+            _ => "\u{E0020}",
+        },
+    }
+}
+
+/// Blank `text[range]` in place, character by character.
+pub fn blank(text: &mut String, range: Range<usize>) {
+    if range.start >= range.end {
+        return;
+    }
+    let replaced: String = text[range.clone()].chars().map(filler).collect();
+    debug_assert_eq!(replaced.len(), range.len());
+    text.replace_range(range, &replaced);
+}
+
+/// `text[range]` with everything outside the `keep` ranges (absolute offsets in `text`) blanked.
+/// `keep` may be unsorted and may overlap.
+pub fn keep_only(text: &str, range: Range<usize>, keep: &[Range<usize>]) -> String {
+    let mut keep: Vec<Range<usize>> = keep
+        .iter()
+        .map(|r| r.start.max(range.start)..r.end.min(range.end))
+        .filter(|r| r.start < r.end)
+        .collect();
+    keep.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(range.len());
+    let mut at = range.start;
+    for k in keep {
+        if k.end <= at {
+            continue;
+        }
+        let start = k.start.max(at);
+        out.extend(text[at..start].chars().map(filler));
+        out.push_str(&text[start..k.end]);
+        at = k.end;
+    }
+    out.extend(text[at..range.end].chars().map(filler));
+    out
+}
+
+/// Replace `seg[range]` (offsets relative to the segment) with `with`, padded with spaces to the
+/// same byte length. `with` must not be longer than the range. Used for escape sequences (`""` in
+/// CSV, `\n` or `\u00e9` in JSON) whose meaning is shorter than their spelling.
+pub fn overwrite(seg: &mut String, range: Range<usize>, with: &str) {
+    debug_assert!(with.len() <= range.len());
+    let mut replacement = String::with_capacity(range.len());
+    replacement.push_str(with);
+    while replacement.len() < range.len() {
+        replacement.push(' ');
+    }
+    seg.replace_range(range, &replacement);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanked_text_keeps_offsets_lines_and_columns() {
+        let text = "**Bold** é😀 [link](http://x)\nnext";
+        let keep = [2..6, 16..20, text.len() - 4..text.len()];
+        let out = keep_only(text, 0..text.len(), &keep);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out.chars().count(), text.chars().count());
+        assert_eq!(&out[2..6], "Bold");
+        assert!(out.ends_with("\nnext"));
+        assert!(!out.contains('*'));
+    }
+
+    #[test]
+    fn overwrite_pads_to_the_same_length() {
+        let mut s = String::from(r#"say \"hi\" now"#);
+        overwrite(&mut s, 4..6, "\"");
+        assert_eq!(s, "say \" hi\\\" now");
+    }
+}
