@@ -457,7 +457,9 @@ const LAZY_UNITS: u64 = 16 * 1024;
 
 /// An upper bound on NFA bytes per [`nfa_units`] unit, beyond a fixed [`NFA_BASE_BYTES`]
 /// (both checked by the tests).
+#[cfg(test)]
 const BYTES_PER_UNIT: u64 = 64;
+#[cfg(test)]
 const NFA_BASE_BYTES: u64 = 4096;
 
 /// The compiled-size limit of one pack pattern.
