@@ -17,10 +17,7 @@ use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
 use regex_automata::meta;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use regex_syntax::hir::literal::Extractor;
-use regex_syntax::hir::{
-    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
-};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -213,12 +210,8 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     if !starts_with_ascii_boundary(hir) {
         return None;
     }
-    // Extracted from the lower-cased pattern: `(?i)cubicle` would otherwise give every mix of
-    // cases (128 literals, then cut short) only to be lower-cased here anyway.
-    let seq = Extractor::new().limit_total(64).extract(&lower_cased(hir));
     let mut lits: Vec<Vec<u8>> = Vec::new();
-    for lit in seq.literals()? {
-        let bytes = lit.as_bytes().to_ascii_lowercase();
+    for (bytes, _) in prefixes(hir)? {
         let first = *bytes.first()?;
         if !(first.is_ascii_alphanumeric() || first == b'_') {
             return None;
@@ -250,36 +243,116 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 /// The most literals one anchored pattern adds to the term automaton.
 const MAX_ANCHOR_LITERALS: usize = 48;
 
-/// `hir` with ASCII upper-case letters replaced by lower-case ones in every literal and byte
-/// class: it matches the lower-cased form of whatever `hir` matches.
-fn lower_cased(hir: &Hir) -> Hir {
+/// A literal prefix, and whether it is the whole match (so what follows may extend it).
+type Prefix = (Vec<u8>, bool);
+
+/// The most prefixes one part of a pattern may have before they are cut shorter.
+const MAX_PREFIXES: usize = 64;
+
+/// Byte classes larger than this (after case folding) end a prefix.
+const MAX_CLASS_BYTES: usize = 16;
+
+/// ASCII-lower-cased literal prefixes of `hir`: every match, lower-cased, starts with one of
+/// them. `None` when nothing useful can be said (a large class first, a Unicode class). Only
+/// the start of the pattern is visited, and case-insensitive patterns give one lower-case
+/// literal per word rather than every mix of cases.
+fn prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Hir::literal(lit.0.to_ascii_lowercase()),
+        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
+        HirKind::Literal(lit) => Some(vec![(lit.0.to_ascii_lowercase(), true)]),
         HirKind::Class(Class::Bytes(c)) => {
-            let ranges = c.ranges().iter().flat_map(|r| {
-                let (lo, hi) = (r.start(), r.end());
-                // The part of the range in A-Z moves to a-z.
-                let upper = (lo.max(b'A'), hi.min(b'Z'));
-                let moved =
-                    (upper.0 <= upper.1).then(|| ClassBytesRange::new(upper.0 + 32, upper.1 + 32));
-                let below = (lo < b'A').then(|| ClassBytesRange::new(lo, hi.min(b'A' - 1)));
-                let above = (hi > b'Z').then(|| ClassBytesRange::new(lo.max(b'Z' + 1), hi));
-                [below, moved, above].into_iter().flatten()
-            });
-            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+            let mut seen = [false; 256];
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    seen[b.to_ascii_lowercase() as usize] = true;
+                }
+            }
+            let bytes: Vec<Prefix> = (0..=255u8)
+                .filter(|&b| seen[b as usize])
+                .map(|b| (vec![b], true))
+                .collect();
+            (bytes.len() <= MAX_CLASS_BYTES).then_some(bytes)
         }
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(lower_cased(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(lower_cased(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
-        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Unicode(_)) => hir.clone(),
+        HirKind::Class(Class::Unicode(_)) => None,
+        HirKind::Capture(c) => prefixes(&c.sub),
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(prefixes(sub)?);
+                if out.len() > 2 * MAX_PREFIXES {
+                    out = few(out)?;
+                }
+            }
+            few(out)
+        }
+        HirKind::Repetition(r) => {
+            let once = r.min == 1 && r.max == Some(1);
+            let mut out: Vec<Prefix> = prefixes(&r.sub)?
+                .into_iter()
+                .map(|(lit, exact)| (lit, exact && once))
+                .collect();
+            if r.min == 0 {
+                // It may match nothing, and then what follows starts the match.
+                out.push((Vec::new(), true));
+            }
+            few(out)
+        }
+        HirKind::Concat(subs) => {
+            let mut acc: Vec<Prefix> = vec![(Vec::new(), true)];
+            for sub in subs {
+                if !acc.iter().any(|p| p.1) {
+                    break;
+                }
+                let next = prefixes(sub)
+                    .filter(|next| acc.len().saturating_mul(next.len()) <= MAX_PREFIXES);
+                let grown = next.as_ref().and_then(|next| {
+                    let mut grown = Vec::new();
+                    for (lit, exact) in &acc {
+                        if !exact {
+                            grown.push((lit.clone(), false));
+                            continue;
+                        }
+                        for (more, more_exact) in next {
+                            grown.push(([&lit[..], &more[..]].concat(), *more_exact));
+                        }
+                    }
+                    few(grown)
+                });
+                match grown {
+                    Some(g) => acc = g,
+                    None => {
+                        // Stop here: what was gathered so far is still a prefix.
+                        acc.iter_mut().for_each(|p| p.1 = false);
+                        break;
+                    }
+                }
+            }
+            few(acc)
+        }
     }
+}
+
+/// `prefixes` without duplicates, cut shorter (and no longer exact) until there are at most
+/// [`MAX_PREFIXES`]; `None` if even single bytes are too many.
+fn few(mut out: Vec<Prefix>) -> Option<Vec<Prefix>> {
+    out.sort_unstable();
+    out.dedup();
+    let mut len = out.iter().map(|p| p.0.len()).max().unwrap_or(0);
+    while out.len() > MAX_PREFIXES {
+        if len <= 1 {
+            return None;
+        }
+        len -= 1;
+        for p in &mut out {
+            if p.0.len() > len {
+                p.0.truncate(len);
+                p.1 = false;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+    Some(out)
 }
 
 /// Whether every match of `hir` starts with an ASCII word boundary assertion.
@@ -357,7 +430,8 @@ mod tests {
         let digits: Vec<Vec<u8>> = (b'0'..=b'9').map(|d| vec![d]).collect();
         assert_eq!(m.anchors()[0], digits);
         assert_eq!(m.anchors()[5], vec![b"a".to_vec()]);
-        assert!(m.anchors()[4].contains(&b"bed".to_vec()));
+        assert!(m.anchors()[4].iter().any(|l| l.starts_with(b"bed")));
+        assert!(m.anchors()[4].len() <= MAX_ANCHOR_LITERALS);
         // Unanchored patterns share the multi-pattern pass.
         assert_eq!(m.set_sources, vec![PATTERNS[7].to_string()]);
     }
@@ -391,23 +465,23 @@ mod tests {
     }
 
     #[test]
-    fn lower_casing_a_pattern_lower_cases_what_it_matches() {
-        let p = Pattern::new(r"(?i)\bWard[A-Z0-9_@-]x\b|Bé[^a-z]").unwrap();
-        let lower = regex_automata::meta::Builder::new()
-            .syntax(Pattern::syntax())
-            .build_from_hir(&lower_cased(p.hir()))
-            .unwrap();
-        for t in ["WARD7x", "ward_X", "wArD@x", "BÉ1", "Bé.", "bé-"] {
-            let original = p.regex().find(t.as_bytes()).map(|m| m.range());
-            let folded = t.to_ascii_lowercase();
-            let lowered = lower.find(folded.as_bytes()).map(|m| m.range());
-            assert!(original.is_none() || lowered.is_some(), "{t}");
-        }
+    fn prefixes_are_lower_case_and_sound() {
         // Lower-case literals only: 2 words x 10 digits, not every mix of cases.
         let ward = anchor_literals(Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap().hir());
         let ward = ward.unwrap();
         assert_eq!(ward.len(), 20);
         assert!(ward.contains(&b"bed4".to_vec()) && ward.contains(&b"cubicle0".to_vec()));
+        // Optional parts: the match may start with what follows them.
+        let p = Pattern::new(r"\b(?:dr\.? )?(ab|cd)x*y").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        for (text, start) in [("dr. abxy", 0), ("dr abxxy", 0), ("cdy", 0), ("abxy", 0)] {
+            let m = p.regex().find(text.as_bytes()).unwrap();
+            assert_eq!(m.start(), start);
+            let at = &text.as_bytes()[m.start()..].to_ascii_lowercase();
+            assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");
+        }
+        // A pattern that may match nothing at all has no anchor.
+        assert_eq!(anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()), None);
     }
 
     #[test]
