@@ -320,7 +320,11 @@ mod tests {
             })
             .sum::<usize>();
         engine.scan(&Segment::document("-", "Lovely team, thanks all #NHS"));
-        assert!(compiled(&engine) * 4 < all, "{} of {all}", compiled(&engine));
+        assert!(
+            compiled(&engine) * 4 < all,
+            "{} of {all}",
+            compiled(&engine)
+        );
         let findings = engine.scan(&Segment::document("-", "NHS no 943 476 5919"));
         assert!(findings
             .iter()

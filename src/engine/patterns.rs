@@ -230,6 +230,14 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         len -= 1;
     }
+    // Nearly every word starts with one of twenty letters: the shared pass is cheaper.
+    let single_letters = lits
+        .iter()
+        .filter(|l| l.len() == 1 && l[0].is_ascii_alphabetic())
+        .count();
+    if single_letters > MAX_SINGLE_LETTERS {
+        return None;
+    }
     // A literal that another one starts with makes the longer one redundant.
     let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
     for lit in lits {
@@ -240,14 +248,19 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (!kept.is_empty()).then_some(kept)
 }
 
-/// The most literals one anchored pattern adds to the term automaton.
-const MAX_ANCHOR_LITERALS: usize = 48;
+/// The most literals one anchored pattern adds to the term automaton (a list of 200 town names
+/// stays whole; `[0-9]{3}` becomes ten digits).
+const MAX_ANCHOR_LITERALS: usize = 256;
+
+/// An anchor is worth it only if few words start with it: more than this many single-letter
+/// literals (after cutting) and the pattern runs unanchored instead.
+const MAX_SINGLE_LETTERS: usize = 3;
 
 /// A literal prefix, and whether it is the whole match (so what follows may extend it).
 type Prefix = (Vec<u8>, bool);
 
 /// The most prefixes one part of a pattern may have before they are cut shorter.
-const MAX_PREFIXES: usize = 64;
+const MAX_PREFIXES: usize = 256;
 
 /// Byte classes larger than this (after case folding) end a prefix.
 const MAX_CLASS_BYTES: usize = 16;
@@ -481,7 +494,10 @@ mod tests {
             assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");
         }
         // A pattern that may match nothing at all has no anchor.
-        assert_eq!(anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()), None);
+        assert_eq!(
+            anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()),
+            None
+        );
     }
 
     #[test]
@@ -495,5 +511,8 @@ mod tests {
         assert_eq!(anchor_literals(p.hir()), None);
         let p = Pattern::new(r"\b[a-z]+x").unwrap();
         assert_eq!(anchor_literals(p.hir()), None, "infinite");
+        // Too many one-letter prefixes: nearly every word would be a candidate.
+        let p = Pattern::new(r"\b(?:B|E|G|L|M|N|S|W|AB)[a-z]*").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
     }
 }

@@ -404,7 +404,10 @@ impl Trie {
     #[inline(always)]
     fn child(&self, node: usize, b: u8) -> u32 {
         let b = b.to_ascii_lowercase();
-        let (lo, hi) = (self.edge_start[node] as usize, self.edge_start[node + 1] as usize);
+        let (lo, hi) = (
+            self.edge_start[node] as usize,
+            self.edge_start[node + 1] as usize,
+        );
         let bytes = &self.edge_bytes[lo..hi];
         if bytes.len() <= 8 {
             match bytes.iter().position(|&e| e >= b) {
