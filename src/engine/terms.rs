@@ -302,6 +302,10 @@ struct Trie {
     edge_bytes: Vec<u8>,
     /// The child of each edge, with [`HAS_OUTPUT`] set as in `root`.
     edge_next: Vec<u32>,
+    /// For nodes with many children, a row of 256 children (case folded, like `root`) in
+    /// `dense`; [`SPARSE`] for the others.
+    dense_row: Vec<u32>,
+    dense: Vec<u32>,
     /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
     out_start: Vec<u32>,
     outputs: Vec<u32>,
@@ -388,11 +392,32 @@ impl Trie {
                 }
             }
         }
+        // Nodes many words pass through (after `t`, `the `, `s`) get a direct table.
+        let mut dense_row = vec![SPARSE; nodes];
+        let mut dense = Vec::new();
+        for n in 1..nodes {
+            let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
+            if hi - lo <= DENSE_FROM {
+                continue;
+            }
+            dense_row[n] = (dense.len() / 256) as u32;
+            let at = dense.len();
+            dense.resize(at + 256, 0);
+            for k in lo..hi {
+                let b = edge_bytes[k];
+                dense[at + b as usize] = edge_next[k];
+                if b.is_ascii_lowercase() {
+                    dense[at + b.to_ascii_uppercase() as usize] = edge_next[k];
+                }
+            }
+        }
         Trie {
             root,
             edge_start,
             edge_bytes,
             edge_next,
+            dense_row,
+            dense,
             out_start,
             outputs,
             punct_first,
@@ -403,6 +428,10 @@ impl Trie {
     /// The child of `node` for text byte `b` (case folded), with its output flag; 0 if none.
     #[inline(always)]
     fn child(&self, node: usize, b: u8) -> u32 {
+        let row = self.dense_row[node];
+        if row != SPARSE {
+            return self.dense[row as usize * 256 + b as usize];
+        }
         let b = b.to_ascii_lowercase();
         let (lo, hi) = (
             self.edge_start[node] as usize,
@@ -521,6 +550,12 @@ impl Trie {
         }
     }
 }
+
+/// Nodes with more children than this get a direct table.
+const DENSE_FROM: usize = 6;
+
+/// No direct table for this node.
+const SPARSE: u32 = u32::MAX;
 
 /// Marks a child where some pattern ends.
 const HAS_OUTPUT: u32 = 1 << 31;
