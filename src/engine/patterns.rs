@@ -37,9 +37,6 @@ struct Entry {
     /// The rule's keyword or context gates: it runs only when one of these slots has a hit.
     /// Empty: always.
     gates: Vec<Slot>,
-    /// Anchored: its id (an index into `anchors`); the regex runs only where the term pass saw
-    /// one of its literals at an ASCII word start.
-    anchor: Option<u32>,
     /// Its index in the shared pass (ungated, unanchored regexes only).
     in_set: Option<usize>,
 }
@@ -56,6 +53,10 @@ pub(crate) struct PatternMatcher {
     /// The shared pass, built on first use; `None` if it could not be built (then every
     /// regex in it runs).
     set: OnceLock<Option<meta::Regex>>,
+    /// For each anchor id, its entry.
+    anchor_entry: Vec<usize>,
+    /// The entries that are not anchored, in order.
+    unanchored: Vec<usize>,
 }
 
 impl PatternMatcher {
@@ -66,6 +67,8 @@ impl PatternMatcher {
             set_sources: Vec::new(),
             set_entries: Vec::new(),
             set: OnceLock::new(),
+            anchor_entry: Vec::new(),
+            unanchored: Vec::new(),
         };
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
@@ -93,11 +96,14 @@ impl PatternMatcher {
                     m.set_entries.push(m.entries.len());
                     m.set_sources.len() - 1
                 });
+                match anchor {
+                    Some(_) => m.anchor_entry.push(m.entries.len()),
+                    None => m.unanchored.push(m.entries.len()),
+                }
                 m.entries.push(Entry {
                     rule: r,
                     k,
                     gates: gates.clone(),
-                    anchor,
                     in_set,
                 });
             }
@@ -147,45 +153,16 @@ impl PatternMatcher {
             in_set = Some(which);
         }
         let mut hits = Vec::new();
-        for e in &self.entries {
-            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
-                continue;
+        // Anchored regexes: only those whose literals the term pass saw, where it saw them.
+        for (a, starts) in terms.anchors() {
+            let e = &self.entries[self.anchor_entry[a as usize]];
+            if e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s)) {
+                run_anchored(rules, e, text, starts.iter().map(|t| t.start), &mut hits);
             }
-            let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
-                continue;
-            };
-            let re = &regexes[e.k];
-            let mut push = |start: usize, end: usize| {
-                // Patterns are compiled with Unicode off; a match must still sit on character
-                // boundaries of the (valid UTF-8) text before it can be mapped back.
-                if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
-                    hits.push(PatternHit {
-                        rule: e.rule,
-                        start,
-                        end,
-                    });
-                }
-            };
-            if let Some(a) = e.anchor {
-                let starts = terms.get(Slot::Anchor(a));
-                if starts.is_empty() {
-                    continue;
-                }
-                // The same matches, in the same order, as `find_iter`: every match starts at
-                // one of these places, so trying them in order (skipping those inside the last
-                // match) finds each leftmost-first match in turn.
-                let regex = re.regex();
-                let mut resume = 0;
-                for s in starts.iter().map(|t| t.start) {
-                    if s < resume {
-                        continue;
-                    }
-                    let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
-                    if let Some(m) = regex.search(&input) {
-                        push(m.start(), m.end());
-                        resume = m.end();
-                    }
-                }
+        }
+        for &i in &self.unanchored {
+            let e = &self.entries[i];
+            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
                 continue;
             }
             if let Some(i) = e.in_set {
@@ -194,11 +171,52 @@ impl PatternMatcher {
                     continue;
                 }
             }
-            for m in re.regex().find_iter(bytes) {
-                push(m.start(), m.end());
+            for m in regex(rules, e).find_iter(bytes) {
+                push(text, e.rule, m.start(), m.end(), &mut hits);
             }
         }
         hits
+    }
+}
+
+/// The compiled regex of an entry.
+fn regex<'r>(rules: &'r RuleSet, e: &Entry) -> &'r meta::Regex {
+    let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
+        unreachable!("entries are pattern rules");
+    };
+    regexes[e.k].regex()
+}
+
+/// Keep a match if it sits on character boundaries: patterns are compiled with Unicode off, and
+/// a match must map back into the (valid UTF-8) text.
+fn push(text: &str, rule: u32, start: usize, end: usize, hits: &mut Vec<PatternHit>) {
+    if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+        hits.push(PatternHit { rule, start, end });
+    }
+}
+
+/// The same matches, in the same order, as `find_iter` of an anchored entry: every match starts
+/// at one of `starts` (in text order), so trying them in turn, skipping those inside the last
+/// match, finds each leftmost-first match.
+fn run_anchored(
+    rules: &RuleSet,
+    e: &Entry,
+    text: &str,
+    starts: impl Iterator<Item = usize>,
+    hits: &mut Vec<PatternHit>,
+) {
+    let regex = regex(rules, e);
+    let bytes = text.as_bytes();
+    let mut resume = 0;
+    for s in starts {
+        if s < resume {
+            continue;
+        }
+        let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
+        if let Some(m) = regex.search(&input) {
+            push(text, e.rule, m.start(), m.end(), hits);
+            resume = m.end();
+        }
     }
 }
 
@@ -435,7 +453,9 @@ mod tests {
     fn which_patterns_are_anchored() {
         let rules = pack(PATTERNS);
         let m = PatternMatcher::build(&rules);
-        let anchored: Vec<bool> = m.entries.iter().map(|e| e.anchor.is_some()).collect();
+        let anchored: Vec<bool> = (0..m.entries.len())
+            .map(|i| m.anchor_entry.contains(&i))
+            .collect();
         assert_eq!(
             anchored,
             [true, true, true, true, true, true, true, false, true, true]

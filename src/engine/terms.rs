@@ -168,6 +168,17 @@ impl SlotHits {
         &self.word_starts
     }
 
+    /// The anchors that have hits (by anchor id, in order), with where they are.
+    pub fn anchors(&self) -> impl Iterator<Item = (u32, &[TermHit])> {
+        let first = self.keys.partition_point(|&k| k < Slot::Anchor(0).key());
+        self.groups[first..].iter().map(|g| {
+            let Slot::Anchor(a) = g.0 else {
+                unreachable!("anchor slots sort last")
+            };
+            (a, &self.hits[g.1 as usize..g.2 as usize])
+        })
+    }
+
     /// Every slot that has hits, with its hits.
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
         self.groups
