@@ -7,11 +7,13 @@ whatever the packs hold.
 "Equivalent" means: ripgrep gets the same things to look for as presend's matchers, written
 the way presend runs them, with ASCII classes and boundaries throughout:
 
-  * every regex of every `pattern` rule, verbatim, prefixed with `(?-u)` (presend compiles
-    pack patterns with Unicode off: `\\b`, `\\d`, `\\w`, `\\s` and `(?i)` are ASCII);
+  * every regex of every `pattern` rule, with its classes and boundaries made ASCII as presend
+    compiles them (Unicode off): `\\b` becomes `(?-u:\\b)`, `\\d` `[0-9]`, `\\w` `[0-9A-Za-z_]`,
+    `\\s` ASCII whitespace (ripgrep refuses a whole pattern under `(?-u)` when it could match
+    invalid UTF-8, so the translation is done piece by piece);
   * every string presend puts in its term automaton: lexicon terms, `terms` rules, both sides
     of `near` rules, `keywords`, `context` and `negative_context` words, rule and pack `allow`
-    phrases; each as an ASCII-case-insensitive whole-word regex, `(?i-u)\\bword\\b`, with the
+    phrases; each as a case-insensitive whole-word regex, `(?i)(?-u:\\b)word(?-u:\\b)`, with the
     same boundary logic as presend (no boundary next to punctuation, a trailing `*` matches the
     rest of the word, a space matches any run of whitespace; `case_sensitive` terms keep case).
 
@@ -44,6 +46,52 @@ def is_word(c):
     return c.isalnum() or c == "_"
 
 
+# ASCII forms of the Perl classes, inside and outside a bracket class.
+ASCII_CLASSES = {
+    "d": ("0-9", "[0-9]"),
+    "w": ("0-9A-Za-z_", "[0-9A-Za-z_]"),
+    "s": ("\\t\\n\\x0B\\f\\r ", "[\\t\\n\\x0B\\f\\r ]"),
+    "D": (None, "[^0-9]"),
+    "W": (None, "[^0-9A-Za-z_]"),
+    "S": (None, "[^\\t\\n\\x0B\\f\\r ]"),
+}
+
+
+def ascii_regex(src):
+    """A pack pattern as presend runs it (Unicode off), in syntax ripgrep accepts."""
+    out, i, depth = [], 0, 0  # depth: inside a bracket class
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src):
+            n = src[i + 1]
+            if n in ("b", "B") and depth == 0:
+                out.append(f"(?-u:\\{n})")
+            elif n in ASCII_CLASSES:
+                inside, outside = ASCII_CLASSES[n]
+                out.append(inside if depth and inside else outside)
+            else:
+                out.append(src[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+            out.append(c)
+            # A `]` right after `[` or `[^` is a literal.
+            if src[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if src[i + 1:i + 2] == "]":
+                out.append("]")
+                i += 1
+        elif c == "]" and depth:
+            depth -= 1
+            out.append(c)
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def term_text(t):
     if isinstance(t, str):
         return t, False
@@ -56,14 +104,15 @@ def term_regex(text, case_sensitive):
     body = text[:-1] if wildcard else text
     if not body:
         return None
-    out = "(?-u)" if case_sensitive else "(?i-u)"
+    # ASCII boundaries and word characters; the literal itself may be non-ASCII ("café").
+    out = "" if case_sensitive else "(?i)"
     if is_word(body[0]):
-        out += "\\b"
-    out += "\\s+".join(escape(w) for w in body.split(" "))
+        out += "(?-u:\\b)"
+    out += "[\\t\\n\\x0B\\f\\r ]+".join(escape(w) for w in body.split(" "))
     if wildcard:
-        out += "\\w*"
+        out += "[0-9A-Za-z_]*"
     elif is_word(body[-1]):
-        out += "\\b"
+        out += "(?-u:\\b)"
     return out
 
 
@@ -97,7 +146,7 @@ def patterns(packs):
         for r in pack.get("rule", []):
             p = r.get("pattern")
             for src in [p] if isinstance(p, str) else (p or []):
-                regexes.append("(?-u)" + src)
+                regexes.append(ascii_regex(src))
         for _, lst in term_lists(pack):
             for t in lst:
                 rx = term_regex(*term_text(t))
