@@ -590,7 +590,8 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// The form a term takes in the automaton: normalised like the text, lower-cased, with a trailing
 /// `*` turned into a flag.
 pub(crate) fn automaton_form(term: &str) -> (String, bool) {
-    let normalized = Normalized::new(term.trim()).as_str().to_string();
+    let view = Normalized::new(term.trim());
+    let normalized = view.as_str();
     let wildcard = normalized.len() > 1
         && normalized.ends_with('*')
         && normalized[..normalized.len() - 1]
@@ -600,14 +601,43 @@ pub(crate) fn automaton_form(term: &str) -> (String, bool) {
     let body = if wildcard {
         &normalized[..normalized.len() - 1]
     } else {
-        &normalized[..]
+        normalized
     };
-    (body.to_lowercase(), wildcard)
+    let lower = if body.is_ascii() {
+        body.to_ascii_lowercase()
+    } else {
+        body.to_lowercase()
+    };
+    (lower, wildcard)
+}
+
+/// FNV-1a: the collector hashes thousands of short terms once per start; SipHash's resistance
+/// to chosen inputs is not needed for pack text.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[derive(Default)]
 struct Collector {
-    index: HashMap<(Vec<u8>, bool), usize>,
+    /// Pattern id of each literal, without and with a trailing `*`.
+    index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
     literals: Vec<Vec<u8>>,
     patterns: Vec<PatternInfo>,
     anchors: bool,
@@ -648,22 +678,28 @@ impl Collector {
     }
 
     fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
-        let id = *self
+        let known = self
             .index
-            .entry((literal.clone(), wildcard))
-            .or_insert_with(|| {
+            .get(&literal[..])
+            .and_then(|ids| ids[usize::from(wildcard)]);
+        let id = match known {
+            Some(id) => id,
+            None => {
                 let ends_in_word = String::from_utf8_lossy(&literal)
                     .chars()
                     .next_back()
                     .is_some_and(is_word_char);
+                let id = self.patterns.len();
+                self.index.entry(literal.clone()).or_default()[usize::from(wildcard)] = Some(id);
                 self.literals.push(literal);
                 self.patterns.push(PatternInfo {
                     wildcard,
                     ends_in_word,
                     uses: Vec::new(),
                 });
-                self.patterns.len() - 1
-            });
+                id
+            }
+        };
         let uses = &mut self.patterns[id].uses;
         // A term listed twice in one slot is one term.
         if !uses
