@@ -20,7 +20,8 @@
 #        10x     the same on the corpus ten times over (growth should be linear)
 #        doubled the stream with every term list doubled (--rules doubled.toml; rg gets the
 #                doubled pattern file): cost should not grow with the number of term rules;
-#   5. records peak RSS of both on the stream with /usr/bin/time -v.
+#   5. records peak RSS of both on the stream with /usr/bin/time -v, and the engine's own
+#      throughput with one segment per post (benches/scan_file.rs: no start-up, I/O or report).
 #
 # Environment: BENCH_POSTS (100000), BENCH_SEED (6), BENCH_ROUNDS (5), BENCH_DIR
 # (target/bench), PRESEND (a prebuilt binary, skips the build), BENCH_QUICK.
@@ -39,6 +40,7 @@ if [[ -n "${BENCH_QUICK:-}" ]]; then
     rounds=${BENCH_ROUNDS:-2}
 fi
 mkdir -p "$dir"
+rm -f "$dir"/*.json "$dir"/engine*.txt "$dir/results.md"
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
@@ -57,10 +59,17 @@ fi
 command -v python3 >/dev/null || { echo "python3 (3.11+) is needed" >&2; exit 2; }
 
 if [[ -z "${PRESEND:-}" ]]; then
-    say "building presend (release)"
+    say "building presend (release) and the engine benchmarks"
     cargo build --release --quiet
     PRESEND=$root/target/release/presend
 fi
+# The engine alone over the posts, one segment per post (no start-up, I/O, JSON or report).
+scan_file=$(cargo bench --no-run --bench scan_file --message-format=json 2>/dev/null |
+    python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "scan_file" and m.get("executable"):
+        print(m["executable"])' || true)
 
 # --- inputs ------------------------------------------------------------------------------------
 say "generating $posts posts (seed $seed) in $dir"
@@ -93,8 +102,10 @@ compare() {
     for ((r = 0; r < rounds; r++)); do
         local first=$a second=$b
         if ((r % 2)); then first=$b second=$a; fi
+        # -i: presend exits 1 when it finds something, which is the point here.
         hyperfine -N -i --warmup 1 --runs "$runs" --style none \
-            --export-json "$dir/$name.$r.json" "$first" "$second" >/dev/null
+            --export-json "$dir/$name.$r.json" "$first" "$second" >"$dir/hyperfine.log" 2>&1 ||
+            { cat "$dir/hyperfine.log" >&2; exit 1; }
     done
 }
 
@@ -114,6 +125,12 @@ compare doubled "$stream_runs" "$(stream --rules "$dir/doubled.toml" "$dir/corpu
 compare stream-all "$stream_runs" "$(stream "$dir/corpus.$mode")" \
     "rg --no-config --count-matches -f $dir/patterns.txt $dir/corpus.$mode"
 
+if [[ -n "$scan_file" ]]; then
+    say "engine only (benches/scan_file.rs)"
+    "$scan_file" "$dir/corpus.txt" 5 | tee "$dir/engine.txt" >&2
+    "$scan_file" "$dir/corpus.txt" 5 --rules "$dir/doubled.toml" | tee "$dir/engine-doubled.txt" >&2
+fi
+
 # --- memory ------------------------------------------------------------------------------------
 rss() {
     /usr/bin/time -v "$@" >/dev/null 2>"$dir/time.txt" || true
@@ -128,6 +145,7 @@ draft_rss=$(rss "$PRESEND" check "$dir/draft.txt")
 
 # --- summary -----------------------------------------------------------------------------------
 python3 scripts/bench_summary.py "$dir" \
+    --engine "$dir/engine.txt" --engine-doubled "$dir/engine-doubled.txt" \
     --mode "$mode" --posts "$posts" --seed "$seed" --rounds "$rounds" \
     --rss "stream:presend=$presend_rss" --rss "stream:rg=$rg_rss" \
     --rss "stream10:presend=$presend_rss10" --rss "draft:presend=$draft_rss" |

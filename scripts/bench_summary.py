@@ -23,14 +23,20 @@ COMPARISONS = [
 ]
 
 
-def times(directory, name):
+def times(directory, name, cpu=False):
+    """All wall times of each tool (or, with `cpu`, user + system time, which hyperfine gives
+    as a mean per block: repeated once per run of the block)."""
     tools = {"presend": [], "rg": []}
     commands = {}
     for path in sorted(glob.glob(os.path.join(directory, f"{name}.*.json"))):
         with open(path, encoding="utf-8") as f:
             for result in json.load(f)["results"]:
                 tool = "presend" if "presend" in result["command"].split()[0] else "rg"
-                tools[tool].extend(result["times"])
+                if cpu:
+                    busy = result["user"] + result["system"]
+                    tools[tool].extend([busy] * len(result["times"]))
+                else:
+                    tools[tool].extend(result["times"])
                 commands[tool] = result["command"]
     return tools, commands
 
@@ -54,6 +60,8 @@ def main(argv):
     ap.add_argument("--seed", type=int)
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--rss", action="append", default=[], help="comparison:tool=kilobytes")
+    ap.add_argument("--engine", help="output of benches/scan_file.rs on the corpus")
+    ap.add_argument("--engine-doubled", help="the same with the doubled-terms pack")
     args = ap.parse_args(argv)
 
     rss = {}
@@ -75,24 +83,29 @@ def main(argv):
     w(f"Machine: {os.cpu_count()} CPUs, {cpu}; {platform.platform()}; "
       f"{tool_version(['rg', '--version'])}; {tool_version(['hyperfine', '--version'])}; "
       f"load average at the end {os.getloadavg()[0]:.1f}.")
-    w(f"Medians of all runs over {args.rounds} alternating rounds.")
+    w(f"Medians of all runs over {args.rounds} alternating rounds: wall time, and CPU time "
+      "(user + system, less disturbed by other work on a shared machine).")
     w("")
-    w("| comparison | input | presend | rg | presend / rg | presend MB/s | rg MB/s |")
-    w("|---|---|---|---|---|---|---|")
+    w("| comparison | input | presend | rg | presend / rg | CPU: presend | CPU: rg "
+      "| CPU ratio | presend MB/s | rg MB/s |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
     medians = {}
     for name, label, input_name in COMPARISONS:
         tools, _ = times(args.dir, name)
         if not tools["presend"] or not tools["rg"]:
             continue
         p, r = statistics.median(tools["presend"]), statistics.median(tools["rg"])
+        cpu, _ = times(args.dir, name, cpu=True)
+        pc, rc = statistics.median(cpu["presend"]), statistics.median(cpu["rg"])
         medians[name] = (p, r)
         path = os.path.join(args.dir, input_name.format(mode=args.mode))
         size = os.path.getsize(path) if os.path.exists(path) else 0
         mb = size / 1e6
         rate = lambda t: f"{mb / t:.0f}" if name != "draft" and t > 0 else "–"
         size_s = f"{size} B" if size < 10_000 else f"{mb:.1f} MB"
+        cpu_ratio = f"{pc / rc:.2f}x" if rc > 0 else "–"
         w(f"| {label} | {size_s} | {fmt_time(p)} | {fmt_time(r)} | **{p / r:.2f}x** "
-          f"| {rate(p)} | {rate(r)} |")
+          f"| {fmt_time(pc)} | {fmt_time(rc)} | {cpu_ratio} | {rate(p)} | {rate(r)} |")
     w("")
     if "stream" in medians and "stream10" in medians:
         (p1, r1), (p10, r10) = medians["stream"], medians["stream10"]
@@ -102,6 +115,11 @@ def main(argv):
         (p1, r1), (pd, rd) = medians["stream"], medians["doubled"]
         w(f"- Term lists doubled / as shipped: presend {pd / p1:.2f}x, rg {rd / r1:.2f}x "
           "(1.00x: cost independent of the number of term rules).")
+    for label, path in (("as shipped", args.engine), ("term lists doubled", args.engine_doubled)):
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                line = f.read().strip()
+            w(f"- Engine alone, one segment per post, {label} (benches/scan_file.rs): {line}.")
     if rss:
         parts = [f"{k} {v:.1f} MB" for k, v in sorted(rss.items())]
         w(f"- Peak RSS (`/usr/bin/time -v`): {', '.join(parts)}.")

@@ -302,6 +302,9 @@ impl Judge<'_> {
         let side_b = self.side(r, true, b, hits);
         let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
+        // The spans in `out`, sorted: they never overlap, so sorted by start they are sorted by
+        // end too, and one binary search tells whether a new span overlaps any of them.
+        let mut taken: Vec<(usize, usize)> = Vec::new();
         for &sa in &side_a {
             let reach = self.words.reach(sa, *window);
             let best = in_reach(&side_b, |s| *s, longest_b, reach)
@@ -313,12 +316,14 @@ impl Judge<'_> {
                 .min();
             let Some((_, sb)) = best else { continue };
             let (start, end) = (sa.0.min(sb.0), sa.1.max(sb.1));
-            if out.iter().any(|h| overlaps(h.span(), (start, end))) {
+            let at = taken.partition_point(|t| t.1 <= start);
+            if taken.get(at).is_some_and(|&t| overlaps(t, (start, end))) {
                 continue;
             }
             let mut h = Hit::new(rule, r, start, end);
             h.parts = vec![(sa.0, sa.1, r), (sb.0, sb.1, r)];
             if self.weigh(&mut h) {
+                taken.insert(at, (start, end));
                 out.push(h);
             }
         }
@@ -363,22 +368,26 @@ impl Judge<'_> {
         if rule.category.is_identifying() || hit.severity == Severity::Info {
             return;
         }
-        let spans: Vec<(usize, usize)> = if hit.parts.is_empty() {
-            vec![hit.span()]
-        } else {
-            hit.parts.iter().map(|p| (p.0, p.1)).collect()
-        };
-        let quoted = spans.iter().any(|&s| self.is_quoted(s));
-        let introduced = self.engine.mention_lexicon.is_some_and(|l| {
-            let markers = Slot::Lexicon(l);
-            self.slots.contains(markers)
-                && spans.iter().any(|&s| {
+        let markers = self
+            .engine
+            .mention_lexicon
+            .map(Slot::Lexicon)
+            .filter(|&m| self.slots.contains(m));
+        let mentioned = |s: (usize, usize)| {
+            self.is_quoted(s)
+                || markers.is_some_and(|markers| {
                     self.slot_in_reach(markers, self.words.reach(s, 2))
                         .iter()
                         .any(|m| m.end <= s.0 && self.words.between((m.start, m.end), s) <= 2)
                 })
-        });
-        if quoted || introduced {
+        };
+        let single = [(hit.start, hit.end, hit.rule)];
+        let parts = if hit.parts.is_empty() {
+            &single[..]
+        } else {
+            &hit.parts[..]
+        };
+        if parts.iter().any(|p| mentioned((p.0, p.1))) {
             hit.severity = Severity::Info;
             hit.confidence *= 0.5;
             hit.notes.push("mentioned, not used".into());

@@ -280,3 +280,42 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_can_be_shared_across_threads() {
+        // Phase 2 scans files and records in parallel with one engine; its lazily built parts
+        // (regexes, the shared pattern pass) must stay thread-safe.
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Engine>();
+    }
+
+    #[test]
+    fn nothing_is_compiled_until_a_scan_needs_it() {
+        let engine = Engine::new(RuleSet::builtin().unwrap());
+        let compiled = |e: &Engine| {
+            e.rules()
+                .rules
+                .iter()
+                .filter_map(|r| match &r.kind {
+                    RuleKind::Pattern { regexes, .. } => Some(regexes),
+                    _ => None,
+                })
+                .flatten()
+                .filter(|p| p.is_compiled())
+                .count()
+        };
+        assert_eq!(compiled(&engine), 0);
+        // No word starts with a digit, so no number pattern runs.
+        engine.scan(&Segment::document("-", "Lovely team, thanks all #NHS"));
+        assert_eq!(compiled(&engine), 0);
+        let findings = engine.scan(&Segment::document("-", "NHS no 943 476 5919"));
+        assert!(findings
+            .iter()
+            .any(|f| &*f.rule == "uk-identifiers/nhs-number"));
+        assert!(compiled(&engine) >= 1);
+    }
+}

@@ -18,7 +18,9 @@ use crate::rules::{Pattern, RuleKind, RuleSet};
 use regex_automata::meta;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::literal::Extractor;
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
+};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -211,7 +213,9 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     if !starts_with_ascii_boundary(hir) {
         return None;
     }
-    let seq = Extractor::new().extract(hir);
+    // Extracted from the lower-cased pattern: `(?i)cubicle` would otherwise give every mix of
+    // cases (128 literals, then cut short) only to be lower-cased here anyway.
+    let seq = Extractor::new().limit_total(64).extract(&lower_cased(hir));
     let mut lits: Vec<Vec<u8>> = Vec::new();
     for lit in seq.literals()? {
         let bytes = lit.as_bytes().to_ascii_lowercase();
@@ -245,6 +249,38 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 
 /// The most literals one anchored pattern adds to the term automaton.
 const MAX_ANCHOR_LITERALS: usize = 48;
+
+/// `hir` with ASCII upper-case letters replaced by lower-case ones in every literal and byte
+/// class: it matches the lower-cased form of whatever `hir` matches.
+fn lower_cased(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Literal(lit) => Hir::literal(lit.0.to_ascii_lowercase()),
+        HirKind::Class(Class::Bytes(c)) => {
+            let ranges = c.ranges().iter().flat_map(|r| {
+                let (lo, hi) = (r.start(), r.end());
+                // The part of the range in A-Z moves to a-z.
+                let upper = (lo.max(b'A'), hi.min(b'Z'));
+                let moved =
+                    (upper.0 <= upper.1).then(|| ClassBytesRange::new(upper.0 + 32, upper.1 + 32));
+                let below = (lo < b'A').then(|| ClassBytesRange::new(lo, hi.min(b'A' - 1)));
+                let above = (hi > b'Z').then(|| ClassBytesRange::new(lo.max(b'Z' + 1), hi));
+                [below, moved, above].into_iter().flatten()
+            });
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(lower_cased(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(lower_cased(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Unicode(_)) => hir.clone(),
+    }
+}
 
 /// Whether every match of `hir` starts with an ASCII word boundary assertion.
 fn starts_with_ascii_boundary(hir: &Hir) -> bool {
@@ -352,6 +388,26 @@ mod tests {
             got.sort_unstable();
             assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
         }
+    }
+
+    #[test]
+    fn lower_casing_a_pattern_lower_cases_what_it_matches() {
+        let p = Pattern::new(r"(?i)\bWard[A-Z0-9_@-]x\b|Bé[^a-z]").unwrap();
+        let lower = regex_automata::meta::Builder::new()
+            .syntax(Pattern::syntax())
+            .build_from_hir(&lower_cased(p.hir()))
+            .unwrap();
+        for t in ["WARD7x", "ward_X", "wArD@x", "BÉ1", "Bé.", "bé-"] {
+            let original = p.regex().find(t.as_bytes()).map(|m| m.range());
+            let folded = t.to_ascii_lowercase();
+            let lowered = lower.find(folded.as_bytes()).map(|m| m.range());
+            assert!(original.is_none() || lowered.is_some(), "{t}");
+        }
+        // Lower-case literals only: 2 words x 10 digits, not every mix of cases.
+        let ward = anchor_literals(Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap().hir());
+        let ward = ward.unwrap();
+        assert_eq!(ward.len(), 20);
+        assert!(ward.contains(&b"bed4".to_vec()) && ward.contains(&b"cubicle0".to_vec()));
     }
 
     #[test]

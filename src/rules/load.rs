@@ -448,10 +448,19 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
 }
 
 /// The most a pattern may cost, in [`nfa_units`], for its compilation to be left until a scan
-/// needs it. A unit stands for at most a few dozen bytes of compiled NFA, so this bound sits
-/// orders of magnitude below [`SIZE_LIMIT`]: a pattern under it cannot fail to compile once its
-/// syntax has been checked. Patterns over it are compiled when the pack loads, as before.
-const LAZY_UNITS: u64 = 4096;
+/// needs it. A unit stands for at most [`BYTES_PER_UNIT`] bytes of compiled NFA (measured on
+/// every built-in pattern: 12 to 43, plus a fixed part), so a pattern under this bound compiles
+/// to about 1 MiB at most, a quarter of [`SIZE_LIMIT`]: it cannot fail to compile once its
+/// syntax has been checked.
+/// Patterns over it are compiled when the pack loads, as before.
+const LAZY_UNITS: u64 = 16 * 1024;
+
+/// An upper bound on NFA bytes per [`nfa_units`] unit, beyond a fixed [`NFA_BASE_BYTES`]
+/// (both checked by the tests).
+#[cfg(test)]
+const BYTES_PER_UNIT: u64 = 64;
+#[cfg(test)]
+const NFA_BASE_BYTES: u64 = 4096;
 
 /// The compiled-size limit of one pack pattern.
 const SIZE_LIMIT: usize = 1 << 22;
@@ -801,22 +810,63 @@ mod tests {
         assert!(e.message.contains("exceeds size limit"), "{}", e.message);
     }
 
+    /// The compiled NFA (forward, and reverse as the meta engine also builds it) of a pattern.
+    fn nfa_bytes(hir: &Hir) -> usize {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        [false, true]
+            .into_iter()
+            .map(|reverse| {
+                let config = Config::new().utf8(false).reverse(reverse);
+                let config = if reverse {
+                    config.which_captures(WhichCaptures::None)
+                } else {
+                    config
+                };
+                Compiler::new()
+                    .syntax(Pattern::syntax())
+                    .configure(config)
+                    .build_from_hir(hir)
+                    .unwrap()
+                    .memory_usage()
+            })
+            .max()
+            .unwrap()
+    }
+
     #[test]
-    fn the_size_bound_is_generous() {
-        // Every pattern the bound lets through lazily must compile; probe near the bound.
-        for n in [10u32, 100, 400, 1000, 2000] {
-            for p in [
+    fn the_size_bound_holds_for_every_built_in_pattern_and_more() {
+        let mut sources: Vec<String> = Vec::new();
+        let set = crate::RuleSet::builtin().unwrap();
+        for rule in &set.rules {
+            if let crate::rules::RuleKind::Pattern { regexes, .. } = &rule.kind {
+                sources.extend(regexes.iter().map(|p| p.as_str().to_string()));
+            }
+        }
+        for n in [1u32, 10, 100, 400] {
+            sources.extend([
                 format!("[0-9a-z]{{{n}}}"),
                 format!("(?i)(abc|de[0-9]){{1,{n}}}"),
                 format!("(?u:[é-ü]{{{n}}})"),
+                format!("(?u:\\w{{1,{n}}})"),
+                format!("(?iu:straße|ǅ){{{n}}}"),
                 format!("\\b(a|b|c|d|e|f|g|h|i|j|k){{{n}}}\\b"),
-            ] {
-                let hir = regex_automata::util::syntax::parse_with(&p, &Pattern::syntax()).unwrap();
-                if nfa_units(&hir) <= LAZY_UNITS {
-                    assert!(compile_pattern(&p).is_ok(), "{p}");
-                }
-            }
+            ]);
         }
+        assert!(sources.len() > 50);
+        for source in &sources {
+            let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax()).unwrap();
+            if compile_pattern(source).is_err() {
+                // Too big: such a pattern is far over the bound and compiled at load time.
+                assert!(nfa_units(&hir) > LAZY_UNITS, "{source}");
+                continue;
+            }
+            let (units, bytes) = (nfa_units(&hir), nfa_bytes(&hir) as u64);
+            assert!(
+                bytes <= NFA_BASE_BYTES + units * BYTES_PER_UNIT,
+                "{source}: {bytes} B, {units} units"
+            );
+        }
+        assert!(NFA_BASE_BYTES + LAZY_UNITS * BYTES_PER_UNIT <= SIZE_LIMIT as u64 / 3);
     }
 
     #[test]
