@@ -209,6 +209,18 @@ def doubled_pack(packs):
     return "\n".join(lines)
 
 
+def unicode_literals_allowed(line):
+    """ripgrep refuses a non-ASCII literal (an emoji term) under `(?-u)`: such a line switches
+    Unicode mode back on, which changes nothing else for a literal. It must say so explicitly:
+    ripgrep joins the lines with `|`, so the flags of the line before would carry over."""
+    if line.isascii():
+        return line
+    for flags, keep in (("(?i-u)", "(?iu)"), ("(?-u)", "(?u)")):
+        if line.startswith(flags):
+            return keep + line[len(flags):]
+    return line
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("packs", nargs="+")
@@ -224,6 +236,7 @@ def main(argv):
             f.write(doubled_pack(packs))
         return 0
     out, nregex = patterns(packs)
+    out = [unicode_literals_allowed(line) for line in out]
     sys.stdout.write("\n".join(out) + "\n")
     if args.stats:
         print(f"{nregex} regexes, {len(out) - nregex} distinct term regexes", file=sys.stderr)

@@ -1,7 +1,7 @@
 //! The engine: compiled once from a [`RuleSet`], then asked to scan [`Segment`]s.
 //!
 //! - [`normalize`] builds the view matchers run on, with a map back to the user's text;
-//! - [`terms`] reads the view once for every term of every rule (one Aho-Corasick automaton);
+//! - [`terms`] reads the view once for every term of every rule (one trie walked from word starts);
 //! - [`patterns`] runs only the regexes a prefilter lets through;
 //! - [`judge`] validates, weighs context, applies allow-lists and builds near/combination hits;
 //! - this module turns hits into [`Finding`]s located in the original text.

@@ -158,16 +158,6 @@ pub fn read(doc: &Document, format: InputFormat, options: &ReadOptions) -> Parse
     }
 }
 
-/// Split a document into segments with the plain-text reader (kept for callers that only want
-/// segments).
-pub fn segments(doc: &Document) -> Vec<Segment> {
-    read(doc, InputFormat::Text, &ReadOptions::default())
-        .units
-        .into_iter()
-        .map(|u| u.segment)
-        .collect()
-}
-
 /// A document with the means to turn its offsets into file positions.
 pub(crate) struct Ctx<'a> {
     pub doc: &'a Document,
