@@ -17,6 +17,9 @@ the way presend runs them, with ASCII classes and boundaries throughout:
     same boundary logic as presend (no boundary next to punctuation, a trailing `*` matches the
     rest of the word, a space matches any run of whitespace; `case_sensitive` terms keep case).
 
+Each line is wrapped in `(?:…)`, so that its flags do not carry over to the next line when
+ripgrep joins them with `|`.
+
 What ripgrep does not do, and presend does on top: Unicode normalisation (NFKC, zero-width
 characters, look-alike letters), validators (NHS modulus 11), context windows, allow-lists,
 near and combination rules, severity, offsets and a report per finding.
@@ -209,16 +212,11 @@ def doubled_pack(packs):
     return "\n".join(lines)
 
 
-def unicode_literals_allowed(line):
-    """ripgrep refuses a non-ASCII literal (an emoji term) under `(?-u)`: such a line switches
-    Unicode mode back on, which changes nothing else for a literal. It must say so explicitly:
-    ripgrep joins the lines with `|`, so the flags of the line before would carry over."""
-    if line.isascii():
-        return line
-    for flags, keep in (("(?i-u)", "(?iu)"), ("(?-u)", "(?u)")):
-        if line.startswith(flags):
-            return keep + line[len(flags):]
-    return line
+def scoped(line):
+    """ripgrep joins the lines of a pattern file with `|`, so a flag such as `(?i)` at the start
+    of one line would carry over to the lines after it (a case-sensitive term would turn
+    case-insensitive): each line goes in a group of its own, where its flags end."""
+    return f"(?:{line})"
 
 
 def main(argv):
@@ -236,7 +234,7 @@ def main(argv):
             f.write(doubled_pack(packs))
         return 0
     out, nregex = patterns(packs)
-    out = [unicode_literals_allowed(line) for line in out]
+    out = [scoped(line) for line in out]
     sys.stdout.write("\n".join(out) + "\n")
     if args.stats:
         print(f"{nregex} regexes, {len(out) - nregex} distinct term regexes", file=sys.stderr)
