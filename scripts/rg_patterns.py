@@ -7,13 +7,18 @@ whatever the packs hold.
 "Equivalent" means: ripgrep gets the same things to look for as presend's matchers, written
 the way presend runs them, with ASCII classes and boundaries throughout:
 
-  * every regex of every `pattern` rule, verbatim, prefixed with `(?-u)` (presend compiles
-    pack patterns with Unicode off: `\\b`, `\\d`, `\\w`, `\\s` and `(?i)` are ASCII);
+  * every regex of every `pattern` rule, with its classes and boundaries made ASCII as presend
+    compiles them (Unicode off): `\\b` becomes `(?-u:\\b)`, `\\d` `[0-9]`, `\\w` `[0-9A-Za-z_]`,
+    `\\s` ASCII whitespace (ripgrep refuses a whole pattern under `(?-u)` when it could match
+    invalid UTF-8, so the translation is done piece by piece);
   * every string presend puts in its term automaton: lexicon terms, `terms` rules, both sides
     of `near` rules, `keywords`, `context` and `negative_context` words, rule and pack `allow`
-    phrases; each as an ASCII-case-insensitive whole-word regex, `(?i-u)\\bword\\b`, with the
+    phrases; each as a case-insensitive whole-word regex, `(?i)(?-u:\\b)word(?-u:\\b)`, with the
     same boundary logic as presend (no boundary next to punctuation, a trailing `*` matches the
     rest of the word, a space matches any run of whitespace; `case_sensitive` terms keep case).
+
+Each line is wrapped in `(?:…)`, so that its flags do not carry over to the next line when
+ripgrep joins them with `|`.
 
 What ripgrep does not do, and presend does on top: Unicode normalisation (NFKC, zero-width
 characters, look-alike letters), validators (NHS modulus 11), context windows, allow-lists,
@@ -44,6 +49,52 @@ def is_word(c):
     return c.isalnum() or c == "_"
 
 
+# ASCII forms of the Perl classes, inside and outside a bracket class.
+ASCII_CLASSES = {
+    "d": ("0-9", "[0-9]"),
+    "w": ("0-9A-Za-z_", "[0-9A-Za-z_]"),
+    "s": ("\\t\\n\\x0B\\f\\r ", "[\\t\\n\\x0B\\f\\r ]"),
+    "D": (None, "[^0-9]"),
+    "W": (None, "[^0-9A-Za-z_]"),
+    "S": (None, "[^\\t\\n\\x0B\\f\\r ]"),
+}
+
+
+def ascii_regex(src):
+    """A pack pattern as presend runs it (Unicode off), in syntax ripgrep accepts."""
+    out, i, depth = [], 0, 0  # depth: inside a bracket class
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src):
+            n = src[i + 1]
+            if n in ("b", "B") and depth == 0:
+                out.append(f"(?-u:\\{n})")
+            elif n in ASCII_CLASSES:
+                inside, outside = ASCII_CLASSES[n]
+                out.append(inside if depth and inside else outside)
+            else:
+                out.append(src[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+            out.append(c)
+            # A `]` right after `[` or `[^` is a literal.
+            if src[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if src[i + 1:i + 2] == "]":
+                out.append("]")
+                i += 1
+        elif c == "]" and depth:
+            depth -= 1
+            out.append(c)
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def term_text(t):
     if isinstance(t, str):
         return t, False
@@ -56,14 +107,15 @@ def term_regex(text, case_sensitive):
     body = text[:-1] if wildcard else text
     if not body:
         return None
-    out = "(?-u)" if case_sensitive else "(?i-u)"
+    # ASCII boundaries and word characters; the literal itself may be non-ASCII ("café").
+    out = "" if case_sensitive else "(?i)"
     if is_word(body[0]):
-        out += "\\b"
-    out += "\\s+".join(escape(w) for w in body.split(" "))
+        out += "(?-u:\\b)"
+    out += "[\\t\\n\\x0B\\f\\r ]+".join(escape(w) for w in body.split(" "))
     if wildcard:
-        out += "\\w*"
+        out += "[0-9A-Za-z_]*"
     elif is_word(body[-1]):
-        out += "\\b"
+        out += "(?-u:\\b)"
     return out
 
 
@@ -97,7 +149,7 @@ def patterns(packs):
         for r in pack.get("rule", []):
             p = r.get("pattern")
             for src in [p] if isinstance(p, str) else (p or []):
-                regexes.append("(?-u)" + src)
+                regexes.append(ascii_regex(src))
         for _, lst in term_lists(pack):
             for t in lst:
                 rx = term_regex(*term_text(t))
@@ -160,16 +212,11 @@ def doubled_pack(packs):
     return "\n".join(lines)
 
 
-def unicode_literals_allowed(line):
-    """ripgrep refuses a non-ASCII literal (an emoji term) under `(?-u)`: such a line switches
-    Unicode mode back on, which changes nothing else for a literal. It must say so explicitly:
-    ripgrep joins the lines with `|`, so the flags of the line before would carry over."""
-    if line.isascii():
-        return line
-    for flags, keep in (("(?i-u)", "(?iu)"), ("(?-u)", "(?u)")):
-        if line.startswith(flags):
-            return keep + line[len(flags):]
-    return line
+def scoped(line):
+    """ripgrep joins the lines of a pattern file with `|`, so a flag such as `(?i)` at the start
+    of one line would carry over to the lines after it (a case-sensitive term would turn
+    case-insensitive): each line goes in a group of its own, where its flags end."""
+    return f"(?:{line})"
 
 
 def main(argv):
@@ -187,7 +234,7 @@ def main(argv):
             f.write(doubled_pack(packs))
         return 0
     out, nregex = patterns(packs)
-    out = [unicode_literals_allowed(line) for line in out]
+    out = [scoped(line) for line in out]
     sys.stdout.write("\n".join(out) + "\n")
     if args.stats:
         print(f"{nregex} regexes, {len(out) - nregex} distinct term regexes", file=sys.stderr)

@@ -264,6 +264,16 @@ impl Judge<'_> {
 
     /// Spans of one side of a near rule.
     fn side(&self, r: u32, b: bool, set: &TermSet, hits: &[Hit]) -> Vec<(usize, usize)> {
+        // Most messages have nothing on a given side: say so without allocating.
+        let lexicon_hits = set
+            .lexicons
+            .iter()
+            .any(|&l| self.slots.contains(Slot::Lexicon(l as u32)));
+        let rule_hits =
+            || !set.rules.is_empty() && hits.iter().any(|h| set.rules.contains(&(h.rule as usize)));
+        if !self.slots.contains(Slot::Side(r, b)) && !lexicon_hits && !rule_hits() {
+            return Vec::new();
+        }
         let mut spans: Vec<_> = self
             .slot(Slot::Side(r, b))
             .iter()

@@ -309,9 +309,22 @@ mod tests {
                 .count()
         };
         assert_eq!(compiled(&engine), 0);
-        // No word starts with a digit, so no number pattern runs.
+        // An ordinary post compiles only the few patterns whose first words it contains.
+        let all = engine
+            .rules()
+            .rules
+            .iter()
+            .map(|r| match &r.kind {
+                RuleKind::Pattern { regexes, .. } => regexes.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
         engine.scan(&Segment::document("-", "Lovely team, thanks all #NHS"));
-        assert_eq!(compiled(&engine), 0);
+        assert!(
+            compiled(&engine) * 4 < all,
+            "{} of {all}",
+            compiled(&engine)
+        );
         let findings = engine.scan(&Segment::document("-", "NHS no 943 476 5919"));
         assert!(findings
             .iter()

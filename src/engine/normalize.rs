@@ -154,6 +154,14 @@ const LETTER_SEPARATORS: &[u8] = b" .-_*";
 /// always elongation; three one-letter words in a row with the same separator are initials at
 /// most, which read the same joined up). Returns `None`, cheaply, when the text holds neither.
 fn unobfuscate(text: &str) -> Option<(String, Vec<Edit>)> {
+    if !may_be_obfuscated(text.as_bytes()) {
+        return None;
+    }
+    unobfuscate_everywhere(text)
+}
+
+/// [`unobfuscate`], without the quick check.
+fn unobfuscate_everywhere(text: &str) -> Option<(String, Vec<Edit>)> {
     let bytes = text.as_bytes();
     let mut drops: Vec<(usize, usize)> = Vec::new();
     let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
@@ -209,6 +217,60 @@ fn unobfuscate(text: &str) -> Option<(String, Vec<Edit>)> {
     }
     out.push_str(&text[at..]);
     Some((out, edits))
+}
+
+/// A quick necessary condition for [`unobfuscate`] to find anything, eight bytes at a time: a
+/// letter followed by three of the same letter (any case), or a lone letter, a separator, a
+/// lone letter and the same separator. Most messages have neither, and are not read again.
+fn may_be_obfuscated(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each zero byte (and maybe of a byte above one: false alarms only).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    // The exact local conditions at byte `k`, which every find of `unobfuscate` includes.
+    let stretched = |k: usize| {
+        k > 0
+            && letter(k - 1)
+            && letter(k)
+            && (1..3).all(|d| {
+                bytes.get(k + d).map(u8::to_ascii_lowercase) == Some(bytes[k].to_ascii_lowercase())
+            })
+    };
+    let spaced = |k: usize| {
+        // `k` is the first separator: lone letter, sep, letter, the same sep.
+        k > 0
+            && LETTER_SEPARATORS.contains(&bytes[k])
+            && letter(k - 1)
+            && (k < 2 || !alnum(k - 2))
+            && letter(k + 1)
+            && bytes.get(k + 2) == Some(&bytes[k])
+    };
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let x = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        let lower = x | (0x20 * ONES);
+        // Byte k: equal (ignoring case) to byte k + 1, and to byte k + 2.
+        let next_same = zero(lower ^ (lower >> 8));
+        let three_same = next_same & (next_same >> 8);
+        // Byte k: a separator, with the same byte two further on.
+        let sep = LETTER_SEPARATORS
+            .iter()
+            .fold(0, |m, &c| m | zero(x ^ (u64::from(c) * ONES)));
+        let sep_again = sep & zero(x ^ (x >> 16));
+        // Bytes 0..6 of the chunk have both neighbours inside it.
+        let mut candidates = (three_same | sep_again) & 0x0000_8080_8080_8080;
+        while candidates != 0 {
+            let k = i + (candidates.trailing_zeros() / 8) as usize;
+            if stretched(k) || spaced(k) {
+                return true;
+            }
+            candidates &= candidates - 1;
+        }
+        i += 6;
+    }
+    (i..bytes.len()).any(|k| stretched(k) || spaced(k))
 }
 
 /// Printable ASCII other than space: always kept as it is.
@@ -523,6 +585,42 @@ mod tests {
         // A joiner is invisible, so a ZWJ sequence is an edit.
         let n = Normalized::new("team 👩\u{200D}⚕ rocks");
         assert!(matches!(n.text, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn the_quick_check_never_misses_what_unobfuscate_finds() {
+        let mut texts: Vec<String> = vec![
+            "fuuuuck".into(),
+            "shiiiit happens".into(),
+            "f.u.c.k".into(),
+            "what the f u c k".into(),
+            "F-U-C-K off".into(),
+            "s_h_i_t".into(),
+            "c*u*n*t".into(),
+            "aaa bbb".into(),
+            "www.example.org".into(),
+            "I a m".into(),
+        ];
+        // Every placement of the tricky bits across eight-byte chunks.
+        for pad in 0..12 {
+            for bit in ["fuuuck", "f.u.c.k", "x y z", "Shiiit", "a-b-c"] {
+                texts.push(format!("{}{bit} tail text here", "q".repeat(pad)));
+                texts.push(format!("{} {bit}", "q ".repeat(pad)));
+            }
+        }
+        texts.extend(
+            include_str!("../../benches/data/posts-1000.txt")
+                .lines()
+                .map(String::from),
+        );
+        let mut found = 0;
+        for t in &texts {
+            if unobfuscate_everywhere(t).is_some() {
+                found += 1;
+                assert!(may_be_obfuscated(t.as_bytes()), "{t:?}");
+            }
+        }
+        assert!(found >= 10);
     }
 
     #[test]

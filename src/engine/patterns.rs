@@ -17,10 +17,7 @@ use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
 use regex_automata::meta;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use regex_syntax::hir::literal::Extractor;
-use regex_syntax::hir::{
-    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition,
-};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -40,9 +37,6 @@ struct Entry {
     /// The rule's keyword or context gates: it runs only when one of these slots has a hit.
     /// Empty: always.
     gates: Vec<Slot>,
-    /// Anchored: its id (an index into `anchors`); the regex runs only where the term pass saw
-    /// one of its literals at an ASCII word start.
-    anchor: Option<u32>,
     /// Its index in the shared pass (ungated, unanchored regexes only).
     in_set: Option<usize>,
 }
@@ -59,6 +53,10 @@ pub(crate) struct PatternMatcher {
     /// The shared pass, built on first use; `None` if it could not be built (then every
     /// regex in it runs).
     set: OnceLock<Option<meta::Regex>>,
+    /// For each anchor id, its entry.
+    anchor_entry: Vec<usize>,
+    /// The entries that are not anchored, in order.
+    unanchored: Vec<usize>,
 }
 
 impl PatternMatcher {
@@ -69,6 +67,8 @@ impl PatternMatcher {
             set_sources: Vec::new(),
             set_entries: Vec::new(),
             set: OnceLock::new(),
+            anchor_entry: Vec::new(),
+            unanchored: Vec::new(),
         };
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
@@ -96,11 +96,14 @@ impl PatternMatcher {
                     m.set_entries.push(m.entries.len());
                     m.set_sources.len() - 1
                 });
+                match anchor {
+                    Some(_) => m.anchor_entry.push(m.entries.len()),
+                    None => m.unanchored.push(m.entries.len()),
+                }
                 m.entries.push(Entry {
                     rule: r,
                     k,
                     gates: gates.clone(),
-                    anchor,
                     in_set,
                 });
             }
@@ -150,45 +153,16 @@ impl PatternMatcher {
             in_set = Some(which);
         }
         let mut hits = Vec::new();
-        for e in &self.entries {
-            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
-                continue;
+        // Anchored regexes: only those whose literals the term pass saw, where it saw them.
+        for (a, starts) in terms.anchors() {
+            let e = &self.entries[self.anchor_entry[a as usize]];
+            if e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s)) {
+                run_anchored(rules, e, text, starts.iter().map(|t| t.start), &mut hits);
             }
-            let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
-                continue;
-            };
-            let re = &regexes[e.k];
-            let mut push = |start: usize, end: usize| {
-                // Patterns are compiled with Unicode off; a match must still sit on character
-                // boundaries of the (valid UTF-8) text before it can be mapped back.
-                if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
-                    hits.push(PatternHit {
-                        rule: e.rule,
-                        start,
-                        end,
-                    });
-                }
-            };
-            if let Some(a) = e.anchor {
-                let starts = terms.get(Slot::Anchor(a));
-                if starts.is_empty() {
-                    continue;
-                }
-                // The same matches, in the same order, as `find_iter`: every match starts at
-                // one of these places, so trying them in order (skipping those inside the last
-                // match) finds each leftmost-first match in turn.
-                let regex = re.regex();
-                let mut resume = 0;
-                for s in starts.iter().map(|t| t.start) {
-                    if s < resume {
-                        continue;
-                    }
-                    let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
-                    if let Some(m) = regex.search(&input) {
-                        push(m.start(), m.end());
-                        resume = m.end();
-                    }
-                }
+        }
+        for &i in &self.unanchored {
+            let e = &self.entries[i];
+            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
                 continue;
             }
             if let Some(i) = e.in_set {
@@ -197,11 +171,52 @@ impl PatternMatcher {
                     continue;
                 }
             }
-            for m in re.regex().find_iter(bytes) {
-                push(m.start(), m.end());
+            for m in regex(rules, e).find_iter(bytes) {
+                push(text, e.rule, m.start(), m.end(), &mut hits);
             }
         }
         hits
+    }
+}
+
+/// The compiled regex of an entry.
+fn regex<'r>(rules: &'r RuleSet, e: &Entry) -> &'r meta::Regex {
+    let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
+        unreachable!("entries are pattern rules");
+    };
+    regexes[e.k].regex()
+}
+
+/// Keep a match if it sits on character boundaries: patterns are compiled with Unicode off, and
+/// a match must map back into the (valid UTF-8) text.
+fn push(text: &str, rule: u32, start: usize, end: usize, hits: &mut Vec<PatternHit>) {
+    if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+        hits.push(PatternHit { rule, start, end });
+    }
+}
+
+/// The same matches, in the same order, as `find_iter` of an anchored entry: every match starts
+/// at one of `starts` (in text order), so trying them in turn, skipping those inside the last
+/// match, finds each leftmost-first match.
+fn run_anchored(
+    rules: &RuleSet,
+    e: &Entry,
+    text: &str,
+    starts: impl Iterator<Item = usize>,
+    hits: &mut Vec<PatternHit>,
+) {
+    let regex = regex(rules, e);
+    let bytes = text.as_bytes();
+    let mut resume = 0;
+    for s in starts {
+        if s < resume {
+            continue;
+        }
+        let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
+        if let Some(m) = regex.search(&input) {
+            push(text, e.rule, m.start(), m.end(), hits);
+            resume = m.end();
+        }
     }
 }
 
@@ -213,12 +228,8 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     if !starts_with_ascii_boundary(hir) {
         return None;
     }
-    // Extracted from the lower-cased pattern: `(?i)cubicle` would otherwise give every mix of
-    // cases (128 literals, then cut short) only to be lower-cased here anyway.
-    let seq = Extractor::new().limit_total(64).extract(&lower_cased(hir));
     let mut lits: Vec<Vec<u8>> = Vec::new();
-    for lit in seq.literals()? {
-        let bytes = lit.as_bytes().to_ascii_lowercase();
+    for (bytes, _) in prefixes(hir)? {
         let first = *bytes.first()?;
         if !(first.is_ascii_alphanumeric() || first == b'_') {
             return None;
@@ -237,6 +248,14 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         len -= 1;
     }
+    // Nearly every word starts with one of twenty letters: the shared pass is cheaper.
+    let single_letters = lits
+        .iter()
+        .filter(|l| l.len() == 1 && l[0].is_ascii_alphabetic())
+        .count();
+    if single_letters > MAX_SINGLE_LETTERS {
+        return None;
+    }
     // A literal that another one starts with makes the longer one redundant.
     let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
     for lit in lits {
@@ -247,39 +266,124 @@ pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (!kept.is_empty()).then_some(kept)
 }
 
-/// The most literals one anchored pattern adds to the term automaton.
-const MAX_ANCHOR_LITERALS: usize = 48;
+/// The most literals one anchored pattern adds to the term automaton (a list of 200 town names
+/// stays whole; `[0-9]{3}` becomes ten digits).
+const MAX_ANCHOR_LITERALS: usize = 256;
 
-/// `hir` with ASCII upper-case letters replaced by lower-case ones in every literal and byte
-/// class: it matches the lower-cased form of whatever `hir` matches.
-fn lower_cased(hir: &Hir) -> Hir {
+/// An anchor is worth it only if few words start with it: more than this many single-letter
+/// literals (after cutting) and the pattern runs unanchored instead.
+const MAX_SINGLE_LETTERS: usize = 3;
+
+/// A literal prefix, and whether it is the whole match (so what follows may extend it).
+type Prefix = (Vec<u8>, bool);
+
+/// The most prefixes one part of a pattern may have before they are cut shorter.
+const MAX_PREFIXES: usize = 256;
+
+/// Byte classes larger than this (after case folding) end a prefix.
+const MAX_CLASS_BYTES: usize = 16;
+
+/// ASCII-lower-cased literal prefixes of `hir`: every match, lower-cased, starts with one of
+/// them. `None` when nothing useful can be said (a large class first, a Unicode class). Only
+/// the start of the pattern is visited, and case-insensitive patterns give one lower-case
+/// literal per word rather than every mix of cases.
+fn prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Hir::literal(lit.0.to_ascii_lowercase()),
+        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
+        HirKind::Literal(lit) => Some(vec![(lit.0.to_ascii_lowercase(), true)]),
         HirKind::Class(Class::Bytes(c)) => {
-            let ranges = c.ranges().iter().flat_map(|r| {
-                let (lo, hi) = (r.start(), r.end());
-                // The part of the range in A-Z moves to a-z.
-                let upper = (lo.max(b'A'), hi.min(b'Z'));
-                let moved =
-                    (upper.0 <= upper.1).then(|| ClassBytesRange::new(upper.0 + 32, upper.1 + 32));
-                let below = (lo < b'A').then(|| ClassBytesRange::new(lo, hi.min(b'A' - 1)));
-                let above = (hi > b'Z').then(|| ClassBytesRange::new(lo.max(b'Z' + 1), hi));
-                [below, moved, above].into_iter().flatten()
-            });
-            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+            let mut seen = [false; 256];
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    seen[b.to_ascii_lowercase() as usize] = true;
+                }
+            }
+            let bytes: Vec<Prefix> = (0..=255u8)
+                .filter(|&b| seen[b as usize])
+                .map(|b| (vec![b], true))
+                .collect();
+            (bytes.len() <= MAX_CLASS_BYTES).then_some(bytes)
         }
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(lower_cased(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(lower_cased(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_cased).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_cased).collect()),
-        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Unicode(_)) => hir.clone(),
+        HirKind::Class(Class::Unicode(_)) => None,
+        HirKind::Capture(c) => prefixes(&c.sub),
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(prefixes(sub)?);
+                if out.len() > 2 * MAX_PREFIXES {
+                    out = few(out)?;
+                }
+            }
+            few(out)
+        }
+        HirKind::Repetition(r) => {
+            let once = r.min == 1 && r.max == Some(1);
+            let mut out: Vec<Prefix> = prefixes(&r.sub)?
+                .into_iter()
+                .map(|(lit, exact)| (lit, exact && once))
+                .collect();
+            if r.min == 0 {
+                // It may match nothing, and then what follows starts the match.
+                out.push((Vec::new(), true));
+            }
+            few(out)
+        }
+        HirKind::Concat(subs) => {
+            let mut acc: Vec<Prefix> = vec![(Vec::new(), true)];
+            for sub in subs {
+                if !acc.iter().any(|p| p.1) {
+                    break;
+                }
+                let next = prefixes(sub)
+                    .filter(|next| acc.len().saturating_mul(next.len()) <= MAX_PREFIXES);
+                let grown = next.as_ref().and_then(|next| {
+                    let mut grown = Vec::new();
+                    for (lit, exact) in &acc {
+                        if !exact {
+                            grown.push((lit.clone(), false));
+                            continue;
+                        }
+                        for (more, more_exact) in next {
+                            grown.push(([&lit[..], &more[..]].concat(), *more_exact));
+                        }
+                    }
+                    few(grown)
+                });
+                match grown {
+                    Some(g) => acc = g,
+                    None => {
+                        // Stop here: what was gathered so far is still a prefix.
+                        acc.iter_mut().for_each(|p| p.1 = false);
+                        break;
+                    }
+                }
+            }
+            few(acc)
+        }
     }
+}
+
+/// `prefixes` without duplicates, cut shorter (and no longer exact) until there are at most
+/// [`MAX_PREFIXES`]; `None` if even single bytes are too many.
+fn few(mut out: Vec<Prefix>) -> Option<Vec<Prefix>> {
+    out.sort_unstable();
+    out.dedup();
+    let mut len = out.iter().map(|p| p.0.len()).max().unwrap_or(0);
+    while out.len() > MAX_PREFIXES {
+        if len <= 1 {
+            return None;
+        }
+        len -= 1;
+        for p in &mut out {
+            if p.0.len() > len {
+                p.0.truncate(len);
+                p.1 = false;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+    Some(out)
 }
 
 /// Whether every match of `hir` starts with an ASCII word boundary assertion.
@@ -349,7 +453,9 @@ mod tests {
     fn which_patterns_are_anchored() {
         let rules = pack(PATTERNS);
         let m = PatternMatcher::build(&rules);
-        let anchored: Vec<bool> = m.entries.iter().map(|e| e.anchor.is_some()).collect();
+        let anchored: Vec<bool> = (0..m.entries.len())
+            .map(|i| m.anchor_entry.contains(&i))
+            .collect();
         assert_eq!(
             anchored,
             [true, true, true, true, true, true, true, false, true, true]
@@ -357,7 +463,8 @@ mod tests {
         let digits: Vec<Vec<u8>> = (b'0'..=b'9').map(|d| vec![d]).collect();
         assert_eq!(m.anchors()[0], digits);
         assert_eq!(m.anchors()[5], vec![b"a".to_vec()]);
-        assert!(m.anchors()[4].contains(&b"bed".to_vec()));
+        assert!(m.anchors()[4].iter().any(|l| l.starts_with(b"bed")));
+        assert!(m.anchors()[4].len() <= MAX_ANCHOR_LITERALS);
         // Unanchored patterns share the multi-pattern pass.
         assert_eq!(m.set_sources, vec![PATTERNS[7].to_string()]);
     }
@@ -391,23 +498,26 @@ mod tests {
     }
 
     #[test]
-    fn lower_casing_a_pattern_lower_cases_what_it_matches() {
-        let p = Pattern::new(r"(?i)\bWard[A-Z0-9_@-]x\b|Bé[^a-z]").unwrap();
-        let lower = regex_automata::meta::Builder::new()
-            .syntax(Pattern::syntax())
-            .build_from_hir(&lower_cased(p.hir()))
-            .unwrap();
-        for t in ["WARD7x", "ward_X", "wArD@x", "BÉ1", "Bé.", "bé-"] {
-            let original = p.regex().find(t.as_bytes()).map(|m| m.range());
-            let folded = t.to_ascii_lowercase();
-            let lowered = lower.find(folded.as_bytes()).map(|m| m.range());
-            assert!(original.is_none() || lowered.is_some(), "{t}");
-        }
+    fn prefixes_are_lower_case_and_sound() {
         // Lower-case literals only: 2 words x 10 digits, not every mix of cases.
         let ward = anchor_literals(Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap().hir());
         let ward = ward.unwrap();
         assert_eq!(ward.len(), 20);
         assert!(ward.contains(&b"bed4".to_vec()) && ward.contains(&b"cubicle0".to_vec()));
+        // Optional parts: the match may start with what follows them.
+        let p = Pattern::new(r"\b(?:dr\.? )?(ab|cd)x*y").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        for (text, start) in [("dr. abxy", 0), ("dr abxxy", 0), ("cdy", 0), ("abxy", 0)] {
+            let m = p.regex().find(text.as_bytes()).unwrap();
+            assert_eq!(m.start(), start);
+            let at = &text.as_bytes()[m.start()..].to_ascii_lowercase();
+            assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");
+        }
+        // A pattern that may match nothing at all has no anchor.
+        assert_eq!(
+            anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()),
+            None
+        );
     }
 
     #[test]
@@ -421,5 +531,8 @@ mod tests {
         assert_eq!(anchor_literals(p.hir()), None);
         let p = Pattern::new(r"\b[a-z]+x").unwrap();
         assert_eq!(anchor_literals(p.hir()), None, "infinite");
+        // Too many one-letter prefixes: nearly every word would be a candidate.
+        let p = Pattern::new(r"\b(?:B|E|G|L|M|N|S|W|AB)[a-z]*").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
     }
 }

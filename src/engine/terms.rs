@@ -168,6 +168,17 @@ impl SlotHits {
         &self.word_starts
     }
 
+    /// The anchors that have hits (by anchor id, in order), with where they are.
+    pub fn anchors(&self) -> impl Iterator<Item = (u32, &[TermHit])> {
+        let first = self.keys.partition_point(|&k| k < Slot::Anchor(0).key());
+        self.groups[first..].iter().map(|g| {
+            let Slot::Anchor(a) = g.0 else {
+                unreachable!("anchor slots sort last")
+            };
+            (a, &self.hits[g.1 as usize..g.2 as usize])
+        })
+    }
+
     /// Every slot that has hits, with its hits.
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
         self.groups
@@ -288,18 +299,24 @@ struct At {
     ascii_word_start: bool,
 }
 
-/// The automaton: a trie over the lower-cased bytes of every term, with dense transitions over
-/// byte classes (only bytes that occur in some term get a class; upper-case ASCII letters share
-/// their lower-case letter's class).
+/// The automaton: a trie over the lower-cased bytes of every term. The root's transitions are a
+/// 256-entry table (upper-case ASCII letters share their lower-case letter's entry); every other
+/// node keeps its few outgoing edges as a short sorted list, so thousands of terms cost a few
+/// hundred kilobytes, not a dense table per node.
 #[derive(Debug, Clone)]
 struct Trie {
-    /// Byte to class; class 0 means no term contains the byte.
-    class: [u8; 256],
-    /// Classes in use, plus the dead class 0.
-    stride: usize,
-    /// `next[node * stride + class]`: the child, or 0 (the root is never a child); with
-    /// [`HAS_OUTPUT`] set when some pattern ends at the child. Class 0 never has a child.
-    next: Vec<u32>,
+    /// The root's child for each byte (case folded), or 0; with [`HAS_OUTPUT`] set when some
+    /// pattern ends at the child.
+    root: Box<[u32; 256]>,
+    /// `edges[edge_start[n]..edge_start[n + 1]]`: the edges out of node `n`, sorted by byte.
+    edge_start: Vec<u32>,
+    edge_bytes: Vec<u8>,
+    /// The child of each edge, with [`HAS_OUTPUT`] set as in `root`.
+    edge_next: Vec<u32>,
+    /// For nodes with many children, a row of 256 children (case folded, like `root`) in
+    /// `dense`; [`SPARSE`] for the others.
+    dense_row: Vec<u32>,
+    dense: Vec<u32>,
     /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
     out_start: Vec<u32>,
     outputs: Vec<u32>,
@@ -310,26 +327,11 @@ struct Trie {
 }
 
 impl Trie {
+    /// Build from lower-case literals (not empty; the same bytes may come twice, as `pic` and
+    /// `pic*` do).
     fn build(literals: &[Vec<u8>], anchors: bool) -> Trie {
-        let mut class = [0u8; 256];
-        let mut classes = 1usize;
-        for lit in literals {
-            for &b in lit {
-                if class[b as usize] == 0 {
-                    class[b as usize] = classes as u8;
-                    classes += 1;
-                    assert!(classes <= 256);
-                }
-            }
-        }
-        for b in b'A'..=b'Z' {
-            class[b as usize] = class[b.to_ascii_lowercase() as usize];
-        }
-        let stride = classes;
-        let mut next = vec![0u32; stride];
-        let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
         let mut punct_first = [false; 256];
-        for (p, lit) in literals.iter().enumerate() {
+        for lit in literals {
             let first = String::from_utf8_lossy(&lit[..lit.len().min(4)])
                 .chars()
                 .next()
@@ -337,39 +339,125 @@ impl Trie {
             if !is_word_char(first) {
                 punct_first[lit[0] as usize] = true;
             }
-            let mut node = 0usize;
-            for &b in lit {
-                let slot = node * stride + class[b as usize] as usize;
-                if next[slot] == 0 {
-                    next[slot] = ends.len() as u32;
-                    ends.push(Vec::new());
-                    next.resize(ends.len() * stride, 0);
+        }
+        // Insert in sorted order: each literal shares its prefix with the one before, and the
+        // children of a node are created in byte order.
+        let mut order: Vec<u32> = (0..literals.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| literals[a as usize].cmp(&literals[b as usize]));
+        let mut parent: Vec<u32> = vec![0];
+        let mut byte: Vec<u8> = vec![0];
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(literals.len());
+        let mut path: Vec<u32> = vec![0];
+        let mut prev: &[u8] = &[];
+        for &p in &order {
+            let lit = &literals[p as usize][..];
+            let common = prev.iter().zip(lit).take_while(|(a, b)| a == b).count();
+            path.truncate(common + 1);
+            for &b in &lit[common..] {
+                parent.push(*path.last().expect("root"));
+                byte.push(b);
+                path.push((parent.len() - 1) as u32);
+            }
+            ends.push((path[lit.len()], p));
+            prev = lit;
+        }
+        let nodes = parent.len();
+        assert!(nodes < HAS_OUTPUT as usize, "term automaton too large");
+        // Outputs per node.
+        ends.sort_unstable();
+        let mut out_start = vec![0u32; nodes + 1];
+        for &(n, _) in &ends {
+            out_start[n as usize + 1] += 1;
+        }
+        for n in 0..nodes {
+            out_start[n + 1] += out_start[n];
+        }
+        let outputs: Vec<u32> = ends.iter().map(|&(_, p)| p).collect();
+        let flag = |n: usize| {
+            let has_output = out_start[n + 1] > out_start[n];
+            n as u32 | if has_output { HAS_OUTPUT } else { 0 }
+        };
+        // Edges grouped by parent (a counting sort keeps each group in byte order).
+        let mut edge_start = vec![0u32; nodes + 1];
+        for &p in &parent[1..] {
+            edge_start[p as usize + 1] += 1;
+        }
+        for n in 0..nodes {
+            edge_start[n + 1] += edge_start[n];
+        }
+        let mut fill = edge_start.clone();
+        let mut edge_bytes = vec![0u8; nodes - 1];
+        let mut edge_next = vec![0u32; nodes - 1];
+        let mut root = Box::new([0u32; 256]);
+        for n in 1..nodes {
+            let p = parent[n] as usize;
+            let at = fill[p] as usize;
+            fill[p] += 1;
+            edge_bytes[at] = byte[n];
+            edge_next[at] = flag(n);
+            if p == 0 {
+                let b = byte[n];
+                root[b as usize] = flag(n);
+                if b.is_ascii_lowercase() {
+                    root[b.to_ascii_uppercase() as usize] = flag(n);
                 }
-                node = next[slot] as usize;
-            }
-            ends[node].push(p as u32);
-        }
-        for n in &mut next {
-            if *n != 0 && !ends[*n as usize].is_empty() {
-                *n |= HAS_OUTPUT;
             }
         }
-        assert!(ends.len() < HAS_OUTPUT as usize, "term automaton too large");
-        let mut out_start = Vec::with_capacity(ends.len() + 1);
-        let mut outputs = Vec::new();
-        for e in &ends {
-            out_start.push(outputs.len() as u32);
-            outputs.extend_from_slice(e);
+        // Nodes many words pass through (after `t`, `the `, `s`) get a direct table.
+        let mut dense_row = vec![SPARSE; nodes];
+        let mut dense = Vec::new();
+        for n in 1..nodes {
+            let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
+            if hi - lo <= DENSE_FROM {
+                continue;
+            }
+            dense_row[n] = (dense.len() / 256) as u32;
+            let at = dense.len();
+            dense.resize(at + 256, 0);
+            for k in lo..hi {
+                let b = edge_bytes[k];
+                dense[at + b as usize] = edge_next[k];
+                if b.is_ascii_lowercase() {
+                    dense[at + b.to_ascii_uppercase() as usize] = edge_next[k];
+                }
+            }
         }
-        out_start.push(outputs.len() as u32);
         Trie {
-            class,
-            stride,
-            next,
+            root,
+            edge_start,
+            edge_bytes,
+            edge_next,
+            dense_row,
+            dense,
             out_start,
             outputs,
             punct_first,
             anchors,
+        }
+    }
+
+    /// The child of `node` for text byte `b` (case folded), with its output flag; 0 if none.
+    #[inline(always)]
+    fn child(&self, node: usize, b: u8) -> u32 {
+        let row = self.dense_row[node];
+        if row != SPARSE {
+            return self.dense[row as usize * 256 + b as usize];
+        }
+        let b = b.to_ascii_lowercase();
+        let (lo, hi) = (
+            self.edge_start[node] as usize,
+            self.edge_start[node + 1] as usize,
+        );
+        let bytes = &self.edge_bytes[lo..hi];
+        if bytes.len() <= 8 {
+            match bytes.iter().position(|&e| e >= b) {
+                Some(k) if bytes[k] == b => self.edge_next[lo + k],
+                _ => 0,
+            }
+        } else {
+            bytes
+                .binary_search(&b)
+                .map_or(0, |k| self.edge_next[lo + k])
         }
     }
 
@@ -397,7 +485,7 @@ impl Trie {
                     // An ASCII word start is a candidate for terms unless a non-ASCII letter
                     // precedes it (then only anchors can start here).
                     if !prev_ascii_word
-                        && self.class[b as usize] != 0
+                        && self.root[b as usize] != 0
                         && (!prev_word || self.anchors)
                     {
                         let at = At {
@@ -437,7 +525,7 @@ impl Trie {
             } else {
                 self.punct_first[b as usize]
             };
-            if candidate && self.class[b as usize] != 0 {
+            if candidate && self.root[b as usize] != 0 {
                 let at = At {
                     term: true,
                     ascii_word_start: false,
@@ -452,24 +540,35 @@ impl Trie {
 
     #[inline(always)]
     fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
-        let mut node = 0usize;
-        for (j, &b) in bytes[start..].iter().enumerate() {
-            let next = self.next[node * self.stride + self.class[b as usize] as usize];
+        let mut next = self.root[bytes[start] as usize];
+        let mut end = start + 1;
+        loop {
             if next == 0 {
                 return;
             }
-            node = (next & !HAS_OUTPUT) as usize;
+            let node = (next & !HAS_OUTPUT) as usize;
             if next & HAS_OUTPUT != 0 {
                 let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
                 for &p in &self.outputs[lo as usize..hi as usize] {
-                    f(p, start, start + j + 1, at);
+                    f(p, start, end, at);
                 }
             }
+            let Some(&b) = bytes.get(end) else {
+                return;
+            };
+            next = self.child(node, b);
+            end += 1;
         }
     }
 }
 
-/// Marks a transition to a node where some pattern ends.
+/// Nodes with more children than this get a direct table.
+const DENSE_FROM: usize = 6;
+
+/// No direct table for this node.
+const SPARSE: u32 = u32::MAX;
+
+/// Marks a child where some pattern ends.
 const HAS_OUTPUT: u32 = 1 << 31;
 
 /// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
@@ -491,7 +590,8 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// The form a term takes in the automaton: normalised like the text, lower-cased, with a trailing
 /// `*` turned into a flag.
 pub(crate) fn automaton_form(term: &str) -> (String, bool) {
-    let normalized = Normalized::new(term.trim()).as_str().to_string();
+    let view = Normalized::new(term.trim());
+    let normalized = view.as_str();
     let wildcard = normalized.len() > 1
         && normalized.ends_with('*')
         && normalized[..normalized.len() - 1]
@@ -501,14 +601,43 @@ pub(crate) fn automaton_form(term: &str) -> (String, bool) {
     let body = if wildcard {
         &normalized[..normalized.len() - 1]
     } else {
-        &normalized[..]
+        normalized
     };
-    (body.to_lowercase(), wildcard)
+    let lower = if body.is_ascii() {
+        body.to_ascii_lowercase()
+    } else {
+        body.to_lowercase()
+    };
+    (lower, wildcard)
+}
+
+/// FNV-1a: the collector hashes thousands of short terms once per start; SipHash's resistance
+/// to chosen inputs is not needed for pack text.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[derive(Default)]
 struct Collector {
-    index: HashMap<(Vec<u8>, bool), usize>,
+    /// Pattern id of each literal, without and with a trailing `*`.
+    index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
     literals: Vec<Vec<u8>>,
     patterns: Vec<PatternInfo>,
     anchors: bool,
@@ -549,22 +678,28 @@ impl Collector {
     }
 
     fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
-        let id = *self
+        let known = self
             .index
-            .entry((literal.clone(), wildcard))
-            .or_insert_with(|| {
+            .get(&literal[..])
+            .and_then(|ids| ids[usize::from(wildcard)]);
+        let id = match known {
+            Some(id) => id,
+            None => {
                 let ends_in_word = String::from_utf8_lossy(&literal)
                     .chars()
                     .next_back()
                     .is_some_and(is_word_char);
+                let id = self.patterns.len();
+                self.index.entry(literal.clone()).or_default()[usize::from(wildcard)] = Some(id);
                 self.literals.push(literal);
                 self.patterns.push(PatternInfo {
                     wildcard,
                     ends_in_word,
                     uses: Vec::new(),
                 });
-                self.patterns.len() - 1
-            });
+                id
+            }
+        };
         let uses = &mut self.patterns[id].uses;
         // A term listed twice in one slot is one term.
         if !uses
