@@ -1,21 +1,22 @@
 //! `presend check`, `presend baseline` and `presend redact`: sources → documents → the per-document
-//! pipeline (`presend::pipeline::process`) → baseline, thresholds, masking → a reporter.
+//! pipeline (`presend_app::pipeline::process`) → baseline, thresholds, masking → a reporter.
 
 use super::args::{
     BaselineArgs, CheckArgs, ConfigArgs, FailOn, FormatArg, InputFormatArg, PackArgs, RedactArgs,
     ScanArgs, SeverityArg,
 };
 use super::{stdout, warn, Exit, Failure};
-use presend::baseline::{Baseline, BaselineFile};
-use presend::config::Config;
-use presend::input::{FormatError, InputFormat};
-use presend::pipeline::{self, Outcome, Policy};
-use presend::report::privacy::Privacy;
-use presend::report::{self, Format, Summary};
-use presend::rules::RuleSetBuilder;
-use presend::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
-use presend::suppress::rule_matches;
-use presend::{Engine, Error, Finding, Severity};
+use presend_app::baseline::{Baseline, BaselineFile};
+use presend_app::config::Config;
+use presend_app::pipeline::{self, Outcome, Policy};
+use presend_app::suppress::rule_matches;
+use presend_core::privacy::Privacy;
+use presend_core::{Error, Finding, Severity};
+use presend_engine::Engine;
+use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
+use presend_input::{FormatError, InputFormat};
+use presend_report::{self as report, Format, Summary};
+use presend_rules::RuleSetBuilder;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
@@ -128,8 +129,8 @@ impl Setup {
             check_config_names(c, &engine)?;
         }
         if let Some(c) = &scan.channel {
-            let canonical = presend::channel::canonical(c);
-            if !presend::channel::is_known(&canonical) {
+            let canonical = presend_app::channel::canonical(c);
+            if !presend_app::channel::is_known(&canonical) {
                 warn(
                     "-",
                     &format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
@@ -237,7 +238,7 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
 
 fn is_presend_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    presend::config::FILE_NAMES.contains(&name) || name == ".presend-baseline.json"
+    presend_app::config::FILE_NAMES.contains(&name) || name == ".presend-baseline.json"
 }
 
 /// Counts a whole scan keeps.
@@ -558,7 +559,7 @@ pub fn run(args: CheckArgs) -> Result<Exit, Failure> {
         summary.files += usize::from(first);
         let mut findings: Vec<Finding> = outcome.findings;
         let mut hide = outcome.identifying.clone();
-        hide.extend(presend::report::privacy::identifying_spans(&findings));
+        hide.extend(presend_core::privacy::identifying_spans(&findings));
         if let Some(b) = baseline.as_mut() {
             findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
         }
@@ -619,7 +620,7 @@ pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
     json.push('\n');
     let output = &args.output;
     if output.exists() {
-        presend::atomic::write(output, json.as_bytes())?;
+        presend_app::atomic::write(output, json.as_bytes())?;
     } else {
         std::fs::write(output, json).map_err(|source| Error::Io {
             path: output.clone(),
@@ -706,7 +707,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     match (&file, args.in_place) {
         (Some(path), true) => {
             let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-            presend::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
+            presend_app::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
         }
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -7,7 +7,8 @@ mod setup_cmds;
 
 use args::{Cli, Command, PackArgs};
 use clap::Parser;
-use presend::{Engine, Error};
+use presend_core::Error;
+use presend_engine::Engine;
 use std::io::{self, Write};
 use std::process::ExitCode;
 

@@ -2,9 +2,10 @@
 
 use super::args::{ExplainArgs, ListFormat, PackArgs, RulesCommand};
 use super::{engine, stdout, Exit, Failure};
-use presend::engine::selftest::{run_examples, ExampleKind};
-use presend::rules::{Rule, RuleKind};
-use presend::{Engine, Error};
+use presend_core::Error;
+use presend_engine::selftest::{run_examples, ExampleKind};
+use presend_engine::Engine;
+use presend_rules::{Rule, RuleKind};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -154,7 +155,7 @@ pub fn explain(args: ExplainArgs) -> Result<Exit, Failure> {
 }
 
 /// The full documentation of a rule, as `presend explain` prints it.
-fn render_explanation(rule: &Rule, set: &presend::RuleSet) -> String {
+fn render_explanation(rule: &Rule, set: &presend_rules::RuleSet) -> String {
     let mut s = String::new();
     let severity = if rule.signal {
         "signal (reports nothing itself)".to_string()

@@ -400,9 +400,9 @@ fn starts_with_ascii_boundary(hir: &Hir) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::normalize::Normalized;
-    use crate::engine::terms::TermMatcher;
+    use crate::normalize::Normalized;
     use crate::rules::{load_pack_source, Pattern};
+    use crate::terms::TermMatcher;
 
     fn pack(patterns: &[&str]) -> RuleSet {
         let mut toml = String::from(
@@ -483,7 +483,7 @@ mod tests {
             "",
             "😴 ☕ 12 34 56 7890 🏴\u{E0067}\u{E0062}",
         ];
-        let posts = include_str!("../../benches/data/posts-1000.txt");
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
         for text in edge.iter().copied().chain(posts.lines()) {
             let norm = Normalized::new(text);
             let slots = terms.find(&norm);

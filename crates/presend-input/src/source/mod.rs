@@ -8,39 +8,11 @@
 
 pub mod git;
 
-use crate::error::Error;
+pub use presend_core::document::{display_path, Document, RepoPaths};
+use presend_core::error::Error;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A decoded document.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// The name reports use: the path as given, or `-` / `--stdin-filename` for stdin.
-    pub path: Arc<str>,
-    /// The text, without a leading byte-order mark.
-    pub text: String,
-    /// The file started with a UTF-8 byte-order mark (kept when rewriting it).
-    pub had_bom: bool,
-    /// Lines of the file before this text (0 for a whole file; a JSON Lines file read record by
-    /// record gives each record its place).
-    pub first_line: u32,
-    /// Bytes of the file before this text.
-    pub first_byte: usize,
-}
-
-impl Document {
-    /// A whole document named `path`.
-    pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Document {
-        Document {
-            path: path.into(),
-            text: text.into(),
-            had_bom: false,
-            first_line: 0,
-            first_byte: 0,
-        }
-    }
-}
 
 /// Something worth telling the user about an input, that did not stop the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,12 +95,6 @@ pub fn read_file(path: &Path) -> Result<Loaded, Error> {
     Ok(decode(&display_path(path), bytes))
 }
 
-/// A path as reports show it: as given, with `/` separators and no leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
-}
-
 /// Expand the paths given on the command line into files: files as they are, directories walked
 /// recursively honouring `.gitignore`, `.ignore` and hidden-file conventions (the `ignore` crate,
 /// as ripgrep does). The order is deterministic: arguments in order, each walk sorted by path.
@@ -208,73 +174,6 @@ impl<R: std::io::BufRead> Iterator for LineChunks<R> {
                 Some(Ok(loaded))
             }
         }
-    }
-}
-
-/// Turns paths as reports show them into paths relative to the top of the repository (what SARIF
-/// `artifactLocation.uri`, GitHub annotations and baselines need, whatever directory presend runs
-/// in). Outside a repository, paths stay relative to the working directory.
-#[derive(Debug, Clone, Default)]
-pub struct RepoPaths {
-    root: Option<PathBuf>,
-    /// The working directory relative to the root, `/`-separated, with a trailing `/` (or empty).
-    prefix: String,
-}
-
-impl RepoPaths {
-    /// Find the repository around the working directory (a directory holding `.git`).
-    pub fn discover() -> RepoPaths {
-        let Ok(cwd) = std::env::current_dir() else {
-            return RepoPaths::default();
-        };
-        let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
-            return RepoPaths::default();
-        };
-        let rel = cwd.strip_prefix(root).unwrap_or(Path::new(""));
-        let mut prefix = display_path(rel);
-        if !prefix.is_empty() {
-            prefix.push('/');
-        }
-        RepoPaths {
-            root: Some(root.to_path_buf()),
-            prefix,
-        }
-    }
-
-    /// Paths already relative to the top of the repository (`check --staged`).
-    pub fn at_root(root: PathBuf) -> RepoPaths {
-        RepoPaths {
-            root: Some(root),
-            prefix: String::new(),
-        }
-    }
-
-    /// `path` (as reports show it) relative to the repository top, `/`-separated, without `.`
-    /// or `..` segments where they can be resolved.
-    pub fn relative(&self, path: &str) -> String {
-        if path == "-" {
-            return path.to_string();
-        }
-        let p = Path::new(path);
-        let joined = if p.is_absolute() {
-            match self.root.as_ref().and_then(|r| p.strip_prefix(r).ok()) {
-                Some(rel) => display_path(rel),
-                None => return display_path(p),
-            }
-        } else {
-            format!("{}{}", self.prefix, path.replace('\\', "/"))
-        };
-        let mut parts: Vec<&str> = Vec::new();
-        for seg in joined.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." if parts.last().is_some_and(|l| *l != "..") => {
-                    parts.pop();
-                }
-                s => parts.push(s),
-            }
-        }
-        parts.join("/")
     }
 }
 

@@ -5,6 +5,12 @@
 //! `context`, `negative_context` and allow-lists adjust what it reports; its `message`, `why`,
 //! `instead`, `references` and `examples` document it in the one place it is defined, so
 //! `presend explain` and `presend rules test` read straight from here.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub mod validators;
+
+use presend_core::{error, finding, Error};
 
 mod builtin;
 mod load;
@@ -31,7 +37,7 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Load only the built-in packs.
-    pub fn builtin() -> Result<RuleSet, crate::Error> {
+    pub fn builtin() -> Result<RuleSet, Error> {
         let mut b = RuleSetBuilder::default();
         b.add_builtin()?;
         b.finish()

@@ -3,7 +3,7 @@
 
 use super::{Reporter, Summary};
 use crate::finding::Finding;
-use crate::source::Document;
+use presend_core::document::Document;
 use serde::Serialize;
 use std::io::{self, Write};
 

@@ -2,15 +2,19 @@
 //!
 //! Streaming per document keeps memory flat on large inputs. Masking happens before a reporter
 //! sees anything (see [`privacy`]); reporters only format.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub use presend_core::privacy;
+use presend_core::{finding, fingerprint as baseline, text};
 
 mod ci;
 mod human;
 mod json;
-pub mod privacy;
 mod sarif;
 
 use crate::finding::{Finding, Severity};
-use crate::source::{Document, RepoPaths};
+use presend_core::document::{Document, FormatError, RepoPaths};
 use std::io::{self, Write};
 
 pub use ci::{Github, Gitlab, Junit, Statistics};
@@ -78,7 +82,7 @@ pub trait Reporter {
     fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()>;
     /// A part of an input that could not be read in its format (it was scanned as plain text).
     /// Standard error always says so; formats that reach CI dashboards may say it too.
-    fn input_error(&mut self, _path: &str, _error: &crate::input::FormatError) -> io::Result<()> {
+    fn input_error(&mut self, _path: &str, _error: &FormatError) -> io::Result<()> {
         Ok(())
     }
     /// Finish the report.

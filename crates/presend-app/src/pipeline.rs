@@ -177,7 +177,7 @@ fn scan_unit(
         }
         all
     };
-    identifying.extend(crate::report::privacy::identifying_spans(&findings));
+    identifying.extend(crate::privacy::identifying_spans(&findings));
     if let Some(app) = channels.iter().find(|c| channel::is_messaging_app(c)) {
         for f in &mut findings {
             messaging_app(f, app);

@@ -11,7 +11,7 @@
 use super::{Reporter, Summary};
 use crate::baseline;
 use crate::finding::{Finding, Severity};
-use crate::source::{Document, RepoPaths};
+use presend_core::document::{Document, RepoPaths};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -120,7 +120,11 @@ impl<W: Write> Reporter for Sarif<W> {
         Ok(())
     }
 
-    fn input_error(&mut self, path: &str, e: &crate::input::FormatError) -> io::Result<()> {
+    fn input_error(
+        &mut self,
+        path: &str,
+        e: &presend_core::document::FormatError,
+    ) -> io::Result<()> {
         let record = e
             .record
             .map(|r| format!(" (record {r})"))

@@ -15,9 +15,9 @@
 
 use super::{Reporter, Summary};
 use crate::finding::{Finding, Severity};
-use crate::source::Document;
 use crate::text::LineIndex;
 use anstyle::{AnsiColor, Style};
+use presend_core::document::Document;
 use std::collections::HashSet;
 use std::io::{self, Write};
 

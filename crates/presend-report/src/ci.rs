@@ -6,7 +6,7 @@
 use super::{Reporter, Summary};
 use crate::baseline;
 use crate::finding::{Finding, Severity};
-use crate::source::{Document, RepoPaths};
+use presend_core::document::{Document, RepoPaths};
 use serde_json::json;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -70,7 +70,11 @@ impl<W: Write> Reporter for Github<W> {
         Ok(())
     }
 
-    fn input_error(&mut self, path: &str, e: &crate::input::FormatError) -> io::Result<()> {
+    fn input_error(
+        &mut self,
+        path: &str,
+        e: &presend_core::document::FormatError,
+    ) -> io::Result<()> {
         let record = e
             .record
             .map(|r| format!(" (record {r})"))

@@ -6,46 +6,10 @@
 //! be brute-forced back into one. Two findings with the same fingerprint are told apart by
 //! count: a baseline holding one `943 *** ****` in a file still reports a second one.
 
-use crate::finding::Finding;
-use crate::report::privacy;
+use presend_core::finding::Finding;
+pub use presend_core::fingerprint::{content, fingerprint};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-
-/// FNV-1a, 64 bits: stable across Rust versions and platforms (std's hasher is not promised to
-/// be), and plenty for telling findings apart.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0xff;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        for b in p.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// The matched text as a baseline keeps it: masked when identifying (whether or not the report
-/// masks it), whitespace collapsed, lower case.
-pub fn content(f: &Finding) -> String {
-    let text = if f.category.is_identifying() {
-        privacy::mask(&f.matched)
-    } else {
-        f.matched.clone()
-    };
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// The fingerprint of a finding at `path` (the repository-relative path).
-pub fn fingerprint(f: &Finding, path: &str) -> String {
-    format!("{:016x}", fnv1a(&[&f.rule, path, &content(f)]))
-}
 
 /// One entry of a baseline file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -13,6 +13,12 @@
 //!
 //! Every unit's text lines up byte for byte with the document (see [`blank`]), so findings map to
 //! exact lines and columns and `redact --in-place` can rewrite the file.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub mod source;
+
+use presend_core::{error, finding, text};
 
 pub mod blank;
 mod csv;
@@ -23,6 +29,7 @@ mod markdown;
 use crate::finding::Position;
 use crate::source::Document;
 use crate::text::{LineIndex, Origin, Segment};
+pub use presend_core::document::FormatError;
 
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,17 +128,6 @@ pub struct Suppression {
     pub record: Option<u64>,
     /// What it applies to.
     pub scope: Scope,
-}
-
-/// A part of the document that could not be read as its format says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormatError {
-    /// The record (CSV row, JSONL line, JSON element), when known.
-    pub record: Option<u64>,
-    /// The 1-based line in the file.
-    pub line: u32,
-    /// What is wrong.
-    pub message: String,
 }
 
 /// What a reader made of a document.

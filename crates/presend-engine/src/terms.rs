@@ -843,7 +843,7 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
     fn agrees_with_the_aho_corasick_reference_on_the_benchmark_posts() {
         let m = matcher(EXTRA);
         let ac = reference_automaton(&m);
-        let posts = include_str!("../../benches/data/posts-1000.txt");
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
         for t in posts.lines() {
             let norm = Normalized::new(t);
             let norm = norm.as_str();
@@ -854,7 +854,7 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
     #[test]
     fn word_starts_are_recorded_for_every_word() {
         let m = matcher(EXTRA);
-        let posts = include_str!("../../benches/data/posts-1000.txt");
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
         let edge = ["", "a", " a", "é1 x_y 9é ı😴z __ 1.5 café", "🙂🙂 ab"];
         for t in edge.iter().copied().chain(posts.lines()) {
             let norm = Normalized::new(t);

@@ -7,6 +7,11 @@
 //! - this module turns hits into [`Finding`]s located in the original text.
 //!
 //! The engine knows segments, not files or formats.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+use presend_core::{finding, text};
+use presend_rules as rules;
 
 mod judge;
 pub mod normalize;

@@ -609,7 +609,7 @@ mod tests {
             }
         }
         texts.extend(
-            include_str!("../../benches/data/posts-1000.txt")
+            include_str!("../../../benches/data/posts-1000.txt")
                 .lines()
                 .map(String::from),
         );

@@ -873,7 +873,7 @@ mod tests {
         let mut sources: Vec<String> = Vec::new();
         let set = crate::RuleSet::builtin().unwrap();
         for rule in &set.rules {
-            if let crate::rules::RuleKind::Pattern { regexes, .. } = &rule.kind {
+            if let crate::RuleKind::Pattern { regexes, .. } = &rule.kind {
                 sources.extend(regexes.iter().map(|p| p.as_str().to_string()));
             }
         }
