@@ -129,6 +129,13 @@ impl Engine {
         &self.rules
     }
 
+    /// Pack patterns that failed to compile when a scan first ran them, each naming file, line
+    /// and rule. Loading checks every pattern, so this is empty unless that check missed one;
+    /// such a pattern matches nothing, and a caller that gets any should stop with the error.
+    pub fn pattern_errors(&self) -> Vec<presend_core::error::PackError> {
+        self.patterns.errors()
+    }
+
     /// Whether rule `r` applies to a scan with these options (its channel gate).
     fn applies(&self, r: u32, options: &ScanOptions) -> bool {
         let channels = &self.rules.rules[r as usize].channels;
@@ -301,18 +308,7 @@ mod tests {
     #[test]
     fn nothing_is_compiled_until_a_scan_needs_it() {
         let engine = Engine::new(RuleSet::builtin().unwrap());
-        let compiled = |e: &Engine| {
-            e.rules()
-                .rules
-                .iter()
-                .filter_map(|r| match &r.kind {
-                    RuleKind::Pattern { regexes, .. } => Some(regexes),
-                    _ => None,
-                })
-                .flatten()
-                .filter(|p| p.is_compiled())
-                .count()
-        };
+        let compiled = |e: &Engine| e.patterns.compiled();
         assert_eq!(compiled(&engine), 0);
         // An ordinary post compiles only the few patterns whose first words it contains.
         let all = engine

@@ -15,6 +15,7 @@
 
 use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
+use presend_core::error::PackError;
 use regex_automata::meta;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -39,6 +40,8 @@ struct Entry {
     gates: Vec<Slot>,
     /// Its index in the shared pass (ungated, unanchored regexes only).
     in_set: Option<usize>,
+    /// The regex, compiled the first time a scan runs it (or why it could not be).
+    compiled: OnceLock<Result<meta::Regex, PackError>>,
 }
 
 /// Compiled selection of pattern rules.
@@ -105,10 +108,30 @@ impl PatternMatcher {
                     k,
                     gates: gates.clone(),
                     in_set,
+                    compiled: OnceLock::new(),
                 });
             }
         }
         m
+    }
+
+    /// The patterns that failed to compile when a scan first ran them, with file, line and rule.
+    /// Loading a pack checks every pattern, so this stays empty unless that check missed one;
+    /// such a pattern matches nothing, and the caller reports the error.
+    pub fn errors(&self) -> Vec<PackError> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.compiled.get()?.as_ref().err().cloned())
+            .collect()
+    }
+
+    /// How many regexes have been compiled so far.
+    #[cfg(test)]
+    pub fn compiled(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.compiled.get().is_some())
+            .count()
     }
 
     /// For each anchor id, the literals the term automaton must look for.
@@ -171,7 +194,10 @@ impl PatternMatcher {
                     continue;
                 }
             }
-            for m in regex(rules, e).find_iter(bytes) {
+            let Some(regex) = regex(rules, e) else {
+                continue;
+            };
+            for m in regex.find_iter(bytes) {
                 push(text, e.rule, m.start(), m.end(), &mut hits);
             }
         }
@@ -179,12 +205,24 @@ impl PatternMatcher {
     }
 }
 
-/// The compiled regex of an entry.
-fn regex<'r>(rules: &'r RuleSet, e: &Entry) -> &'r meta::Regex {
-    let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
-        unreachable!("entries are pattern rules");
-    };
-    regexes[e.k].regex()
+/// The compiled regex of an entry, compiled now if this is its first use; `None` when it does
+/// not compile (see [`PatternMatcher::errors`]).
+fn regex<'e>(rules: &RuleSet, e: &'e Entry) -> Option<&'e meta::Regex> {
+    e.compiled
+        .get_or_init(|| {
+            let rule = &rules.rules[e.rule as usize];
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                unreachable!("entries are pattern rules");
+            };
+            regexes[e.k].compile().map_err(|message| PackError {
+                file: rule.source.clone(),
+                line: Some(rule.line),
+                rule: Some(rule.id.clone()),
+                message,
+            })
+        })
+        .as_ref()
+        .ok()
 }
 
 /// Keep a match if it sits on character boundaries: patterns are compiled with Unicode off, and
@@ -205,7 +243,9 @@ fn run_anchored(
     starts: impl Iterator<Item = usize>,
     hits: &mut Vec<PatternHit>,
 ) {
-    let regex = regex(rules, e);
+    let Some(regex) = regex(rules, e) else {
+        return;
+    };
     let bytes = text.as_bytes();
     let mut resume = 0;
     for s in starts {
@@ -425,7 +465,7 @@ mod tests {
                 continue;
             };
             for re in regexes {
-                for m in re.regex().find_iter(text.as_bytes()) {
+                for m in re.compile().unwrap().find_iter(text.as_bytes()) {
                     if text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) {
                         out.push((r as u32, m.start(), m.end()));
                     }
@@ -508,7 +548,7 @@ mod tests {
         let p = Pattern::new(r"\b(?:dr\.? )?(ab|cd)x*y").unwrap();
         let lits = anchor_literals(p.hir()).unwrap();
         for (text, start) in [("dr. abxy", 0), ("dr abxxy", 0), ("cdy", 0), ("abxy", 0)] {
-            let m = p.regex().find(text.as_bytes()).unwrap();
+            let m = p.compile().unwrap().find(text.as_bytes()).unwrap();
             assert_eq!(m.start(), start);
             let at = &text.as_bytes()[m.start()..].to_ascii_lowercase();
             assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");

@@ -15,7 +15,7 @@ use regex_automata::meta;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Collects packs, then checks and links them into a [`RuleSet`].
 #[derive(Default)]
@@ -478,17 +478,16 @@ const NFA_BASE_BYTES: u64 = 4096;
 /// The compiled-size limit of one pack pattern.
 const SIZE_LIMIT: usize = 1 << 22;
 
-/// A pack regex: checked when the pack loads, compiled the first time a scan runs it.
+/// A pack regex: checked when the pack loads; the engine compiles it when a scan first runs it.
 ///
 /// Why: compiling a regex costs far more than parsing it, and one draft usually needs only a few
 /// of a pack's patterns, or none. Loading still reports every error with file, line and rule:
 /// the syntax is parsed at load time with the same settings compilation uses, and a pattern large
-/// enough to approach the size limit is compiled there and then.
+/// enough to approach the size limit is compiled there and then (and the result dropped).
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: Box<str>,
     hir: Hir,
-    compiled: OnceLock<meta::Regex>,
 }
 
 impl Pattern {
@@ -496,14 +495,12 @@ impl Pattern {
     pub fn new(source: &str) -> Result<Pattern, String> {
         let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax())
             .map_err(|e| invalid(source, &e.to_string()))?;
-        let compiled = OnceLock::new();
         if nfa_units(&hir) > LAZY_UNITS {
-            let _ = compiled.set(compile_pattern(source)?);
+            compile_pattern(source)?;
         }
         Ok(Pattern {
             source: source.into(),
             hir,
-            compiled,
         })
     }
 
@@ -517,19 +514,12 @@ impl Pattern {
         &self.hir
     }
 
-    /// The compiled regex (compiled now if this is its first use).
-    pub fn regex(&self) -> &meta::Regex {
-        self.compiled.get_or_init(|| {
-            builder()
-                .build_from_hir(&self.hir)
-                .map_err(|e| build_error(&self.source, &e))
-                .expect("pattern checked when its pack loaded")
-        })
-    }
-
-    /// Whether it has been compiled yet.
-    pub fn is_compiled(&self) -> bool {
-        self.compiled.get().is_some()
+    /// Compile the pattern. The engine does this the first time a scan needs it and keeps the
+    /// result; the model holds no compiled state.
+    pub fn compile(&self) -> Result<meta::Regex, String> {
+        builder()
+            .build_from_hir(&self.hir)
+            .map_err(|e| build_error(&self.source, &e))
     }
 
     /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
@@ -827,15 +817,12 @@ mod tests {
     }
 
     #[test]
-    fn patterns_compile_on_first_use_unless_large() {
-        let p = Pattern::new(r"\b[0-9]{3} ?[0-9]{3} ?[0-9]{4}\b").unwrap();
-        assert!(!p.is_compiled());
-        assert!(p.regex().is_match(b"no 943 476 5919".as_slice()));
-        assert!(p.is_compiled());
-        // Big enough that the size bound cannot vouch for it: compiled (and checked) at load.
+    fn large_patterns_are_checked_at_load() {
+        // Big enough that the size bound cannot vouch for it: compiled (and checked) at load,
+        // the compiled regex dropped (the engine compiles what it runs).
         let big = Pattern::new("(?u:\\w{1,40})").unwrap();
-        assert!(big.is_compiled());
         assert_eq!(big.as_str(), "(?u:\\w{1,40})");
+        assert!(big.compile().unwrap().is_match(b"word".as_slice()));
     }
 
     #[test]
