@@ -5,6 +5,8 @@
 //! the engine's findings into what a report shows. It uses every lower crate; nothing imports
 //! it but the `presend` binary.
 //!
+//! [`session::Session`] is what every subcommand builds its rules through.
+//!
 //! The library never prints: every report is written to a `std::io::Write` that the caller
 //! chooses.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -16,6 +18,7 @@ pub mod channel;
 pub mod config;
 pub mod pipeline;
 pub mod redact;
+pub mod session;
 pub mod suppress;
 
 use presend_core::{error, finding, privacy, text, Error};

@@ -4,6 +4,7 @@
 
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
+use crate::rules::Rule;
 
 /// Which list an example came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,21 @@ pub struct ExampleReport {
 
 /// Run the examples of every rule whose pack is in `packs` (all packs when empty).
 pub fn run_examples(engine: &Engine, packs: &[String]) -> ExampleReport {
+    run_examples_where(engine, packs, |_| true)
+}
+
+/// [`run_examples`] for the rules `include` accepts (a configuration may disable some).
+pub fn run_examples_where(
+    engine: &Engine,
+    packs: &[String],
+    include: impl Fn(&Rule) -> bool,
+) -> ExampleReport {
     let mut report = ExampleReport::default();
     for (index, rule) in engine.rules().rules.iter().enumerate() {
         if !packs.is_empty() && !packs.iter().any(|p| **p == *rule.pack) {
+            continue;
+        }
+        if !include(rule) {
             continue;
         }
         let fail = |kind, example: &str, problem: &str| ExampleFailure {
