@@ -299,8 +299,8 @@ mod tests {
 
     #[test]
     fn an_engine_can_be_shared_across_threads() {
-        // Phase 2 scans files and records in parallel with one engine; its lazily built parts
-        // (regexes, the shared pattern pass) must stay thread-safe.
+        // The check session scans files and records in parallel with one engine; its lazily
+        // built parts (regexes, the shared pattern pass) must stay thread-safe.
         fn shareable<T: Send + Sync>() {}
         shareable::<Engine>();
     }
