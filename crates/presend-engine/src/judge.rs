@@ -192,7 +192,7 @@ impl Judge<'_> {
         };
         let mut hit = Hit::new(rule, p.rule, p.start, p.end);
         if let Some(v) = validator {
-            let verdict = v.check(&self.text[p.start..p.end]);
+            let verdict = crate::validators::check(v.name, &self.text[p.start..p.end])?;
             match (keep, verdict.valid) {
                 (Keep::Valid, true) => {
                     hit.confidence = (hit.confidence + 0.3).min(1.0);

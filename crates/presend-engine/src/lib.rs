@@ -18,6 +18,7 @@ pub mod normalize;
 mod patterns;
 pub mod selftest;
 mod terms;
+pub mod validators;
 
 use crate::finding::{Finding, Part, Severity};
 use crate::rules::{RuleKind, RuleSet};

@@ -8,7 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
-pub mod validators;
+pub mod validator;
 
 use presend_core::{error, finding, Error};
 
@@ -21,7 +21,7 @@ pub use load::{load_pack_source, Pattern, RuleSetBuilder};
 pub use schema::{Effect, Keep};
 
 use crate::finding::{Category, Severity};
-use crate::validators::Validator;
+use crate::validator::Validator;
 use std::sync::Arc;
 
 /// Every loaded pack, rule and lexicon, checked and cross-referenced.

@@ -10,7 +10,7 @@ use super::{
     Context, Examples, Lexicon, NegativeContext, PackInfo, Rule, RuleKind, RuleSet, Term, TermSet,
 };
 use crate::error::{Error, PackError};
-use crate::validators;
+use crate::validator as validators;
 use regex_automata::meta;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;

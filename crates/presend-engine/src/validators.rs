@@ -51,80 +51,60 @@ impl Verdict {
     }
 }
 
-/// A named validator.
+/// The implementation of a validator the rule model names.
 #[derive(Debug, Clone, Copy)]
 pub struct Validator {
-    /// The name packs use.
+    /// The name packs use (one of [`presend_rules::validator::VALIDATORS`]).
     pub name: &'static str,
-    /// One line for `presend explain`.
-    pub description: &'static str,
     check: fn(&str) -> Verdict,
 }
 
-impl Validator {
-    /// Run the check on matched text.
-    pub fn check(&self, text: &str) -> Verdict {
-        (self.check)(text)
-    }
+/// Run the validator named `name` on matched text; `None` if no validator has that name (the
+/// loader accepts only names that have one: see the tests).
+pub fn check(name: &str, text: &str) -> Option<Verdict> {
+    lookup(name).map(|v| (v.check)(text))
 }
 
 /// Every validator a pack may name.
 pub const VALIDATORS: &[Validator] = &[
     Validator {
         name: "nhs-modulus-11",
-        description: "10 digits, one separator style throughout, NHS modulus-11 check digit",
         check: health::nhs_number,
     },
     Validator {
         name: "chi-number",
-        description:
-            "10 digits: a real DDMMYY date of birth, then 4 digits, modulus-11 (or, from 2026, modulus-10) check digit",
         check: health::chi_number,
     },
     Validator {
         name: "hc-number",
-        description: "10 digits in the Northern Ireland 320-399 block, NHS modulus-11 check digit",
         check: health::hc_number,
     },
     Validator {
         name: "nino",
-        description:
-            "National Insurance number: HMRC prefix rules, six digits grouped 6, 2-2-2 or 3-3",
         check: personal::nino,
     },
     Validator {
         name: "dvla-licence",
-        description:
-            "DVLA driving licence: surname field, a real birth month (+50 for women) and day",
         check: personal::dvla_licence,
     },
     Validator {
         name: "uk-postcode",
-        description:
-            "UK postcode: positional letter rules, one letter case, not an ordinal (`3rd`)",
         check: postcode::uk_postcode,
     },
     Validator {
         name: "uk-phone",
-        description:
-            "UK phone number: mobile or geographic length; service ranges (03, 08, 09) excluded",
         check: phone::uk_phone,
     },
     Validator {
         name: "calendar-date",
-        description:
-            "a real calendar date (day-month-year, ISO or with a month name), year 1880-2100",
         check: dates::calendar_date,
     },
     Validator {
         name: "birth-date",
-        description: "a real calendar date, as `calendar-date`, whose year is not after this year",
         check: dates::birth_date,
     },
     Validator {
         name: "person-name",
-        description:
-            "the capitalised word after a title or referent is not an ordinary word (`Miss Out`)",
         check: names::person_name,
     },
 ];
@@ -171,6 +151,16 @@ mod tests {
             assert_eq!(lookup(v.name).map(|x| x.name), Some(v.name));
         }
         assert!(lookup("luhn").is_none());
+    }
+
+    #[test]
+    fn every_name_packs_may_use_has_a_validator_and_no_other() {
+        let declared: Vec<&str> = presend_rules::validator::VALIDATORS
+            .iter()
+            .map(|v| v.name)
+            .collect();
+        let implemented: Vec<&str> = VALIDATORS.iter().map(|v| v.name).collect();
+        assert_eq!(declared, implemented);
     }
 
     #[test]
