@@ -8,10 +8,10 @@
 //!
 //! `--rules PACK` adds packs; `WHOLE=1` scans the whole file as one segment instead.
 
-use presend::engine::ScanOptions;
-use presend::rules::RuleSetBuilder;
-use presend::text::Segment;
-use presend::Engine;
+use presend_core::text::Segment;
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_rules::RuleSetBuilder;
 use std::io::Write;
 
 fn main() {

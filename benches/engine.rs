@@ -11,8 +11,9 @@
 //! Run: `cargo bench --bench engine` (about 20 s).
 
 use divan::{black_box, counter::BytesCount, Bencher};
-use presend::text::Segment;
-use presend::{Engine, RuleSet};
+use presend_core::text::Segment;
+use presend_engine::Engine;
+use presend_rules::RuleSet;
 
 const DRAFT: &str = include_str!("data/draft.txt");
 const POSTS: &str = include_str!("data/posts-1000.txt");

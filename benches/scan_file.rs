@@ -6,9 +6,9 @@
 //! (no FILE: the checked-in 1,000-post sample). Prints bytes, posts, findings, the best round's
 //! time and MB/s. Also handy under `valgrind --tool=callgrind` or `perf record`.
 
-use presend::rules::RuleSetBuilder;
-use presend::text::Segment;
-use presend::Engine;
+use presend_core::text::Segment;
+use presend_engine::Engine;
+use presend_rules::RuleSetBuilder;
 use std::time::{Duration, Instant};
 
 fn main() {

@@ -1,10 +1,11 @@
 //! The engine's behaviour, rule kind by rule kind, on a fixture pack (tests/fixtures) so that
 //! growing the built-in packs cannot change what these tests mean.
 
-use presend::engine::ScanOptions;
-use presend::rules::RuleSetBuilder;
-use presend::text::Segment;
-use presend::{Category, Engine, Finding, Severity};
+use presend_core::text::Segment;
+use presend_core::{Category, Finding, Severity};
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_rules::RuleSetBuilder;
 
 fn engine() -> Engine {
     let mut b = RuleSetBuilder::default();

@@ -13,9 +13,10 @@
 //! All data is fictional: NHS numbers from the 999 block or 943 476 5919, Ofcom drama phone
 //! numbers, example.org addresses; every number was checked with a script before use.
 
-use presend::engine::ScanOptions;
-use presend::text::Segment;
-use presend::{Engine, RuleSet};
+use presend_core::text::Segment;
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_rules::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 

@@ -12,9 +12,11 @@
 //! Run `cargo test --test language -- --nocapture` to see recall per category and the clean
 //! false-positive rate.
 
-use presend::engine::ScanOptions;
-use presend::text::Segment;
-use presend::{Category, Engine, Finding, RuleSet, Severity};
+use presend_core::text::Segment;
+use presend_core::{Category, Finding, Severity};
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_rules::RuleSet;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -1,8 +1,9 @@
 //! Every example inside every built-in pack, run by `cargo test` (the same check as
 //! `presend rules test`): a pack whose examples fail cannot land.
 
-use presend::engine::selftest::run_examples;
-use presend::{Engine, RuleSet};
+use presend_engine::selftest::run_examples;
+use presend_engine::Engine;
+use presend_rules::RuleSet;
 
 #[test]
 fn every_builtin_pack_example_passes() {
@@ -42,7 +43,7 @@ fn every_builtin_reporting_rule_documents_itself() {
 fn builtin_patterns_keep_the_ascii_fast_path() {
     // Unicode classes and boundaries defeat the DFA on text with emoji (measured 56-380x slower
     // in reference/performance-anchors.md); built-in packs must not opt back into them.
-    for (name, source) in presend::rules::BUILTIN_PACKS {
+    for (name, source) in presend_rules::BUILTIN_PACKS {
         for construct in ["(?u", "\\p{", "\\P{"] {
             assert!(!source.contains(construct), "{name} uses {construct}");
         }

@@ -2,9 +2,10 @@
 //! inside the input on character boundaries, normalising twice changes nothing, scanning is
 //! deterministic, and a redacted draft has no identifier left.
 
-use presend::engine::normalize::Normalized;
-use presend::text::Segment;
-use presend::{Engine, RuleSet};
+use presend_core::text::Segment;
+use presend_engine::normalize::Normalized;
+use presend_engine::Engine;
+use presend_rules::RuleSet;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -85,8 +86,8 @@ proptest! {
 
     #[test]
     fn redacted_drafts_have_no_identifier_left(text in drafty()) {
-        let doc = presend::source::Document::new("-", text.clone());
-        let (redacted, _) = presend::pipeline::redact(engine(), &doc, &Default::default());
+        let doc = presend_input::source::Document::new("-", text.clone());
+        let (redacted, _) = presend_app::pipeline::redact(engine(), &doc, &Default::default());
         let left: Vec<_> = engine()
             .scan(&Segment::document("-", redacted.clone()))
             .into_iter()

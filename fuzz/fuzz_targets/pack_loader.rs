@@ -4,10 +4,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(source) = std::str::from_utf8(data) {
-        if let Ok(set) = presend::rules::load_pack_source("fuzz.toml", source) {
+        if let Ok(set) = presend_rules::load_pack_source("fuzz.toml", source) {
             // A pack that loads must also compile and scan its own examples.
-            let engine = presend::Engine::new(set);
-            let _ = presend::engine::selftest::run_examples(&engine, &[]);
+            let engine = presend_engine::Engine::new(set);
+            let _ = presend_engine::selftest::run_examples(&engine, &[]);
         }
     }
 });

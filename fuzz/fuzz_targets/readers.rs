@@ -2,7 +2,7 @@
 //! never a panic, and every message segment lies inside the document on character boundaries.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use presend::input::{self, InputFormat, ReadOptions};
+use presend_input::{self as input, InputFormat, ReadOptions};
 
 const FORMATS: [InputFormat; 5] = [
     InputFormat::Text,
@@ -13,7 +13,7 @@ const FORMATS: [InputFormat; 5] = [
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let presend::source::Loaded::Text(doc, _) = presend::source::decode("fuzz", data.to_vec())
+    let presend_input::source::Loaded::Text(doc, _) = presend_input::source::decode("fuzz", data.to_vec())
     else {
         return;
     };

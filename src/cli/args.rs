@@ -232,6 +232,8 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
         #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
         packs: PackArgs,
     },
     /// Run the examples inside packs; exit 1 if any fails.
@@ -239,6 +241,8 @@ pub enum RulesCommand {
         /// Pack ids or pack files to test (all loaded packs when none).
         #[arg(value_name = "PACK")]
         packs_to_test: Vec<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
         #[command(flatten)]
         packs: PackArgs,
     },
@@ -254,6 +258,8 @@ pub enum ListFormat {
 pub struct ExplainArgs {
     /// The rule, as `pack/rule` or a bare rule id.
     pub rule: String,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
 }

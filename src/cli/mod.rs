@@ -1,13 +1,14 @@
 //! Wires the library's stages for each subcommand and maps outcomes to exit statuses.
 
 mod args;
-mod check;
 mod rules_cmd;
+mod scan_cmds;
 mod setup_cmds;
 
-use args::{Cli, Command, PackArgs};
+use args::{Cli, Command, ConfigArgs, PackArgs};
 use clap::Parser;
-use presend::{Engine, Error};
+use presend_app::session::{ConfigSource, Diagnostic, PackSources, Session, Status};
+use presend_core::Error;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -32,12 +33,12 @@ impl From<Exit> for ExitCode {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Check(a) => check::run(a),
-        Command::Redact(a) => check::redact(a),
+        Command::Check(a) => scan_cmds::check(a),
+        Command::Redact(a) => scan_cmds::redact(a),
         Command::Rules(c) => rules_cmd::run(c),
         Command::Explain(a) => rules_cmd::explain(a),
         Command::Hook(c) => setup_cmds::hook(c),
-        Command::Baseline(a) => check::baseline(a),
+        Command::Baseline(a) => scan_cmds::baseline(a),
         Command::Init(a) => setup_cmds::init(a),
         Command::Completions { shell } => setup_cmds::completions(shell),
     };
@@ -51,36 +52,40 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Why a command stopped early.
-pub enum Failure {
-    /// The reader of our output went away.
-    ClosedPipe,
-    /// Something the user must fix.
-    Error(Error),
-}
+pub use presend_app::session::Failure;
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Error(e)
-    }
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            Failure::ClosedPipe
-        } else {
-            Failure::Error(Error::Io {
-                path: "<stdout>".into(),
-                source: e,
-            })
+impl From<Status> for Exit {
+    fn from(s: Status) -> Exit {
+        match s {
+            Status::Clean => Exit::Clean,
+            Status::Findings => Exit::Findings,
+            Status::Trouble => Exit::Trouble,
         }
     }
 }
 
-/// Load the packs the arguments ask for and compile them.
-pub fn engine(packs: &PackArgs) -> Result<Engine, Error> {
-    check::engine_for(packs, None)
+/// The session every subcommand builds its rules through: configuration, then packs.
+pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> {
+    let config = match (&config.config, config.no_config) {
+        (_, true) => ConfigSource::Ignore,
+        (Some(file), false) => ConfigSource::File(file.clone()),
+        (None, false) => ConfigSource::Discover,
+    };
+    let packs = PackSources {
+        paths: packs.rules.clone(),
+        no_builtin: packs.no_builtin,
+    };
+    Session::open(&config, &packs)
+}
+
+/// Diagnostics from the session, on standard error.
+pub fn diagnose(d: Diagnostic) {
+    match d {
+        Diagnostic::Warning { path, message } => warn(&path, &message),
+        Diagnostic::Error(message) => {
+            let _ = writeln!(io::stderr(), "presend: error: {message}");
+        }
+    }
 }
 
 /// A warning that does not stop the run, on standard error.

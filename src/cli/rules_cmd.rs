@@ -1,19 +1,28 @@
 //! `presend rules list`, `presend rules test` and `presend explain`.
+//!
+//! All three see the rules `check` sees: the packs presend.toml names, without the rules it
+//! disables, at the severities it sets.
 
-use super::args::{ExplainArgs, ListFormat, PackArgs, RulesCommand};
-use super::{engine, stdout, Exit, Failure};
-use presend::engine::selftest::{run_examples, ExampleKind};
-use presend::rules::{Rule, RuleKind};
-use presend::{Engine, Error};
+use super::args::{ConfigArgs, ExplainArgs, ListFormat, PackArgs, RulesCommand};
+use super::{session, stdout, Exit, Failure};
+use presend_app::session::Session;
+use presend_core::{Error, Severity};
+use presend_engine::selftest::ExampleKind;
+use presend_rules::{Rule, RuleKind};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
 pub fn run(cmd: RulesCommand) -> Result<Exit, Failure> {
     match cmd {
-        RulesCommand::List { format, packs } => list(format, &packs),
+        RulesCommand::List {
+            format,
+            config,
+            packs,
+        } => list(format, &config, &packs),
         RulesCommand::Test {
             packs_to_test,
+            config,
             mut packs,
         } => {
             // A pack named by path is loaded (with the built-ins it may build on) and tested.
@@ -30,7 +39,7 @@ pub fn run(cmd: RulesCommand) -> Result<Exit, Failure> {
                     ids.push(p.clone());
                 }
             }
-            test(&engine(&packs)?, &ids)
+            test(&session(&config, &packs)?, &ids)
         }
     }
 }
@@ -63,19 +72,26 @@ struct ListedRule<'a> {
     description: &'a str,
 }
 
-fn list(format: ListFormat, packs: &PackArgs) -> Result<Exit, Failure> {
-    let engine = engine(packs)?;
-    let rules = &engine.rules().rules;
+fn list(format: ListFormat, config: &ConfigArgs, packs: &PackArgs) -> Result<Exit, Failure> {
+    let session = session(config, packs)?;
+    let rules: Vec<(&Rule, Severity)> = session
+        .engine()
+        .rules()
+        .rules
+        .iter()
+        .filter(|r| !session.is_disabled(r))
+        .map(|r| (r, session.severity(r)))
+        .collect();
     let mut out = stdout();
     match format {
         ListFormat::Json => {
             let listed: Vec<ListedRule> = rules
                 .iter()
-                .map(|r| ListedRule {
+                .map(|(r, severity)| ListedRule {
                     id: &r.full_id,
                     pack: &r.pack,
                     category: r.category.as_str(),
-                    severity: r.severity.as_str(),
+                    severity: severity.as_str(),
                     kind: r.kind_name(),
                     signal: r.signal,
                     label: &r.label,
@@ -86,12 +102,16 @@ fn list(format: ListFormat, packs: &PackArgs) -> Result<Exit, Failure> {
             writeln!(out)?;
         }
         ListFormat::Human => {
-            let width = rules.iter().map(|r| r.full_id.len()).max().unwrap_or(0);
-            for r in rules {
+            let width = rules
+                .iter()
+                .map(|(r, _)| r.full_id.len())
+                .max()
+                .unwrap_or(0);
+            for (r, severity) in rules {
                 let severity = if r.signal {
                     "signal"
                 } else {
-                    r.severity.as_str()
+                    severity.as_str()
                 };
                 writeln!(
                     out,
@@ -108,8 +128,8 @@ fn list(format: ListFormat, packs: &PackArgs) -> Result<Exit, Failure> {
     Ok(Exit::Clean)
 }
 
-fn test(engine: &Engine, packs: &[String]) -> Result<Exit, Failure> {
-    let report = run_examples(engine, packs);
+fn test(session: &Session, packs: &[String]) -> Result<Exit, Failure> {
+    let report = session.run_examples(packs);
     let mut out = stdout();
     for f in &report.failures {
         let list = match f.kind {
@@ -138,8 +158,8 @@ fn test(engine: &Engine, packs: &[String]) -> Result<Exit, Failure> {
 }
 
 pub fn explain(args: ExplainArgs) -> Result<Exit, Failure> {
-    let engine = engine(&args.packs)?;
-    let set = engine.rules();
+    let session = session(&args.config, &args.packs)?;
+    let set = session.engine().rules();
     let Some(index) = set.find(&args.rule) else {
         return Err(Error::Usage(format!(
             "no rule `{}` (see `presend rules list`)",
@@ -148,18 +168,28 @@ pub fn explain(args: ExplainArgs) -> Result<Exit, Failure> {
         .into());
     };
     let mut out = stdout();
-    out.write_all(render_explanation(&set.rules[index], set).as_bytes())?;
+    let rule = &set.rules[index];
+    let mut text = render_explanation(rule, session.severity(rule), set);
+    if session.is_disabled(rule) {
+        if let Some(config) = session.config() {
+            text += &format!(
+                "Disabled by {}: `presend check` does not report it\n",
+                config.file.display()
+            );
+        }
+    }
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(Exit::Clean)
 }
 
 /// The full documentation of a rule, as `presend explain` prints it.
-fn render_explanation(rule: &Rule, set: &presend::RuleSet) -> String {
+fn render_explanation(rule: &Rule, severity: Severity, set: &presend_rules::RuleSet) -> String {
     let mut s = String::new();
     let severity = if rule.signal {
         "signal (reports nothing itself)".to_string()
     } else {
-        rule.severity.to_string()
+        severity.to_string()
     };
     s += &format!("{} — {}\n", rule.full_id, rule.label);
     s += &format!(

@@ -2,9 +2,9 @@
 
 use super::args::{Cli, HookCommand, InitArgs};
 use super::{stdout, Exit, Failure};
-use presend::config::STARTER;
-use presend::source::git;
-use presend::Error;
+use presend_app::config::STARTER;
+use presend_core::Error;
+use presend_input::source::git;
 use std::io::Write;
 use std::path::Path;
 

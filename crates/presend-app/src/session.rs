@@ -1,0 +1,899 @@
+//! The check session: what `check`, `baseline`, `redact`, `rules list`, `rules test` and
+//! `explain` share. [`Session::open`] loads the configuration and the packs once and checks the
+//! configuration's rule names against them, so every subcommand sees the same rules; the scans
+//! then run sources → documents → the per-document pipeline ([`pipeline::process`]) →
+//! baseline, thresholds, masking → a reporter.
+//!
+//! Nothing here prints: reports go to the writer the caller passes, and everything else the
+//! user should hear about (an unreadable file, a skipped binary, a stale baseline) goes to the
+//! caller's [`Diagnostic`] handler.
+
+use crate::baseline::{Baseline, BaselineFile};
+use crate::config::{Config, FailOn};
+use crate::pipeline::{self, Outcome, Policy};
+use crate::suppress::rule_matches;
+use presend_core::privacy::Privacy;
+use presend_core::{Error, Finding, Severity};
+use presend_engine::selftest::{run_examples_where, ExampleReport};
+use presend_engine::Engine;
+use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
+use presend_input::{FormatError, InputFormat};
+use presend_report::{self as report, Format, Summary};
+use presend_rules::{Rule, RuleSetBuilder};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Which configuration file a session reads.
+#[derive(Debug, Clone, Default)]
+pub enum ConfigSource {
+    /// The nearest `presend.toml` from the working directory up to the repository top.
+    #[default]
+    Discover,
+    /// This file (`--config`).
+    File(PathBuf),
+    /// None (`--no-config`).
+    Ignore,
+}
+
+/// Which packs a session loads besides those the configuration names.
+#[derive(Debug, Clone, Default)]
+pub struct PackSources {
+    /// Pack files or directories (`--rules`).
+    pub paths: Vec<PathBuf>,
+    /// Leave out the built-in packs (`--no-builtin`).
+    pub no_builtin: bool,
+}
+
+/// How to read inputs (command-line settings; the configuration fills in what they leave open).
+#[derive(Debug, Clone, Default)]
+pub struct ReadSettings {
+    /// The input format; `None` decides by extension (and the configuration).
+    pub format: Option<InputFormat>,
+    /// The CSV columns or JSON fields that hold the message.
+    pub fields: Vec<String>,
+    /// The channel every draft is bound for (`--channel`).
+    pub channel: Option<String>,
+    /// The name standard input gets (`--stdin-filename`).
+    pub stdin_filename: Option<String>,
+}
+
+/// What to scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanRequest {
+    /// Files and directories; none (or `-`) reads standard input.
+    pub paths: Vec<PathBuf>,
+    /// Scan the git index instead (`--staged`).
+    pub staged: bool,
+    /// How to read them.
+    pub read: ReadSettings,
+}
+
+/// What `check` reports and when it fails.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    /// What to scan.
+    pub scan: ScanRequest,
+    /// The report format.
+    pub format: Format,
+    /// The lowest severity that fails the run (the configuration's, or warning, when `None`).
+    pub fail_on: Option<FailOn>,
+    /// The lowest severity shown (the configuration's, or info, when `None`).
+    pub min_severity: Option<Severity>,
+    /// A baseline file (the configuration's when `None`).
+    pub baseline: Option<PathBuf>,
+    /// Counts per rule instead of findings.
+    pub statistics: bool,
+    /// Never mask matched text.
+    pub show_matches: bool,
+    /// Always mask matched text.
+    pub redact_matches: bool,
+    /// Repeat why/instead under every finding.
+    pub verbose: bool,
+}
+
+/// What `redact` rewrites.
+#[derive(Debug, Clone, Default)]
+pub struct RedactRequest {
+    /// The draft; `None` (or `-`) reads standard input.
+    pub path: Option<PathBuf>,
+    /// Rewrite the file in place instead of returning the text.
+    pub in_place: bool,
+    /// How to read it.
+    pub read: ReadSettings,
+}
+
+/// Something the user should hear about that is not part of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diagnostic {
+    /// A problem that was worked around (`path` is `-` when it concerns no one input).
+    Warning {
+        /// The input concerned.
+        path: String,
+        /// What happened (never includes scanned text).
+        message: String,
+    },
+    /// An input that could not be read or parsed: the run ends with trouble.
+    Error(String),
+}
+
+/// How a run ended, before the caller maps it to an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at or above the failing severity.
+    Clean,
+    /// A finding at or above the failing severity, or a failing pack example.
+    Findings,
+    /// An input could not be read or parsed.
+    Trouble,
+}
+
+/// Why a session stopped early.
+#[derive(Debug)]
+pub enum Failure {
+    /// The reader of the report went away (`presend check | head -1`).
+    ClosedPipe,
+    /// Something the user must fix.
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::ClosedPipe
+        } else {
+            Failure::Error(Error::Io {
+                path: "<stdout>".into(),
+                source: e,
+            })
+        }
+    }
+}
+
+/// Where diagnostics go.
+pub type Diagnostics<'a> = dyn FnMut(Diagnostic) + 'a;
+
+fn warning(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
+    diag(Diagnostic::Warning {
+        path: path.to_string(),
+        message: message.into(),
+    });
+}
+
+/// The configuration and rules every subcommand works with.
+pub struct Session {
+    engine: Engine,
+    config: Option<Config>,
+    cwd: PathBuf,
+}
+
+/// The config file `source` asks for: the named file, none, or the nearest `presend.toml` from
+/// the working directory up to the repository top.
+fn load_config(source: &ConfigSource, cwd: &Path) -> Result<Option<Config>, Error> {
+    match source {
+        ConfigSource::Ignore => Ok(None),
+        ConfigSource::File(file) => Config::load(file).map(Some),
+        ConfigSource::Discover => Config::discover(cwd),
+    }
+}
+
+/// Load packs (built-in, then the config's, then the command line's) and compile them.
+fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Error> {
+    let mut b = RuleSetBuilder::default();
+    let builtin = !packs.no_builtin && config.and_then(|c| c.data.builtin).unwrap_or(true);
+    if builtin {
+        b.add_builtin()?;
+    }
+    if let Some(c) = config {
+        for p in &c.data.rules {
+            b.add_path(&c.resolve(p))?;
+        }
+    }
+    for path in &packs.paths {
+        b.add_path(path)?;
+    }
+    let set = b.finish()?;
+    if set.rules.is_empty() {
+        return Err(Error::Usage(
+            "no rules loaded: drop --no-builtin or add packs with --rules".into(),
+        ));
+    }
+    Ok(Engine::new(set))
+}
+
+/// Every rule pattern in the config must name a loaded rule or pack: a typo in `disable` would
+/// otherwise silently keep a rule on.
+fn check_config_names(config: &Config, engine: &Engine) -> Result<(), Error> {
+    let known = |p: &str| {
+        engine
+            .rules()
+            .rules
+            .iter()
+            .any(|r| rule_matches(p, &r.full_id))
+            || pipeline::BUILTIN_CHECKS
+                .iter()
+                .any(|(id, _, _)| rule_matches(p, id))
+    };
+    let data = &config.data;
+    let tables = std::iter::once(("", &data.disable, data.severity.keys().collect::<Vec<_>>()))
+        .chain(
+            data.per_path
+                .iter()
+                .map(|(g, s)| (g.as_str(), &s.disable, s.severity.keys().collect())),
+        );
+    for (glob, disable, severity) in tables {
+        for p in disable.iter().chain(severity) {
+            if !known(p) {
+                let place = if glob.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [per-path.\"{glob}\"]")
+                };
+                return Err(Error::Usage(format!(
+                    "invalid config {}{place}: `{p}` is no loaded rule or pack (see `presend rules list`)",
+                    config.file.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Session {
+    /// Load the configuration `config` names and the packs (built-in, the configuration's
+    /// `rules`, then `packs`), compile them, and check that every rule the configuration names
+    /// is loaded: a typo in `disable` would otherwise silently keep a rule on.
+    pub fn open(config: &ConfigSource, packs: &PackSources) -> Result<Session, Error> {
+        let cwd = std::env::current_dir().map_err(|source| Error::Io {
+            path: ".".into(),
+            source,
+        })?;
+        let config = load_config(config, &cwd)?;
+        let engine = engine_for(packs, config.as_ref())?;
+        if let Some(c) = &config {
+            check_config_names(c, &engine)?;
+        }
+        Ok(Session {
+            engine,
+            config,
+            cwd,
+        })
+    }
+
+    /// The compiled rules.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The configuration file in use, if any.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// Whether the configuration's top-level `disable` turns this rule off.
+    pub fn is_disabled(&self, rule: &Rule) -> bool {
+        self.config.as_ref().is_some_and(|c| {
+            c.data
+                .disable
+                .iter()
+                .any(|d| rule_matches(d, &rule.full_id))
+        })
+    }
+
+    /// The rule's severity after the configuration's top-level `severity` overrides (the last
+    /// matching entry wins, as in a scan).
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        self.config
+            .iter()
+            .flat_map(|c| &c.data.severity)
+            .rfind(|(pattern, _)| rule_matches(pattern, &rule.full_id))
+            .map_or(rule.severity, |(_, s)| *s)
+    }
+
+    /// Run the examples of the packs named (every loaded pack when none), leaving out the rules
+    /// the configuration disables.
+    pub fn run_examples(&self, packs: &[String]) -> ExampleReport {
+        run_examples_where(&self.engine, packs, |r| !self.is_disabled(r))
+    }
+
+    /// Stop with the error of a pack pattern that failed to compile during a scan.
+    fn pattern_errors(&self) -> Result<(), Error> {
+        match self.engine.pattern_errors().into_iter().next() {
+            Some(e) => Err(Error::Pack(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// The policy for a document at `abs` (for config globs), read as `read` says.
+    pub fn policy(&self, read: &ReadSettings, abs: Option<&Path>) -> Policy {
+        let mut p = Policy {
+            format: read.format,
+            channel_override: read.channel.clone(),
+            ..Policy::default()
+        };
+        p.read.fields = read.fields.clone();
+        let settings = match (&self.config, abs) {
+            (Some(c), Some(a)) => c.for_path(a),
+            (Some(c), None) => c.for_path(&self.cwd.join("-")),
+            (None, _) => Vec::new(),
+        };
+        for s in settings {
+            if read.format.is_none() {
+                if let Some(f) = s.input_format.as_deref() {
+                    p.format = InputFormat::parse(f);
+                }
+            }
+            if read.fields.is_empty() && !s.fields.is_empty() {
+                p.read.fields = s.fields.clone();
+            }
+            if s.channel.is_some() {
+                p.default_channel = s.channel.clone();
+            }
+            p.disabled.extend(s.disable.iter().cloned());
+            p.severity
+                .extend(s.severity.iter().map(|(k, v)| (k.clone(), *v)));
+            p.allow.extend(s.allow.iter().cloned());
+        }
+        p
+    }
+}
+
+/// Where one input comes from.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// The inputs the paths name, in order: files as given, directories walked in sorted order.
+/// A path that cannot be read is reported and counted as trouble; the others are still scanned.
+fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input> {
+    if paths.is_empty() {
+        return vec![Input::Stdin];
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        match source::expand(std::slice::from_ref(p)) {
+            Ok(files) => {
+                // A walk skips presend's own files: the config's examples and the baseline's
+                // masked entries are not drafts.
+                let walked = p.is_dir();
+                for f in files {
+                    if walked && is_presend_file(&f) {
+                        continue;
+                    }
+                    if seen.insert(f.clone()) {
+                        out.push(Input::File(f));
+                    }
+                }
+            }
+            Err(e) => run.error(diag, e.to_string()),
+        }
+    }
+    out
+}
+
+fn is_presend_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    crate::config::FILE_NAMES.contains(&name) || name == ".presend-baseline.json"
+}
+
+/// What a whole scan keeps besides the documents.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Something could not be read or parsed: exit 2 at the end.
+    pub trouble: bool,
+    /// Paths relative to the repository top, for reports and baselines.
+    pub paths: RepoPaths,
+}
+
+impl Run {
+    /// An input that could not be read: reported, and the run ends with trouble.
+    fn error(&mut self, diag: &mut Diagnostics, message: String) {
+        diag(Diagnostic::Error(message));
+        self.trouble = true;
+    }
+
+    /// Hand a processed document on, reporting the parts its format could not read.
+    fn deliver(
+        &mut self,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+        doc: &Document,
+        outcome: Outcome,
+        first: bool,
+    ) -> Result<(), Failure> {
+        if !outcome.errors.is_empty() {
+            report_format_errors(diag, &doc.path, &outcome.errors);
+            self.trouble = true;
+        }
+        sink(doc, outcome, first)
+    }
+}
+
+fn report_format_errors(diag: &mut Diagnostics, path: &str, errors: &[FormatError]) {
+    for e in errors {
+        let record = e
+            .record
+            .map(|r| format!(" record {r}:"))
+            .unwrap_or_default();
+        diag(Diagnostic::Error(format!(
+            "{path}:{}:{record} {} (scanned as plain text instead)",
+            e.line, e.message
+        )));
+    }
+}
+
+fn loaded(l: Loaded, diag: &mut Diagnostics) -> Option<Document> {
+    match l {
+        Loaded::Text(doc, notice) => {
+            if let Some(n) = notice {
+                warning(diag, &n.path, n.message);
+            }
+            Some(doc)
+        }
+        Loaded::Skipped(n) => {
+            warning(diag, &n.path, n.message);
+            None
+        }
+    }
+}
+
+/// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
+const RECORD_BATCH: usize = 1024;
+/// Files read and scanned in parallel at a time.
+const FILE_BATCH: usize = 64;
+
+/// A sink receives each processed document; `first` is false for later records of a JSON Lines
+/// file read record by record.
+pub type Sink<'a> = dyn FnMut(&Document, Outcome, bool) -> Result<(), Failure> + 'a;
+
+impl Session {
+    fn absolute(&self, path: &Path) -> PathBuf {
+        let p = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        std::path::absolute(&p).unwrap_or(p)
+    }
+
+    fn excluded(&self, abs: &Path) -> bool {
+        self.config.as_ref().is_some_and(|c| c.excluded(abs))
+    }
+
+    /// Read and scan `files` in parallel, then hand them to `sink` in the order given, so
+    /// reports are deterministic whatever the scheduling.
+    fn scan_files(
+        &self,
+        files: Vec<(PathBuf, Policy)>,
+        run: &mut Run,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+    ) -> Result<(), Failure> {
+        let scanned: Vec<_> = files
+            .par_iter()
+            .map(|(path, policy)| {
+                source::read_file(path).map(|loaded| match loaded {
+                    Loaded::Text(doc, notice) => {
+                        let outcome = pipeline::process(&self.engine, &doc, policy);
+                        (Loaded::Text(doc, notice), Some(outcome))
+                    }
+                    skipped => (skipped, None),
+                })
+            })
+            .collect();
+        for result in scanned {
+            match result {
+                Err(e) => run.error(diag, e.to_string()),
+                Ok((loaded_doc, outcome)) => {
+                    if let (Some(doc), Some(outcome)) = (loaded(loaded_doc, diag), outcome) {
+                        run.deliver(diag, sink, &doc, outcome, true)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Scan everything `scan` names, handing each processed document to `sink` in a
+    /// deterministic order. Unreadable and malformed inputs go to `diag` and count as trouble;
+    /// the other inputs are still scanned.
+    pub fn scan(
+        &self,
+        scan: &ScanRequest,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+    ) -> Result<Run, Failure> {
+        if let Some(c) = &scan.read.channel {
+            if !crate::channel::is_known(&crate::channel::canonical(c)) {
+                warning(
+                    diag,
+                    "-",
+                    format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
+                );
+            }
+        }
+        let mut run = Run::default();
+        if scan.staged {
+            let root = git::toplevel()?;
+            let paths = git::staged_paths(&scan.paths)?;
+            for blob in git::StagedBlobs::open(&root, paths)? {
+                let blob = blob?;
+                let abs = root.join(&blob.path);
+                let Some(bytes) = blob.bytes else { continue };
+                if self.excluded(&abs) {
+                    continue;
+                }
+                let Some(doc) = loaded(source::decode(&blob.path, bytes), diag) else {
+                    continue;
+                };
+                let outcome =
+                    pipeline::process(&self.engine, &doc, &self.policy(&scan.read, Some(&abs)));
+                run.deliver(diag, sink, &doc, outcome, true)?;
+            }
+            run.paths = RepoPaths::at_root(root);
+            self.pattern_errors()?;
+            return Ok(run);
+        }
+        let read = &scan.read;
+        let stdin_name = read.stdin_filename.as_deref().unwrap_or("-");
+        let mut files: Vec<(PathBuf, Policy)> = Vec::new();
+        for input in inputs(&scan.paths, &mut run, diag) {
+            let (name, abs) = match &input {
+                Input::Stdin => (
+                    stdin_name.to_string(),
+                    read.stdin_filename
+                        .as_ref()
+                        .map(|n| self.absolute(Path::new(n))),
+                ),
+                Input::File(p) => (source::display_path(p), Some(self.absolute(p))),
+            };
+            if let (Input::File(_), Some(a)) = (&input, &abs) {
+                if self.excluded(a) {
+                    continue;
+                }
+            }
+            let policy = self.input_policy(read, abs.as_deref(), matches!(input, Input::Stdin));
+            let format = policy
+                .format
+                .unwrap_or_else(|| InputFormat::from_path(&name));
+            if format == InputFormat::Jsonl || matches!(input, Input::Stdin) {
+                // Streams are scanned here and now: report the files before them first.
+                self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
+            }
+            if format == InputFormat::Jsonl {
+                let reader: Box<dyn io::BufRead> = match &input {
+                    Input::Stdin => Box::new(io::stdin().lock()),
+                    Input::File(p) => match std::fs::File::open(p) {
+                        Ok(f) => Box::new(io::BufReader::new(f)),
+                        Err(e) => {
+                            warning(diag, &name, format!("cannot read: {e}"));
+                            run.trouble = true;
+                            continue;
+                        }
+                    },
+                };
+                self.scan_records(&name, reader, &policy, &mut run, diag, sink)?;
+                continue;
+            }
+            if let Input::File(path) = input {
+                files.push((path, policy));
+                if files.len() == FILE_BATCH {
+                    self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
+                }
+                continue;
+            }
+            let doc = match source::read_stdin(&name) {
+                Ok(l) => loaded(l, diag),
+                Err(e) => {
+                    run.error(diag, e.to_string());
+                    continue;
+                }
+            };
+            let Some(doc) = doc else { continue };
+            let outcome = pipeline::process(&self.engine, &doc, &policy);
+            run.deliver(diag, sink, &doc, outcome, true)?;
+        }
+        self.scan_files(files, &mut run, diag, sink)?;
+        run.paths = RepoPaths::discover();
+        self.pattern_errors()?;
+        Ok(run)
+    }
+
+    /// The policy of one input; standard input without a name or a configured format is text.
+    fn input_policy(&self, read: &ReadSettings, abs: Option<&Path>, stdin: bool) -> Policy {
+        let mut policy = self.policy(read, abs);
+        if stdin && policy.format.is_none() && read.stdin_filename.is_none() {
+            policy.format = Some(InputFormat::Text);
+        }
+        policy
+    }
+
+    /// A JSON Lines stream, record by record: a batch of records is read, scanned in parallel,
+    /// then reported in order, so memory holds one batch however long the file is.
+    fn scan_records(
+        &self,
+        name: &str,
+        reader: Box<dyn io::BufRead + '_>,
+        policy: &Policy,
+        run: &mut Run,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+    ) -> Result<(), Failure> {
+        let mut first = true;
+        let mut chunks = LineChunks::new(name, reader);
+        loop {
+            let mut batch = Vec::with_capacity(RECORD_BATCH);
+            let mut stop = false;
+            for chunk in chunks.by_ref() {
+                match chunk {
+                    Ok(Loaded::Skipped(n)) => {
+                        warning(diag, &n.path, n.message);
+                        stop = true;
+                        break;
+                    }
+                    Ok(loaded) => batch.push(loaded),
+                    Err(e) => {
+                        run.error(diag, e.to_string());
+                        stop = true;
+                        break;
+                    }
+                }
+                if batch.len() == RECORD_BATCH {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let docs: Vec<Document> = batch.into_iter().filter_map(|l| loaded(l, diag)).collect();
+            let outcomes: Vec<Outcome> = docs
+                .par_iter()
+                .map(|d| pipeline::process(&self.engine, d, policy))
+                .collect();
+            for (doc, outcome) in docs.iter().zip(outcomes) {
+                run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
+            }
+            if stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_baseline(&self, file: Option<&Path>) -> Result<Option<Baseline>, Error> {
+        let config = self.config.as_ref();
+        let file = match (file, config.and_then(|c| c.data.baseline.as_ref())) {
+            (Some(f), _) => f.to_path_buf(),
+            (None, Some(f)) => config.map(|c| c.resolve(f)).unwrap_or_default(),
+            (None, None) => return Ok(None),
+        };
+        let json = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        Baseline::parse(&file.display().to_string(), &json).map(Some)
+    }
+
+    /// `presend check`: scan, drop what the baseline holds, apply thresholds and masking, and
+    /// write the report to `out`.
+    pub fn check(
+        &self,
+        req: &CheckRequest,
+        out: &mut dyn Write,
+        diag: &mut Diagnostics,
+    ) -> Result<Status, Failure> {
+        let config = self.config.as_ref();
+        let privacy = privacy(req);
+        let shown = req
+            .min_severity
+            .or_else(|| config.and_then(|c| c.data.min_severity))
+            .unwrap_or(Severity::Info);
+        let fail_at = req
+            .fail_on
+            .or_else(|| config.and_then(|c| c.data.fail_on))
+            .map_or(Some(Severity::Warning), FailOn::threshold);
+        let mut baseline = self.load_baseline(req.baseline.as_deref())?;
+        // Paths in reports are repository-relative for SARIF and friends; the staged scan knows
+        // its root, other scans find it from the working directory.
+        let paths = if req.scan.staged {
+            git::toplevel().map(RepoPaths::at_root)?
+        } else {
+            RepoPaths::discover()
+        };
+        let options = report::Options {
+            color: true,
+            verbose: req.verbose,
+            statistics: req.statistics,
+            paths: paths.clone(),
+        };
+        let mut reporter = report::reporter(req.format, out, &options);
+        let mut summary = Summary::default();
+        let mut failing = false;
+        let mut hidden_failing = 0;
+        let mut sink = |doc: &Document, outcome: Outcome, first: bool| -> Result<(), Failure> {
+            summary.files += usize::from(first);
+            let mut findings: Vec<Finding> = outcome.findings;
+            let mut hide = outcome.identifying.clone();
+            hide.extend(presend_core::privacy::identifying_spans(&findings));
+            if let Some(b) = baseline.as_mut() {
+                findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
+            }
+            for f in &findings {
+                if fail_at.is_some_and(|t| f.severity >= t) {
+                    failing = true;
+                    hidden_failing += usize::from(f.severity < shown);
+                }
+            }
+            let text = privacy.mask_spans(&doc.text, doc.first_byte, hide);
+            findings.retain(|f| f.severity >= shown);
+            findings.iter_mut().for_each(|f| privacy.apply(f));
+            findings.iter().for_each(|f| summary.add(f.severity));
+            for e in &outcome.errors {
+                reporter.input_error(&doc.path, e)?;
+            }
+            reporter.document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
+            Ok(())
+        };
+        let run = self.scan(&req.scan, diag, &mut sink)?;
+        reporter.finish(&summary)?;
+        drop(reporter);
+        if hidden_failing > 0 {
+            warning(
+                diag,
+                "-",
+                format!("{hidden_failing} finding(s) below --min-severity still fail the run (see --fail-on)"),
+            );
+        }
+        if let Some(b) = &baseline {
+            let stale = b.unmatched();
+            if stale > 0 && !req.scan.staged && req.scan.paths.iter().all(|p| p.is_dir()) {
+                warning(
+                    diag,
+                    "-",
+                    format!("{stale} baselined finding(s) no longer found; `presend baseline` refreshes the file"),
+                );
+            }
+        }
+        Ok(if run.trouble {
+            Status::Trouble
+        } else if failing {
+            Status::Findings
+        } else {
+            Status::Clean
+        })
+    }
+
+    /// `presend baseline`: scan and write every finding's fingerprint to `output` (atomically
+    /// when it exists).
+    pub fn baseline(
+        &self,
+        scan: &ScanRequest,
+        output: &Path,
+        diag: &mut Diagnostics,
+    ) -> Result<(Status, BaselineWritten), Failure> {
+        let mut all: Vec<Finding> = Vec::new();
+        let mut sink = |_: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
+            all.extend(outcome.findings);
+            Ok(())
+        };
+        let run = self.scan(scan, diag, &mut sink)?;
+        let file =
+            BaselineFile::from_findings(all.iter().map(|f| (f, run.paths.relative(&f.path))));
+        let mut json = serde_json::to_string_pretty(&file).map_err(io::Error::from)?;
+        json.push('\n');
+        if output.exists() {
+            crate::atomic::write(output, json.as_bytes())?;
+        } else {
+            std::fs::write(output, json).map_err(|source| Error::Io {
+                path: output.to_path_buf(),
+                source,
+            })?;
+        }
+        let written = BaselineWritten {
+            findings: all.len(),
+            entries: file.entries.len(),
+        };
+        let status = if run.trouble {
+            Status::Trouble
+        } else {
+            Status::Clean
+        };
+        Ok((status, written))
+    }
+
+    /// `presend redact`: the draft with every finding replaced by its label, written back to
+    /// the file (`in_place`) or returned for the caller to print.
+    pub fn redact(
+        &self,
+        req: &RedactRequest,
+        diag: &mut Diagnostics,
+    ) -> Result<(Status, Option<String>), Failure> {
+        let file = match &req.path {
+            Some(p) if p.as_os_str() != "-" => Some(p.clone()),
+            _ => None,
+        };
+        if req.in_place && file.is_none() {
+            return Err(Error::Usage("--in-place needs a file, not standard input".into()).into());
+        }
+        let read = &req.read;
+        let name = match &file {
+            Some(p) => source::display_path(p),
+            None => read.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+        };
+        let abs = match &file {
+            Some(p) => Some(self.absolute(p)),
+            None => read
+                .stdin_filename
+                .as_ref()
+                .map(|n| self.absolute(Path::new(n))),
+        };
+        let policy = self.input_policy(read, abs.as_deref(), file.is_none());
+        let loaded_doc = match &file {
+            Some(p) => source::read_file(p)?,
+            None => source::read_stdin(&name)?,
+        };
+        let Some(doc) = loaded(loaded_doc, diag) else {
+            return Ok((Status::Clean, None));
+        };
+        let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
+        self.pattern_errors()?;
+        if !outcome.errors.is_empty() {
+            report_format_errors(diag, &doc.path, &outcome.errors);
+            if req.in_place {
+                return Err(Error::Usage(format!(
+                    "{}: not rewritten: it cannot be read as {} (fix it, or pass --input-format text)",
+                    doc.path,
+                    outcome.format.map_or("its format", |f| f.as_str())
+                ))
+                .into());
+            }
+        }
+        let status = if outcome.errors.is_empty() {
+            Status::Clean
+        } else {
+            Status::Trouble
+        };
+        match (&file, req.in_place) {
+            (Some(path), true) => {
+                let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
+                crate::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
+                Ok((status, None))
+            }
+            _ => Ok((status, Some(redacted))),
+        }
+    }
+}
+
+/// What `presend baseline` wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaselineWritten {
+    /// Findings recorded.
+    pub findings: usize,
+    /// Entries in the file (findings with the same fingerprint share one).
+    pub entries: usize,
+}
+
+/// Whether the `CI` environment variable says we run in CI.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Mask identifiers under CI and in machine formats, unless told otherwise.
+fn privacy(req: &CheckRequest) -> Privacy {
+    Privacy {
+        mask: !req.show_matches && (req.redact_matches || req.format.is_machine() || in_ci()),
+    }
+}

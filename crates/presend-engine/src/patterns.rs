@@ -1,0 +1,578 @@
+//! The regex side of the matcher: which pattern rules run on a message, and their raw matches.
+//!
+//! Pattern rules with `keywords` (or required context) run only when the term pass saw one of
+//! those words. Beyond that, most pack patterns start with an ASCII `\b` and then one of a
+//! finite set of literals (`\b[0-9]{3}…` starts with a digit, `(?i)\b(bed|bay|ward)…` with one
+//! of three words). Such a pattern is *anchored*: its literals join the term automaton (as
+//! [`Slot::Anchor`]), so the single pass over the text that finds terms also finds every place a
+//! match can start, and the regex runs only there, as an anchored search. A message with no
+//! digit-led word never runs a number pattern at all. The remaining patterns share one
+//! multi-pattern pass that says which of them can match; only those run `find_iter`.
+//! Validators are the judge's business, not this module's.
+//!
+//! Nothing is compiled before a scan needs it: each regex the first time it runs (see
+//! [`crate::rules::Pattern`]), the shared pass on the first scan that needs it.
+
+use super::terms::{Slot, SlotHits};
+use crate::rules::{Pattern, RuleKind, RuleSet};
+use presend_core::error::PackError;
+use regex_automata::meta;
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use std::sync::OnceLock;
+
+/// A raw regex match of a pattern rule, in normalised byte offsets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PatternHit {
+    pub rule: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One regex of one pattern rule, and how it runs.
+#[derive(Debug, Clone)]
+struct Entry {
+    rule: u32,
+    /// Which of the rule's regexes.
+    k: usize,
+    /// The rule's keyword or context gates: it runs only when one of these slots has a hit.
+    /// Empty: always.
+    gates: Vec<Slot>,
+    /// Its index in the shared pass (ungated, unanchored regexes only).
+    in_set: Option<usize>,
+    /// The regex, compiled the first time a scan runs it (or why it could not be).
+    compiled: OnceLock<Result<meta::Regex, PackError>>,
+}
+
+/// Compiled selection of pattern rules.
+#[derive(Debug, Clone)]
+pub(crate) struct PatternMatcher {
+    entries: Vec<Entry>,
+    /// For each anchor id, the lower-case literals its regex's matches start with.
+    anchors: Vec<Vec<Vec<u8>>>,
+    /// The sources of the shared pass, and for each its entry.
+    set_sources: Vec<String>,
+    set_entries: Vec<usize>,
+    /// The shared pass, built on first use; `None` if it could not be built (then every
+    /// regex in it runs).
+    set: OnceLock<Option<meta::Regex>>,
+    /// For each anchor id, its entry.
+    anchor_entry: Vec<usize>,
+    /// The entries that are not anchored, in order.
+    unanchored: Vec<usize>,
+}
+
+impl PatternMatcher {
+    pub fn build(rules: &RuleSet) -> PatternMatcher {
+        let mut m = PatternMatcher {
+            entries: Vec::new(),
+            anchors: Vec::new(),
+            set_sources: Vec::new(),
+            set_entries: Vec::new(),
+            set: OnceLock::new(),
+            anchor_entry: Vec::new(),
+            unanchored: Vec::new(),
+        };
+        for (i, rule) in rules.rules.iter().enumerate() {
+            let RuleKind::Pattern {
+                regexes, keywords, ..
+            } = &rule.kind
+            else {
+                continue;
+            };
+            let r = i as u32;
+            let mut gates = Vec::new();
+            if !keywords.is_empty() {
+                gates.push(Slot::Keyword(r));
+            }
+            if let Some(c) = rule.context.as_ref().filter(|c| c.required) {
+                gates.push(Slot::Context(r));
+                gates.extend(c.words.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
+            }
+            for (k, re) in regexes.iter().enumerate() {
+                let anchor = anchor_literals(re.hir()).map(|lits| {
+                    m.anchors.push(lits);
+                    (m.anchors.len() - 1) as u32
+                });
+                let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
+                    m.set_sources.push(re.as_str().to_string());
+                    m.set_entries.push(m.entries.len());
+                    m.set_sources.len() - 1
+                });
+                match anchor {
+                    Some(_) => m.anchor_entry.push(m.entries.len()),
+                    None => m.unanchored.push(m.entries.len()),
+                }
+                m.entries.push(Entry {
+                    rule: r,
+                    k,
+                    gates: gates.clone(),
+                    in_set,
+                    compiled: OnceLock::new(),
+                });
+            }
+        }
+        m
+    }
+
+    /// The patterns that failed to compile when a scan first ran them, with file, line and rule.
+    /// Loading a pack checks every pattern, so this stays empty unless that check missed one;
+    /// such a pattern matches nothing, and the caller reports the error.
+    pub fn errors(&self) -> Vec<PackError> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.compiled.get()?.as_ref().err().cloned())
+            .collect()
+    }
+
+    /// How many regexes have been compiled so far.
+    #[cfg(test)]
+    pub fn compiled(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.compiled.get().is_some())
+            .count()
+    }
+
+    /// For each anchor id, the literals the term automaton must look for.
+    pub fn anchors(&self) -> &[Vec<Vec<u8>>] {
+        &self.anchors
+    }
+
+    /// The shared pass over the ungated, unanchored regexes (`MatchKind::All`, like a
+    /// `RegexSet`), built without literal prefilters: extracting literals from dozens of
+    /// patterns costs more start-up time than they save on short messages.
+    fn set(&self) -> Option<&meta::Regex> {
+        self.set
+            .get_or_init(|| {
+                meta::Builder::new()
+                    .syntax(Pattern::syntax())
+                    .configure(
+                        meta::Config::new()
+                            .match_kind(MatchKind::All)
+                            .utf8_empty(false)
+                            .auto_prefilter(false)
+                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+                    )
+                    .build_many(&self.set_sources)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Run the pattern rules that the prefilters let through.
+    pub fn find(&self, rules: &RuleSet, text: &str, terms: &SlotHits) -> Vec<PatternHit> {
+        let bytes = text.as_bytes();
+        // Which unanchored, ungated regexes can match at all.
+        let mut in_set = None;
+        if !self.set_sources.is_empty() {
+            let mut which = PatternSet::new(self.set_sources.len());
+            match self.set() {
+                Some(set) => set.which_overlapping_matches(&Input::new(bytes), &mut which),
+                None => (0..self.set_sources.len()).for_each(|i| {
+                    which.insert(regex_automata::PatternID::new_unchecked(i));
+                }),
+            }
+            in_set = Some(which);
+        }
+        let mut hits = Vec::new();
+        // Anchored regexes: only those whose literals the term pass saw, where it saw them.
+        for (a, starts) in terms.anchors() {
+            let e = &self.entries[self.anchor_entry[a as usize]];
+            if e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s)) {
+                run_anchored(rules, e, text, starts.iter().map(|t| t.start), &mut hits);
+            }
+        }
+        for &i in &self.unanchored {
+            let e = &self.entries[i];
+            if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
+                continue;
+            }
+            if let Some(i) = e.in_set {
+                let which = in_set.as_ref().expect("set pass ran");
+                if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
+                    continue;
+                }
+            }
+            let Some(regex) = regex(rules, e) else {
+                continue;
+            };
+            for m in regex.find_iter(bytes) {
+                push(text, e.rule, m.start(), m.end(), &mut hits);
+            }
+        }
+        hits
+    }
+}
+
+/// The compiled regex of an entry, compiled now if this is its first use; `None` when it does
+/// not compile (see [`PatternMatcher::errors`]).
+fn regex<'e>(rules: &RuleSet, e: &'e Entry) -> Option<&'e meta::Regex> {
+    e.compiled
+        .get_or_init(|| {
+            let rule = &rules.rules[e.rule as usize];
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                unreachable!("entries are pattern rules");
+            };
+            regexes[e.k].compile().map_err(|message| PackError {
+                file: rule.source.clone(),
+                line: Some(rule.line),
+                rule: Some(rule.id.clone()),
+                message,
+            })
+        })
+        .as_ref()
+        .ok()
+}
+
+/// Keep a match if it sits on character boundaries: patterns are compiled with Unicode off, and
+/// a match must map back into the (valid UTF-8) text.
+fn push(text: &str, rule: u32, start: usize, end: usize, hits: &mut Vec<PatternHit>) {
+    if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+        hits.push(PatternHit { rule, start, end });
+    }
+}
+
+/// The same matches, in the same order, as `find_iter` of an anchored entry: every match starts
+/// at one of `starts` (in text order), so trying them in turn, skipping those inside the last
+/// match, finds each leftmost-first match.
+fn run_anchored(
+    rules: &RuleSet,
+    e: &Entry,
+    text: &str,
+    starts: impl Iterator<Item = usize>,
+    hits: &mut Vec<PatternHit>,
+) {
+    let Some(regex) = regex(rules, e) else {
+        return;
+    };
+    let bytes = text.as_bytes();
+    let mut resume = 0;
+    for s in starts {
+        if s < resume {
+            continue;
+        }
+        let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
+        if let Some(m) = regex.search(&input) {
+            push(text, e.rule, m.start(), m.end(), hits);
+            resume = m.end();
+        }
+    }
+}
+
+/// The literals every match of a pattern starts with, lower-cased, when the pattern begins with
+/// an ASCII word boundary and each literal with an ASCII word character: then a match can only
+/// start at an ASCII word start where one of them is (compared ASCII case-insensitively). `None`
+/// when the pattern is not of that shape (it then runs unanchored).
+pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if !starts_with_ascii_boundary(hir) {
+        return None;
+    }
+    let mut lits: Vec<Vec<u8>> = Vec::new();
+    for (bytes, _) in prefixes(hir)? {
+        let first = *bytes.first()?;
+        if !(first.is_ascii_alphanumeric() || first == b'_') {
+            return None;
+        }
+        lits.push(bytes);
+    }
+    // Shorter literals are a little less selective but keep the automaton small: cut them
+    // until there are few (`[0-9]{3}` gives a thousand three-digit literals, or ten digits).
+    let mut len = lits.iter().map(Vec::len).max().unwrap_or(0);
+    loop {
+        lits.iter_mut().for_each(|l| l.truncate(len));
+        lits.sort_unstable();
+        lits.dedup();
+        if lits.len() <= MAX_ANCHOR_LITERALS || len == 1 {
+            break;
+        }
+        len -= 1;
+    }
+    // Nearly every word starts with one of twenty letters: the shared pass is cheaper.
+    let single_letters = lits
+        .iter()
+        .filter(|l| l.len() == 1 && l[0].is_ascii_alphabetic())
+        .count();
+    if single_letters > MAX_SINGLE_LETTERS {
+        return None;
+    }
+    // A literal that another one starts with makes the longer one redundant.
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for lit in lits {
+        if !kept.iter().any(|k| lit.starts_with(k)) {
+            kept.push(lit);
+        }
+    }
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// The most literals one anchored pattern adds to the term automaton (a list of 200 town names
+/// stays whole; `[0-9]{3}` becomes ten digits).
+const MAX_ANCHOR_LITERALS: usize = 256;
+
+/// An anchor is worth it only if few words start with it: more than this many single-letter
+/// literals (after cutting) and the pattern runs unanchored instead.
+const MAX_SINGLE_LETTERS: usize = 3;
+
+/// A literal prefix, and whether it is the whole match (so what follows may extend it).
+type Prefix = (Vec<u8>, bool);
+
+/// The most prefixes one part of a pattern may have before they are cut shorter.
+const MAX_PREFIXES: usize = 256;
+
+/// Byte classes larger than this (after case folding) end a prefix.
+const MAX_CLASS_BYTES: usize = 16;
+
+/// ASCII-lower-cased literal prefixes of `hir`: every match, lower-cased, starts with one of
+/// them. `None` when nothing useful can be said (a large class first, a Unicode class). Only
+/// the start of the pattern is visited, and case-insensitive patterns give one lower-case
+/// literal per word rather than every mix of cases.
+fn prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
+        HirKind::Literal(lit) => Some(vec![(lit.0.to_ascii_lowercase(), true)]),
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut seen = [false; 256];
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    seen[b.to_ascii_lowercase() as usize] = true;
+                }
+            }
+            let bytes: Vec<Prefix> = (0..=255u8)
+                .filter(|&b| seen[b as usize])
+                .map(|b| (vec![b], true))
+                .collect();
+            (bytes.len() <= MAX_CLASS_BYTES).then_some(bytes)
+        }
+        HirKind::Class(Class::Unicode(_)) => None,
+        HirKind::Capture(c) => prefixes(&c.sub),
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(prefixes(sub)?);
+                if out.len() > 2 * MAX_PREFIXES {
+                    out = few(out)?;
+                }
+            }
+            few(out)
+        }
+        HirKind::Repetition(r) => {
+            let once = r.min == 1 && r.max == Some(1);
+            let mut out: Vec<Prefix> = prefixes(&r.sub)?
+                .into_iter()
+                .map(|(lit, exact)| (lit, exact && once))
+                .collect();
+            if r.min == 0 {
+                // It may match nothing, and then what follows starts the match.
+                out.push((Vec::new(), true));
+            }
+            few(out)
+        }
+        HirKind::Concat(subs) => {
+            let mut acc: Vec<Prefix> = vec![(Vec::new(), true)];
+            for sub in subs {
+                if !acc.iter().any(|p| p.1) {
+                    break;
+                }
+                let next = prefixes(sub)
+                    .filter(|next| acc.len().saturating_mul(next.len()) <= MAX_PREFIXES);
+                let grown = next.as_ref().and_then(|next| {
+                    let mut grown = Vec::new();
+                    for (lit, exact) in &acc {
+                        if !exact {
+                            grown.push((lit.clone(), false));
+                            continue;
+                        }
+                        for (more, more_exact) in next {
+                            grown.push(([&lit[..], &more[..]].concat(), *more_exact));
+                        }
+                    }
+                    few(grown)
+                });
+                match grown {
+                    Some(g) => acc = g,
+                    None => {
+                        // Stop here: what was gathered so far is still a prefix.
+                        acc.iter_mut().for_each(|p| p.1 = false);
+                        break;
+                    }
+                }
+            }
+            few(acc)
+        }
+    }
+}
+
+/// `prefixes` without duplicates, cut shorter (and no longer exact) until there are at most
+/// [`MAX_PREFIXES`]; `None` if even single bytes are too many.
+fn few(mut out: Vec<Prefix>) -> Option<Vec<Prefix>> {
+    out.sort_unstable();
+    out.dedup();
+    let mut len = out.iter().map(|p| p.0.len()).max().unwrap_or(0);
+    while out.len() > MAX_PREFIXES {
+        if len <= 1 {
+            return None;
+        }
+        len -= 1;
+        for p in &mut out {
+            if p.0.len() > len {
+                p.0.truncate(len);
+                p.1 = false;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+    Some(out)
+}
+
+/// Whether every match of `hir` starts with an ASCII word boundary assertion.
+fn starts_with_ascii_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(look, Look::WordAscii | Look::WordStartAscii),
+        HirKind::Concat(subs) => subs.first().is_some_and(starts_with_ascii_boundary),
+        HirKind::Capture(c) => starts_with_ascii_boundary(&c.sub),
+        HirKind::Alternation(subs) => subs.iter().all(starts_with_ascii_boundary),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalized;
+    use crate::rules::{load_pack_source, Pattern};
+    use crate::terms::TermMatcher;
+
+    fn pack(patterns: &[&str]) -> RuleSet {
+        let mut toml = String::from(
+            "[pack]\nid = \"p\"\nname = \"P\"\nversion = \"1\"\ndescription = \"d\"\n",
+        );
+        for (i, p) in patterns.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ncategory = \"conduct\"\nseverity = \"info\"\n\
+                 signal = true\nmessage = \"m\"\npattern = '''{p}'''\n"
+            ));
+        }
+        load_pack_source("p.toml", &toml).unwrap()
+    }
+
+    /// Every match `find_iter` gives, per rule, that sits on character boundaries.
+    fn reference(rules: &RuleSet, text: &str) -> Vec<(u32, usize, usize)> {
+        let mut out = Vec::new();
+        for (r, rule) in rules.rules.iter().enumerate() {
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                continue;
+            };
+            for re in regexes {
+                for m in re.compile().unwrap().find_iter(text.as_bytes()) {
+                    if text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) {
+                        out.push((r as u32, m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    const PATTERNS: &[&str] = &[
+        r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+        r"\b[0-9]{1,3} ?(yo|y/o|yrs?)\b",
+        r"\b[1-9][0-9]?[MF]\b",
+        r"(?i)\bin (his|her|their) (late |early |mid-?)?[1-9]0s\b",
+        r"(?i)\b(bed|bay|ward|cubicle|side ?room|resus|majors cubicle)[ -]?[0-9]{1,2}[a-z]?\b",
+        r"\b(a|ab|abc)",
+        r"\bx+y",
+        r"[0-9]{2}/[0-9]{2}",
+        r"(?i)\bdob\b|\bborn\b",
+        r"\b_[a-z]+",
+    ];
+
+    #[test]
+    fn which_patterns_are_anchored() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let anchored: Vec<bool> = (0..m.entries.len())
+            .map(|i| m.anchor_entry.contains(&i))
+            .collect();
+        assert_eq!(
+            anchored,
+            [true, true, true, true, true, true, true, false, true, true]
+        );
+        let digits: Vec<Vec<u8>> = (b'0'..=b'9').map(|d| vec![d]).collect();
+        assert_eq!(m.anchors()[0], digits);
+        assert_eq!(m.anchors()[5], vec![b"a".to_vec()]);
+        assert!(m.anchors()[4].iter().any(|l| l.starts_with(b"bed")));
+        assert!(m.anchors()[4].len() <= MAX_ANCHOR_LITERALS);
+        // Unanchored patterns share the multi-pattern pass.
+        assert_eq!(m.set_sources, vec![PATTERNS[7].to_string()]);
+    }
+
+    #[test]
+    fn anchored_runs_find_what_find_iter_finds() {
+        let rules = pack(PATTERNS);
+        let m = PatternMatcher::build(&rules);
+        let terms = TermMatcher::build(&rules, m.anchors());
+        let edge = [
+            "NHS 943 476 5919, 9434765919 and x943 476 5919 or é943 476 5919",
+            "BED 4, bed4a, Bay-12 ward 7 WARD7 sideroom 3 side room 12b xbed 4",
+            "83F 9M 45yo 3 yrs 10y/o in HIS 80s in her mid-70s",
+            "abc ab a xabc éabc _abc a_b xxy xy éxy 12/34 ab12/34",
+            "DOB born dob: BORN unborn",
+            "",
+            "😴 ☕ 12 34 56 7890 🏴\u{E0067}\u{E0062}",
+        ];
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
+        for text in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(text);
+            let slots = terms.find(&norm);
+            let mut got: Vec<_> = m
+                .find(&rules, norm.as_str(), &slots)
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prefixes_are_lower_case_and_sound() {
+        // Lower-case literals only: 2 words x 10 digits, not every mix of cases.
+        let ward = anchor_literals(Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap().hir());
+        let ward = ward.unwrap();
+        assert_eq!(ward.len(), 20);
+        assert!(ward.contains(&b"bed4".to_vec()) && ward.contains(&b"cubicle0".to_vec()));
+        // Optional parts: the match may start with what follows them.
+        let p = Pattern::new(r"\b(?:dr\.? )?(ab|cd)x*y").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        for (text, start) in [("dr. abxy", 0), ("dr abxxy", 0), ("cdy", 0), ("abxy", 0)] {
+            let m = p.compile().unwrap().find(text.as_bytes()).unwrap();
+            assert_eq!(m.start(), start);
+            let at = &text.as_bytes()[m.start()..].to_ascii_lowercase();
+            assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");
+        }
+        // A pattern that may match nothing at all has no anchor.
+        assert_eq!(
+            anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()),
+            None
+        );
+    }
+
+    #[test]
+    fn literals_are_cut_until_few() {
+        let p = Pattern::new(r"\b[0-9]{3}-[0-9]{4}").unwrap();
+        let lits = anchor_literals(p.hir()).unwrap();
+        assert!(lits.len() <= MAX_ANCHOR_LITERALS, "{}", lits.len());
+        let p = Pattern::new(r"[0-9]{3}").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b#tag").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+        let p = Pattern::new(r"\b[a-z]+x").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None, "infinite");
+        // Too many one-letter prefixes: nearly every word would be a candidate.
+        let p = Pattern::new(r"\b(?:B|E|G|L|M|N|S|W|AB)[a-z]*").unwrap();
+        assert_eq!(anchor_literals(p.hir()), None);
+    }
+}

@@ -1,0 +1,954 @@
+//! One automaton over every term of every rule, lexicon, context list, keyword list and
+//! allow-list, so a message is read once for all of them whatever their number.
+//!
+//! Each automaton pattern remembers every place it is used (a [`Slot`]); one hit in the text is
+//! handed to all of them. Matching is ASCII case-insensitive on the normalised view, overlapping
+//! (so `patient` inside `heartsink patient` still counts as a patient referent), and whole-word.
+//!
+//! Whole-word matching is what makes the automaton simple. A term that begins with a word
+//! character can only begin where a word begins; a term that begins with punctuation (`#ad`) can
+//! begin anywhere, but only on a byte that starts one of those terms. So the text is read once,
+//! and at each such place the automaton is walked forward as a trie (no failure links): every
+//! term that matches from there is a hit, once its end boundary is checked. This reports exactly
+//! the occurrences an overlapping Aho-Corasick search filtered by word boundaries would (the unit
+//! tests compare the two), costs a table lookup per byte of a candidate word, and builds in
+//! microseconds instead of the milliseconds an Aho-Corasick automaton takes, which matters when
+//! one process checks one draft. Case folding lives in the byte-class table.
+
+use super::normalize::Normalized;
+use crate::rules::{RuleKind, RuleSet, Term, TermSet};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where a term's hits go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Slot {
+    /// A `terms` rule's own list.
+    Rule(u32),
+    /// A lexicon (shared by every rule that names it).
+    Lexicon(u32),
+    /// Side `a` (false) or `b` (true) of a `near` rule.
+    Side(u32, bool),
+    /// A rule's context words.
+    Context(u32),
+    /// A rule's negative-context words.
+    Negative(u32),
+    /// A pattern rule's prefilter keywords.
+    Keyword(u32),
+    /// A rule's allow-list.
+    AllowRule(u32),
+    /// A pack's allow-list (pack index).
+    AllowPack(u32),
+    /// Where a pattern regex can start (its id in the pattern matcher): one of the literals
+    /// every match of it begins with, at an ASCII word start. Not a term: no end boundary.
+    Anchor(u32),
+}
+
+impl Slot {
+    /// A number that sorts as the slot does (variant, then fields), cheap to compare.
+    fn key(self) -> u64 {
+        let (variant, a, b) = match self {
+            Slot::Rule(r) => (0, r, false),
+            Slot::Lexicon(l) => (1, l, false),
+            Slot::Side(r, b) => (2, r, b),
+            Slot::Context(r) => (3, r, false),
+            Slot::Negative(r) => (4, r, false),
+            Slot::Keyword(r) => (5, r, false),
+            Slot::AllowRule(r) => (6, r, false),
+            Slot::AllowPack(p) => (7, p, false),
+            Slot::Anchor(a) => (8, a, false),
+        };
+        (variant << 40) | (u64::from(a) << 1) | u64::from(b)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Use {
+    slot: Slot,
+    /// `slot.key()`.
+    key: u64,
+    suggestion: Option<Arc<str>>,
+    /// For case-sensitive terms: the exact text that must appear.
+    exact: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+struct PatternInfo {
+    wildcard: bool,
+    /// The term ends with a word character, so the text must not continue the word.
+    ends_in_word: bool,
+    uses: Vec<Use>,
+}
+
+/// A term occurrence in the normalised text.
+#[derive(Debug, Clone)]
+pub(crate) struct TermHit {
+    pub start: usize,
+    pub end: usize,
+    pub suggestion: Option<Arc<str>>,
+    slot: Slot,
+    /// `slot.key()`.
+    key: u64,
+}
+
+/// The compiled term matcher.
+#[derive(Debug, Clone)]
+pub(crate) struct TermMatcher {
+    trie: Trie,
+    patterns: Vec<PatternInfo>,
+    /// The automaton's strings, for the tests' reference matcher.
+    #[cfg(test)]
+    literals: Vec<Vec<u8>>,
+}
+
+/// All term hits of one message, grouped by slot; within a slot, in text order.
+#[derive(Debug, Default)]
+pub(crate) struct SlotHits {
+    /// `(slot, range in hits, longest hit in bytes)`, sorted by slot.
+    groups: Vec<(Slot, u32, u32, usize)>,
+    /// [`Slot::key`] of each group, for the binary search.
+    keys: Vec<u64>,
+    hits: Vec<TermHit>,
+    /// Where each word of the text starts (a word character after a non-word character).
+    word_starts: Vec<usize>,
+}
+
+impl SlotHits {
+    fn new(mut hits: Vec<TermHit>, word_starts: Vec<usize>) -> SlotHits {
+        // Stable: hits of one slot stay in text order.
+        hits.sort_by_key(|h| h.key);
+        let mut groups: Vec<(Slot, u32, u32, usize)> = Vec::new();
+        let mut keys: Vec<u64> = Vec::new();
+        for (i, hit) in hits.iter().enumerate() {
+            let (i, len) = (i as u32, hit.end - hit.start);
+            match groups.last_mut() {
+                Some(g) if keys.last() == Some(&hit.key) => {
+                    g.2 = i + 1;
+                    g.3 = g.3.max(len);
+                }
+                _ => {
+                    groups.push((hit.slot, i, i + 1, len));
+                    keys.push(hit.key);
+                }
+            }
+        }
+        SlotHits {
+            groups,
+            keys,
+            hits,
+            word_starts,
+        }
+    }
+
+    fn group(&self, slot: Slot) -> Option<&(Slot, u32, u32, usize)> {
+        self.keys
+            .binary_search(&slot.key())
+            .ok()
+            .map(|i| &self.groups[i])
+    }
+
+    /// The hits of `slot`, in text order.
+    pub fn get(&self, slot: Slot) -> &[TermHit] {
+        self.group(slot)
+            .map_or(&[], |g| &self.hits[g.1 as usize..g.2 as usize])
+    }
+
+    /// The longest hit of `slot`, in bytes (0 when it has none).
+    pub fn longest(&self, slot: Slot) -> usize {
+        self.group(slot).map_or(0, |g| g.3)
+    }
+
+    /// Whether `slot` has any hit.
+    pub fn contains(&self, slot: Slot) -> bool {
+        self.group(slot).is_some()
+    }
+
+    /// Where each word of the text starts, in order.
+    pub fn word_starts(&self) -> &[usize] {
+        &self.word_starts
+    }
+
+    /// The anchors that have hits (by anchor id, in order), with where they are.
+    pub fn anchors(&self) -> impl Iterator<Item = (u32, &[TermHit])> {
+        let first = self.keys.partition_point(|&k| k < Slot::Anchor(0).key());
+        self.groups[first..].iter().map(|g| {
+            let Slot::Anchor(a) = g.0 else {
+                unreachable!("anchor slots sort last")
+            };
+            (a, &self.hits[g.1 as usize..g.2 as usize])
+        })
+    }
+
+    /// Every slot that has hits, with its hits.
+    pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
+        self.groups
+            .iter()
+            .map(|g| (g.0, &self.hits[g.1 as usize..g.2 as usize]))
+    }
+}
+
+impl TermMatcher {
+    /// Compile every term of `set`, plus `anchors`: for each anchored pattern (by id), the
+    /// lower-case literals its matches can start with.
+    pub fn build(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> TermMatcher {
+        let mut b = Collector::default();
+        for (id, literals) in anchors.iter().enumerate() {
+            for lit in literals {
+                b.add_anchor(lit, Slot::Anchor(id as u32));
+            }
+        }
+        for (i, lex) in set.lexicons.iter().enumerate() {
+            b.add_all(&lex.terms, Slot::Lexicon(i as u32));
+        }
+        for (i, pack) in set.packs.iter().enumerate() {
+            b.add_phrases(&pack.allow, Slot::AllowPack(i as u32));
+        }
+        for (i, rule) in set.rules.iter().enumerate() {
+            let r = i as u32;
+            match &rule.kind {
+                RuleKind::Terms(ts) => b.add_all(&ts.terms, Slot::Rule(r)),
+                RuleKind::Near { a, b: side_b, .. } => {
+                    b.add_set(a, Slot::Side(r, false));
+                    b.add_set(side_b, Slot::Side(r, true));
+                }
+                RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
+                RuleKind::Combination { .. } => {}
+            }
+            if let Some(c) = &rule.context {
+                b.add_set(&c.words, Slot::Context(r));
+            }
+            if let Some(c) = &rule.negative_context {
+                b.add_set(&c.words, Slot::Negative(r));
+            }
+            b.add_phrases(&rule.allow, Slot::AllowRule(r));
+        }
+        b.finish()
+    }
+
+    /// Find every whole-word term occurrence in `norm`.
+    pub fn find(&self, norm: &Normalized) -> SlotHits {
+        let text = norm.as_str();
+        let mut hits = Vec::with_capacity(16);
+        let mut word_starts = Vec::with_capacity(text.len() / 3 + 1);
+        self.trie
+            .for_each_match(text, &mut word_starts, |pattern, start, matched_end, at| {
+                let info = &self.patterns[pattern as usize];
+                let end = if at.term {
+                    end_bounded(text, matched_end, info)
+                } else {
+                    None
+                };
+                for u in &info.uses {
+                    let end = match u.slot {
+                        Slot::Anchor(_) if at.ascii_word_start => matched_end,
+                        Slot::Anchor(_) => continue,
+                        _ => match end {
+                            Some(end) => end,
+                            None => continue,
+                        },
+                    };
+                    if let Some(exact) = &u.exact {
+                        if text.as_bytes()[start..matched_end] != *exact.as_bytes() {
+                            continue;
+                        }
+                    }
+                    hits.push(TermHit {
+                        start,
+                        end,
+                        suggestion: u.suggestion.clone(),
+                        slot: u.slot,
+                        key: u.key,
+                    });
+                }
+            });
+        SlotHits::new(hits, word_starts)
+    }
+}
+
+/// Check the end boundary of a match that started in a valid place; returns the end of the hit
+/// (extended to the end of the word for a `*` term), or `None` when the word goes on.
+fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
+    let rest = &text[end..];
+    if info.wildcard {
+        let extra: usize = rest
+            .chars()
+            .take_while(|&c| is_word_char(c))
+            .map(char::len_utf8)
+            .sum();
+        return Some(end + extra);
+    }
+    if info.ends_in_word {
+        let continues = match rest.as_bytes().first() {
+            None => false,
+            Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
+            Some(_) => rest.chars().next().is_some_and(is_word_char),
+        };
+        if continues {
+            return None;
+        }
+    }
+    Some(end)
+}
+
+/// What kind of place a walk of the automaton starts at.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    /// A term may start here: a word start, or a non-word character.
+    term: bool,
+    /// An ASCII word byte not preceded by one: where a pattern led by ASCII `\b` may start.
+    ascii_word_start: bool,
+}
+
+/// The automaton: a trie over the lower-cased bytes of every term. The root's transitions are a
+/// 256-entry table (upper-case ASCII letters share their lower-case letter's entry); every other
+/// node keeps its few outgoing edges as a short sorted list, so thousands of terms cost a few
+/// hundred kilobytes, not a dense table per node.
+#[derive(Debug, Clone)]
+struct Trie {
+    /// The root's child for each byte (case folded), or 0; with [`HAS_OUTPUT`] set when some
+    /// pattern ends at the child.
+    root: Box<[u32; 256]>,
+    /// `edges[edge_start[n]..edge_start[n + 1]]`: the edges out of node `n`, sorted by byte.
+    edge_start: Vec<u32>,
+    edge_bytes: Vec<u8>,
+    /// The child of each edge, with [`HAS_OUTPUT`] set as in `root`.
+    edge_next: Vec<u32>,
+    /// For nodes with many children, a row of 256 children (case folded, like `root`) in
+    /// `dense`; [`SPARSE`] for the others.
+    dense_row: Vec<u32>,
+    dense: Vec<u32>,
+    /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
+    out_start: Vec<u32>,
+    outputs: Vec<u32>,
+    /// Bytes that begin a term whose first character is not a word character.
+    punct_first: [bool; 256],
+    /// Some pattern is an anchor, so ASCII word starts after a non-ASCII letter count too.
+    anchors: bool,
+}
+
+impl Trie {
+    /// Build from lower-case literals (not empty; the same bytes may come twice, as `pic` and
+    /// `pic*` do).
+    fn build(literals: &[Vec<u8>], anchors: bool) -> Trie {
+        let mut punct_first = [false; 256];
+        for lit in literals {
+            let first = String::from_utf8_lossy(&lit[..lit.len().min(4)])
+                .chars()
+                .next()
+                .expect("literals are not empty");
+            if !is_word_char(first) {
+                punct_first[lit[0] as usize] = true;
+            }
+        }
+        // Insert in sorted order: each literal shares its prefix with the one before, and the
+        // children of a node are created in byte order.
+        let mut order: Vec<u32> = (0..literals.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| literals[a as usize].cmp(&literals[b as usize]));
+        let mut parent: Vec<u32> = vec![0];
+        let mut byte: Vec<u8> = vec![0];
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(literals.len());
+        let mut path: Vec<u32> = vec![0];
+        let mut prev: &[u8] = &[];
+        for &p in &order {
+            let lit = &literals[p as usize][..];
+            let common = prev.iter().zip(lit).take_while(|(a, b)| a == b).count();
+            path.truncate(common + 1);
+            for &b in &lit[common..] {
+                parent.push(*path.last().expect("root"));
+                byte.push(b);
+                path.push((parent.len() - 1) as u32);
+            }
+            ends.push((path[lit.len()], p));
+            prev = lit;
+        }
+        let nodes = parent.len();
+        assert!(nodes < HAS_OUTPUT as usize, "term automaton too large");
+        // Outputs per node.
+        ends.sort_unstable();
+        let mut out_start = vec![0u32; nodes + 1];
+        for &(n, _) in &ends {
+            out_start[n as usize + 1] += 1;
+        }
+        for n in 0..nodes {
+            out_start[n + 1] += out_start[n];
+        }
+        let outputs: Vec<u32> = ends.iter().map(|&(_, p)| p).collect();
+        let flag = |n: usize| {
+            let has_output = out_start[n + 1] > out_start[n];
+            n as u32 | if has_output { HAS_OUTPUT } else { 0 }
+        };
+        // Edges grouped by parent (a counting sort keeps each group in byte order).
+        let mut edge_start = vec![0u32; nodes + 1];
+        for &p in &parent[1..] {
+            edge_start[p as usize + 1] += 1;
+        }
+        for n in 0..nodes {
+            edge_start[n + 1] += edge_start[n];
+        }
+        let mut fill = edge_start.clone();
+        let mut edge_bytes = vec![0u8; nodes - 1];
+        let mut edge_next = vec![0u32; nodes - 1];
+        let mut root = Box::new([0u32; 256]);
+        for n in 1..nodes {
+            let p = parent[n] as usize;
+            let at = fill[p] as usize;
+            fill[p] += 1;
+            edge_bytes[at] = byte[n];
+            edge_next[at] = flag(n);
+            if p == 0 {
+                let b = byte[n];
+                root[b as usize] = flag(n);
+                if b.is_ascii_lowercase() {
+                    root[b.to_ascii_uppercase() as usize] = flag(n);
+                }
+            }
+        }
+        // Nodes many words pass through (after `t`, `the `, `s`) get a direct table.
+        let mut dense_row = vec![SPARSE; nodes];
+        let mut dense = Vec::new();
+        for n in 1..nodes {
+            let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
+            if hi - lo <= DENSE_FROM {
+                continue;
+            }
+            dense_row[n] = (dense.len() / 256) as u32;
+            let at = dense.len();
+            dense.resize(at + 256, 0);
+            for k in lo..hi {
+                let b = edge_bytes[k];
+                dense[at + b as usize] = edge_next[k];
+                if b.is_ascii_lowercase() {
+                    dense[at + b.to_ascii_uppercase() as usize] = edge_next[k];
+                }
+            }
+        }
+        Trie {
+            root,
+            edge_start,
+            edge_bytes,
+            edge_next,
+            dense_row,
+            dense,
+            out_start,
+            outputs,
+            punct_first,
+            anchors,
+        }
+    }
+
+    /// The child of `node` for text byte `b` (case folded), with its output flag; 0 if none.
+    #[inline(always)]
+    fn child(&self, node: usize, b: u8) -> u32 {
+        let row = self.dense_row[node];
+        if row != SPARSE {
+            return self.dense[row as usize * 256 + b as usize];
+        }
+        let b = b.to_ascii_lowercase();
+        let (lo, hi) = (
+            self.edge_start[node] as usize,
+            self.edge_start[node + 1] as usize,
+        );
+        let bytes = &self.edge_bytes[lo..hi];
+        if bytes.len() <= 8 {
+            match bytes.iter().position(|&e| e >= b) {
+                Some(k) if bytes[k] == b => self.edge_next[lo + k],
+                _ => 0,
+            }
+        } else {
+            bytes
+                .binary_search(&b)
+                .map_or(0, |k| self.edge_next[lo + k])
+        }
+    }
+
+    /// Call `f(pattern, start, end, at)` for every pattern that matches at a place a term or an
+    /// anchor may begin: a word start (after a non-word character), for terms that begin with
+    /// punctuation any character that begins one, and for anchors any ASCII word start. `at` says
+    /// which kind of place it is; `end` still needs its boundary check.
+    fn for_each_match(
+        &self,
+        text: &str,
+        word_starts: &mut Vec<usize>,
+        mut f: impl FnMut(u32, usize, usize, At),
+    ) {
+        let bytes = text.as_bytes();
+        let mut prev_word = false;
+        let mut prev_ascii_word = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if ASCII_WORD[b as usize] {
+                    if !prev_word {
+                        word_starts.push(i);
+                    }
+                    // An ASCII word start is a candidate for terms unless a non-ASCII letter
+                    // precedes it (then only anchors can start here).
+                    if !prev_ascii_word
+                        && self.root[b as usize] != 0
+                        && (!prev_word || self.anchors)
+                    {
+                        let at = At {
+                            term: !prev_word,
+                            ascii_word_start: true,
+                        };
+                        self.walk(bytes, i, at, &mut f);
+                    }
+                    // Nothing can start inside the rest of the ASCII word.
+                    i += 1;
+                    while i < bytes.len() && ASCII_WORD[bytes[i] as usize] {
+                        i += 1;
+                    }
+                    prev_word = true;
+                    prev_ascii_word = true;
+                    continue;
+                }
+                if self.punct_first[b as usize] {
+                    let at = At {
+                        term: true,
+                        ascii_word_start: false,
+                    };
+                    self.walk(bytes, i, at, &mut f);
+                }
+                prev_word = false;
+                prev_ascii_word = false;
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("char boundary");
+            let word = is_word_char(c);
+            if word && !prev_word {
+                word_starts.push(i);
+            }
+            let candidate = if word {
+                !prev_word
+            } else {
+                self.punct_first[b as usize]
+            };
+            if candidate && self.root[b as usize] != 0 {
+                let at = At {
+                    term: true,
+                    ascii_word_start: false,
+                };
+                self.walk(bytes, i, at, &mut f);
+            }
+            prev_word = word;
+            prev_ascii_word = false;
+            i += c.len_utf8();
+        }
+    }
+
+    #[inline(always)]
+    fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
+        let mut next = self.root[bytes[start] as usize];
+        let mut end = start + 1;
+        loop {
+            if next == 0 {
+                return;
+            }
+            let node = (next & !HAS_OUTPUT) as usize;
+            if next & HAS_OUTPUT != 0 {
+                let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
+                for &p in &self.outputs[lo as usize..hi as usize] {
+                    f(p, start, end, at);
+                }
+            }
+            let Some(&b) = bytes.get(end) else {
+                return;
+            };
+            next = self.child(node, b);
+            end += 1;
+        }
+    }
+}
+
+/// Nodes with more children than this get a direct table.
+const DENSE_FROM: usize = 6;
+
+/// No direct table for this node.
+const SPARSE: u32 = u32::MAX;
+
+/// Marks a child where some pattern ends.
+const HAS_OUTPUT: u32 = 1 << 31;
+
+/// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// Whether a character continues a word (so a term cannot start or end next to it).
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The form a term takes in the automaton: normalised like the text, lower-cased, with a trailing
+/// `*` turned into a flag.
+pub(crate) fn automaton_form(term: &str) -> (String, bool) {
+    let view = Normalized::new(term.trim());
+    let normalized = view.as_str();
+    let wildcard = normalized.len() > 1
+        && normalized.ends_with('*')
+        && normalized[..normalized.len() - 1]
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char);
+    let body = if wildcard {
+        &normalized[..normalized.len() - 1]
+    } else {
+        normalized
+    };
+    let lower = if body.is_ascii() {
+        body.to_ascii_lowercase()
+    } else {
+        body.to_lowercase()
+    };
+    (lower, wildcard)
+}
+
+/// FNV-1a: the collector hashes thousands of short terms once per start; SipHash's resistance
+/// to chosen inputs is not needed for pack text.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Collector {
+    /// Pattern id of each literal, without and with a trailing `*`.
+    index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
+    literals: Vec<Vec<u8>>,
+    patterns: Vec<PatternInfo>,
+    anchors: bool,
+}
+
+impl Collector {
+    fn add(&mut self, text: &str, slot: Slot, suggestion: Option<&str>, case_sensitive: bool) {
+        let (literal, wildcard) = automaton_form(text);
+        if literal.is_empty() {
+            return;
+        }
+        let exact = case_sensitive.then(|| {
+            let n = Normalized::new(text.trim()).as_str().to_string();
+            n.trim_end_matches('*').into()
+        });
+        self.add_use(
+            literal.into_bytes(),
+            wildcard,
+            Use {
+                slot,
+                key: slot.key(),
+                suggestion: suggestion.map(Arc::from),
+                exact,
+            },
+        );
+    }
+
+    /// A literal an anchored pattern's matches can start with (lower-case, not empty).
+    fn add_anchor(&mut self, literal: &[u8], slot: Slot) {
+        self.anchors = true;
+        let use_ = Use {
+            slot,
+            key: slot.key(),
+            suggestion: None,
+            exact: None,
+        };
+        self.add_use(literal.to_vec(), false, use_);
+    }
+
+    fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
+        let known = self
+            .index
+            .get(&literal[..])
+            .and_then(|ids| ids[usize::from(wildcard)]);
+        let id = match known {
+            Some(id) => id,
+            None => {
+                let ends_in_word = String::from_utf8_lossy(&literal)
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_word_char);
+                let id = self.patterns.len();
+                self.index.entry(literal.clone()).or_default()[usize::from(wildcard)] = Some(id);
+                self.literals.push(literal);
+                self.patterns.push(PatternInfo {
+                    wildcard,
+                    ends_in_word,
+                    uses: Vec::new(),
+                });
+                id
+            }
+        };
+        let uses = &mut self.patterns[id].uses;
+        // A term listed twice in one slot is one term.
+        if !uses
+            .iter()
+            .any(|u| u.slot == use_.slot && u.exact == use_.exact)
+        {
+            uses.push(use_);
+        }
+    }
+
+    fn add_all(&mut self, terms: &[Term], slot: Slot) {
+        for t in terms {
+            self.add(&t.text, slot, t.suggestion.as_deref(), t.case_sensitive);
+        }
+    }
+
+    fn add_set(&mut self, set: &TermSet, slot: Slot) {
+        self.add_all(&set.terms, slot);
+    }
+
+    fn add_phrases(&mut self, phrases: &[String], slot: Slot) {
+        for p in phrases {
+            self.add(p, slot, None, false);
+        }
+    }
+
+    fn finish(self) -> TermMatcher {
+        TermMatcher {
+            trie: Trie::build(&self.literals, self.anchors),
+            patterns: self.patterns,
+            #[cfg(test)]
+            literals: self.literals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+    fn reference_automaton(m: &TermMatcher) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&m.literals)
+            .unwrap()
+    }
+
+    /// The matcher as it was first written: an overlapping, ASCII-case-insensitive Aho-Corasick
+    /// search, each match then checked for word boundaries. The trie must agree with it.
+    fn reference(
+        m: &TermMatcher,
+        ac: &AhoCorasick,
+        text: &str,
+    ) -> Vec<(Slot, usize, usize, Option<Arc<str>>)> {
+        let mut out = Vec::new();
+        for hit in ac.find_overlapping_iter(text) {
+            let info = &m.patterns[hit.pattern().as_usize()];
+            let (start, end) = (hit.start(), hit.end());
+            let first = text[start..].chars().next().unwrap();
+            if is_word_char(first) && text[..start].chars().next_back().is_some_and(is_word_char) {
+                continue;
+            }
+            let Some(end) = end_bounded(text, end, info) else {
+                continue;
+            };
+            for u in &info.uses {
+                if u.exact
+                    .as_deref()
+                    .is_some_and(|e| text[start..hit.end()] != *e)
+                {
+                    continue;
+                }
+                out.push((u.slot, start, end, u.suggestion.clone()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn found(m: &TermMatcher, text: &str) -> Vec<(Slot, usize, usize, Option<Arc<str>>)> {
+        let hits = m.find(&Normalized::new(text));
+        let mut out: Vec<_> = hits
+            .iter()
+            .flat_map(|(slot, list)| {
+                list.iter()
+                    .map(move |h| (slot, h.start, h.end, h.suggestion.clone()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn matcher(extra_pack: &str) -> TermMatcher {
+        let mut b = crate::rules::RuleSetBuilder::default();
+        b.add_builtin().unwrap();
+        if !extra_pack.is_empty() {
+            b.add_source("extra.toml", extra_pack).unwrap();
+        }
+        TermMatcher::build(&b.finish().unwrap(), &[])
+    }
+
+    const EXTRA: &str = r##"
+[pack]
+id = "extra"
+name = "Extra"
+version = "1"
+description = "Terms with awkward edges."
+[[rule]]
+id = "edges"
+category = "conduct"
+severity = "info"
+signal = true
+message = "m"
+terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "NHS", case_sensitive = true }, "a", "&", "--", "🙂 hi", "İx"]
+"##;
+
+    #[test]
+    fn agrees_with_the_aho_corasick_reference_on_edge_cases() {
+        let m = matcher(EXTRA);
+        let texts = [
+            "scunthorpe a cunt. great#ad #ad##ad ad",
+            "@nhs @NHS x@nhsy H&C h&cx xh&c x-rays X-RAY x-ray-ish",
+            "é-test té-test naïve NAÏVE naïveté GOMER gomers GOM nhs NHS NHSx",
+            "a a.a aa _a a_ & && &&& -- --- 🙂 hi🙂 hi 🙂 hix İx İX",
+            "f*ck F*CK xf*ck f*cking f***ing f*** f****",
+            "bed\tblocker bed  blocker Bed Blocker bed-blocker",
+            "",
+            "pics pictures picture pic. pic_s Pic* pic*",
+        ];
+        let ac = reference_automaton(&m);
+        for t in texts {
+            let norm = Normalized::new(t);
+            let norm = norm.as_str();
+            assert_eq!(found(&m, norm), reference(&m, &ac, norm), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_aho_corasick_reference_on_the_benchmark_posts() {
+        let m = matcher(EXTRA);
+        let ac = reference_automaton(&m);
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
+        for t in posts.lines() {
+            let norm = Normalized::new(t);
+            let norm = norm.as_str();
+            assert_eq!(found(&m, norm), reference(&m, &ac, norm), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_starts_are_recorded_for_every_word() {
+        let m = matcher(EXTRA);
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
+        let edge = ["", "a", " a", "é1 x_y 9é ı😴z __ 1.5 café", "🙂🙂 ab"];
+        for t in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(t);
+            let text = norm.as_str();
+            let mut expected = Vec::new();
+            let mut prev = false;
+            for (i, c) in text.char_indices() {
+                let w = is_word_char(c);
+                if w && !prev {
+                    expected.push(i);
+                }
+                prev = w;
+            }
+            assert_eq!(m.find(&norm).word_starts(), expected, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn boundaries_reject_substrings() {
+        let m = matcher("");
+        let spans = |t: &str| -> Vec<(usize, usize)> {
+            let hits = m.find(&Normalized::new(t));
+            hits.iter()
+                .flat_map(|(_, l)| l.iter().map(|h| (h.start, h.end)))
+                .collect()
+        };
+        // Only the allow-list entry for the town, not the word inside it.
+        assert_eq!(spans("scunthorpe"), vec![(0, 10)]);
+        assert!(spans("a cunt.").contains(&(2, 6)));
+    }
+
+    #[test]
+    fn wildcard_extends_to_the_end_of_the_word() {
+        let m = matcher(EXTRA);
+        let hits = m.find(&Normalized::new("two x-rays"));
+        let all: Vec<_> = hits.iter().flat_map(|(_, l)| l.iter()).collect();
+        assert!(all.iter().any(|h| (h.start, h.end) == (4, 10)), "{all:?}");
+    }
+
+    #[test]
+    fn terms_that_start_with_punctuation_need_no_boundary_before() {
+        let m = matcher(EXTRA);
+        let hits = m.find(&Normalized::new("great#ad"));
+        let all: Vec<_> = hits.iter().flat_map(|(_, l)| l.iter()).collect();
+        assert!(all.iter().any(|h| (h.start, h.end) == (5, 8)), "{all:?}");
+    }
+
+    #[test]
+    fn slot_hits_group_by_slot_in_text_order() {
+        let m = matcher("");
+        let hits = m.find(&Normalized::new("the patient told her patient"));
+        let list = hits
+            .iter()
+            .find(|(_, l)| l.len() == 2)
+            .expect("patient twice")
+            .1;
+        assert!(list[0].start < list[1].start);
+        let slot = hits.iter().next().unwrap().0;
+        assert!(hits.contains(slot));
+        assert!(hits.longest(slot) > 0);
+        assert!(!hits.contains(Slot::AllowRule(9999)));
+        assert!(hits.get(Slot::AllowRule(9999)).is_empty());
+    }
+
+    #[test]
+    fn slot_keys_sort_as_slots_do() {
+        let slots = [
+            Slot::Rule(0),
+            Slot::Rule(7),
+            Slot::Lexicon(0),
+            Slot::Side(3, false),
+            Slot::Side(3, true),
+            Slot::Side(4, false),
+            Slot::Context(u32::MAX),
+            Slot::Negative(1),
+            Slot::Keyword(1),
+            Slot::AllowRule(2),
+            Slot::AllowPack(0),
+            Slot::Anchor(5),
+        ];
+        for a in slots {
+            for b in slots {
+                assert_eq!(a.cmp(&b), a.key().cmp(&b.key()), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn automaton_form_lowercases_and_reads_the_wildcard() {
+        assert_eq!(automaton_form("Pic*"), ("pic".to_string(), true));
+        assert_eq!(automaton_form("f*ck"), ("f*ck".to_string(), false));
+        assert_eq!(
+            automaton_form("bed  blocker"),
+            ("bed blocker".to_string(), false)
+        );
+    }
+}

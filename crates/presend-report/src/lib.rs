@@ -1,0 +1,125 @@
+//! Reports: every output format is a [`Reporter`] fed one document at a time, then a summary.
+//!
+//! Streaming per document keeps memory flat on large inputs. Masking happens before a reporter
+//! sees anything (see [`privacy`]); reporters only format.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub use presend_core::privacy;
+use presend_core::{finding, fingerprint as baseline, text};
+
+mod ci;
+mod human;
+mod json;
+mod sarif;
+
+use crate::finding::{Finding, Severity};
+use presend_core::document::{Document, FormatError, RepoPaths};
+use std::io::{self, Write};
+
+pub use ci::{Github, Gitlab, Junit, Statistics};
+pub use human::Human;
+pub use json::{Json, JsonLines};
+pub use sarif::Sarif;
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Compiler-style, for people.
+    Human,
+    /// One JSON object with findings and a summary (contract).
+    Json,
+    /// One finding object per line.
+    JsonLines,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
+}
+
+impl Format {
+    /// Whether the format tends to end up in logs, so identifiers are always masked.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, Format::Human)
+    }
+}
+
+/// Counts for the end of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Documents scanned.
+    pub files: usize,
+    /// Findings reported.
+    pub findings: usize,
+    /// Of which errors.
+    pub error: usize,
+    /// Of which warnings.
+    pub warning: usize,
+    /// Of which info.
+    pub info: usize,
+}
+
+impl Summary {
+    /// Count one reported finding.
+    pub fn add(&mut self, severity: Severity) {
+        self.findings += 1;
+        match severity {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+/// A report format.
+pub trait Reporter {
+    /// Report the findings of one document. `text` is the document as the report may show it
+    /// (already masked when privacy requires).
+    fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()>;
+    /// A part of an input that could not be read in its format (it was scanned as plain text).
+    /// Standard error always says so; formats that reach CI dashboards may say it too.
+    fn input_error(&mut self, _path: &str, _error: &FormatError) -> io::Result<()> {
+        Ok(())
+    }
+    /// Finish the report.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// How reports are written, besides their format.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// ANSI styling (the caller's stream strips it when the terminal or `NO_COLOR` says so).
+    pub color: bool,
+    /// Repeat why/instead under every finding (human).
+    pub verbose: bool,
+    /// Counts per rule instead of findings.
+    pub statistics: bool,
+    /// Makes paths repository-relative (SARIF, GitHub, GitLab, JUnit).
+    pub paths: RepoPaths,
+}
+
+/// A reporter for `format`, writing to `out`.
+pub fn reporter<'a, W: Write + 'a>(
+    format: Format,
+    out: W,
+    options: &Options,
+) -> Box<dyn Reporter + 'a> {
+    if options.statistics {
+        let json = matches!(format, Format::Json | Format::JsonLines);
+        return Box::new(Statistics::new(out, json));
+    }
+    let paths = options.paths.clone();
+    match format {
+        Format::Human => Box::new(Human::new(out, options.color, options.verbose)),
+        Format::Json => Box::new(Json::new(out)),
+        Format::JsonLines => Box::new(JsonLines::new(out)),
+        Format::Sarif => Box::new(Sarif::new(out, paths)),
+        Format::Github => Box::new(Github::new(out, paths)),
+        Format::Gitlab => Box::new(Gitlab::new(out, paths)),
+        Format::Junit => Box::new(Junit::new(out, paths)),
+    }
+}

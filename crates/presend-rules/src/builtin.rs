@@ -1,0 +1,38 @@
+//! The packs compiled into the binary, so presend works with no configuration at all.
+
+/// `(file name, TOML source)` of every built-in pack, in load order (lexicons first).
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    (
+        "referents.toml",
+        include_str!("../../../rules/referents.toml"),
+    ),
+    (
+        "uk-identifiers.toml",
+        include_str!("../../../rules/uk-identifiers.toml"),
+    ),
+    (
+        "unprofessional.toml",
+        include_str!("../../../rules/unprofessional.toml"),
+    ),
+    (
+        "discriminatory.toml",
+        include_str!("../../../rules/discriminatory.toml"),
+    ),
+    (
+        "defamation.toml",
+        include_str!("../../../rules/defamation.toml"),
+    ),
+    (
+        "confidentiality.toml",
+        include_str!("../../../rules/confidentiality.toml"),
+    ),
+    (
+        "boundaries.toml",
+        include_str!("../../../rules/boundaries.toml"),
+    ),
+    ("conduct.toml", include_str!("../../../rules/conduct.toml")),
+    (
+        "clinical-image.toml",
+        include_str!("../../../rules/clinical-image.toml"),
+    ),
+];

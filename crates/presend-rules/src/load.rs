@@ -1,0 +1,934 @@
+//! Reading packs: TOML → serde structs → checked [`RuleSet`].
+//!
+//! Loading happens in two steps because packs refer to each other: a user's pack may use the
+//! built-in `patient-referent` lexicon or count a built-in signal. Step one parses every pack;
+//! step two resolves names and checks each rule. Every error names the file, the line and the
+//! rule id.
+
+use super::schema::{self, PackFile, RuleDef, TermDef, TermSetDef};
+use super::{
+    Context, Examples, Lexicon, NegativeContext, PackInfo, Rule, RuleKind, RuleSet, Term, TermSet,
+};
+use crate::error::{Error, PackError};
+use crate::validator as validators;
+use regex_automata::meta;
+use regex_syntax::hir::{Class, Hir, HirKind};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Collects packs, then checks and links them into a [`RuleSet`].
+#[derive(Default)]
+pub struct RuleSetBuilder {
+    parsed: Vec<ParsedPack>,
+}
+
+struct ParsedPack {
+    file: String,
+    source: String,
+    pack: PackFile,
+    /// Byte offsets of the source's line breaks, for naming the line of each rule.
+    newlines: Vec<usize>,
+}
+
+impl ParsedPack {
+    /// 1-based line of byte `offset` (as [`line_of`], by binary search: a pack with a hundred
+    /// rules is not read a hundred times).
+    fn line(&self, offset: usize) -> usize {
+        self.newlines
+            .partition_point(|&n| n < offset.min(self.source.len()))
+            + 1
+    }
+}
+
+/// Parse one pack's TOML without linking it (useful to check a file on its own).
+pub fn load_pack_source(file: &str, source: &str) -> Result<RuleSet, Error> {
+    let mut b = RuleSetBuilder::default();
+    b.add_source(file, source)?;
+    b.finish()
+}
+
+impl RuleSetBuilder {
+    /// Add the packs embedded in the binary.
+    pub fn add_builtin(&mut self) -> Result<(), Error> {
+        for (name, source) in super::BUILTIN_PACKS {
+            self.add_source(&format!("<built-in>/{name}"), source)?;
+        }
+        Ok(())
+    }
+
+    /// Add a pack file, or every `*.toml` file in a directory (sorted by name).
+    pub fn add_path(&mut self, path: &Path) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(path)
+                .map_err(io)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            return files.iter().try_for_each(|f| self.add_path(f));
+        }
+        let source = std::fs::read_to_string(path).map_err(io)?;
+        self.add_source(&path.display().to_string(), &source)
+    }
+
+    /// Add a pack from its TOML text; `file` names it in errors.
+    pub fn add_source(&mut self, file: &str, source: &str) -> Result<(), Error> {
+        let pack: PackFile = toml::from_str(source).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            PackError {
+                file: file.to_string(),
+                line: offset.map(|o| line_of(source, o)),
+                rule: offset.and_then(|o| rule_id_around(source, o)),
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if let Some(other) = self
+            .parsed
+            .iter()
+            .find(|p| p.pack.pack.id.get_ref() == pack.pack.id.get_ref())
+        {
+            return Err(PackError {
+                file: file.to_string(),
+                line: Some(line_of(source, pack.pack.id.span().start)),
+                rule: None,
+                message: format!(
+                    "pack id `{}` is already loaded from {}",
+                    pack.pack.id.get_ref(),
+                    other.file
+                ),
+            }
+            .into());
+        }
+        self.parsed.push(ParsedPack {
+            file: file.to_string(),
+            source: source.to_string(),
+            pack,
+            newlines: memchr_all(b'\n', source.as_bytes()),
+        });
+        Ok(())
+    }
+
+    /// Check every rule and resolve every reference.
+    pub fn finish(self) -> Result<RuleSet, Error> {
+        let mut set = RuleSet::default();
+        let lexicon_index = collect_lexicons(&self.parsed, &mut set)?;
+        // Rule ids first, so rules may refer to rules defined later in the file.
+        let mut rule_index: HashMap<String, usize> = HashMap::new();
+        let mut next = 0;
+        for p in &self.parsed {
+            let mut seen = HashMap::new();
+            for r in &p.pack.rule {
+                let id = r.id.get_ref();
+                let line = p.line(r.id.span().start);
+                if let Some(first) = seen.insert(id.clone(), line) {
+                    return Err(PackError {
+                        file: p.file.clone(),
+                        line: Some(line),
+                        rule: Some(id.clone()),
+                        message: format!("duplicate rule id (first defined on line {first})"),
+                    }
+                    .into());
+                }
+                rule_index.insert(format!("{}/{}", p.pack.pack.id.get_ref(), id), next);
+                next += 1;
+            }
+        }
+        for p in &self.parsed {
+            let pack_id: Arc<str> = p.pack.pack.id.get_ref().as_str().into();
+            set.packs.push(PackInfo {
+                id: pack_id.clone(),
+                name: p.pack.pack.name.clone(),
+                version: p.pack.pack.version.clone(),
+                description: p.pack.pack.description.clone(),
+                source: p.file.clone(),
+                allow: p.pack.pack.allow.clone(),
+            });
+            let names = Names {
+                pack: &pack_id,
+                lexicons: &lexicon_index,
+                rules: &rule_index,
+            };
+            for def in &p.pack.rule {
+                let line = p.line(def.id.span().start);
+                let err = |message: String| PackError {
+                    file: p.file.clone(),
+                    line: Some(line),
+                    rule: Some(def.id.get_ref().clone()),
+                    message,
+                };
+                let rule = build_rule(def, &pack_id, &names, &p.file, line).map_err(err)?;
+                set.rules.push(rule);
+            }
+        }
+        check_references(&set)?;
+        Ok(set)
+    }
+}
+
+fn collect_lexicons(
+    parsed: &[ParsedPack],
+    set: &mut RuleSet,
+) -> Result<HashMap<String, usize>, Error> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for p in parsed {
+        for (id, def) in &p.pack.lexicon {
+            let terms = def
+                .terms
+                .iter()
+                .map(term)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|message| PackError {
+                    file: p.file.clone(),
+                    line: find_line(&p.source, &format!("[lexicon.{id}]")),
+                    rule: Some(format!("lexicon {id}")),
+                    message,
+                })?;
+            match index.get(id) {
+                // A pack that defines a lexicon another pack already defined extends it, so a
+                // trust can add local words to `patient-referent` without copying it.
+                Some(&i) => set.lexicons[i].terms.extend(terms),
+                None => {
+                    index.insert(id.clone(), set.lexicons.len());
+                    set.lexicons.push(Lexicon {
+                        id: id.clone(),
+                        description: def.description.clone(),
+                        terms,
+                    });
+                }
+            }
+        }
+    }
+    Ok(index)
+}
+
+struct Names<'a> {
+    pack: &'a str,
+    lexicons: &'a HashMap<String, usize>,
+    rules: &'a HashMap<String, usize>,
+}
+
+impl Names<'_> {
+    fn lexicon(&self, name: &str) -> Result<usize, String> {
+        self.lexicons
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("unknown lexicon `{name}`"))
+    }
+
+    fn rule(&self, name: &str) -> Result<usize, String> {
+        let full = if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.pack)
+        };
+        self.rules
+            .get(&full)
+            .copied()
+            .ok_or_else(|| format!("unknown rule `{name}`"))
+    }
+
+    fn term_set(
+        &self,
+        terms: &[TermDef],
+        lexicons: &[String],
+        rules: &[String],
+    ) -> Result<TermSet, String> {
+        Ok(TermSet {
+            terms: terms.iter().map(term).collect::<Result<_, _>>()?,
+            lexicons: lexicons
+                .iter()
+                .map(|l| self.lexicon(l))
+                .collect::<Result<_, _>>()?,
+            rules: rules
+                .iter()
+                .map(|r| self.rule(r))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn set_def(&self, def: &TermSetDef) -> Result<TermSet, String> {
+        self.term_set(&def.terms, &def.lexicons, &def.rules)
+    }
+}
+
+fn term(def: &TermDef) -> Result<Term, String> {
+    let (text, suggestion, case_sensitive) = match def {
+        TermDef::Plain(t) => (t.clone(), None, false),
+        TermDef::Detailed(d) => (
+            d.term.clone(),
+            d.suggest.clone(),
+            d.case_sensitive.unwrap_or(false),
+        ),
+    };
+    if !text.chars().any(char::is_alphanumeric) && text.chars().filter(|c| *c != '*').count() < 1 {
+        return Err(format!("term `{text}` has nothing to match"));
+    }
+    if text.trim().is_empty() {
+        return Err("empty term".to_string());
+    }
+    Ok(Term {
+        text,
+        suggestion,
+        case_sensitive,
+    })
+}
+
+fn build_rule(
+    def: &RuleDef,
+    pack: &Arc<str>,
+    names: &Names,
+    file: &str,
+    line: usize,
+) -> Result<Rule, String> {
+    let id = def.id.get_ref().clone();
+    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+        return Err("rule id must be non-empty, without `/` or spaces".into());
+    }
+    let kind = build_kind(def, names)?;
+    if !def.signal {
+        for (field, value) in [("why", &def.why), ("instead", &def.instead)] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                return Err(format!(
+                    "missing `{field}` (only `signal = true` rules may omit it)"
+                ));
+            }
+        }
+    }
+    let confidence = def.confidence.unwrap_or(match kind {
+        RuleKind::Pattern { .. } => 0.6,
+        _ => 0.8,
+    });
+    if !(0.0..=1.0).contains(&confidence) {
+        return Err("`confidence` must be between 0 and 1".into());
+    }
+    let context = match &def.context {
+        None => None,
+        Some(c) => Some(Context {
+            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            window: c.window,
+            required: c.required,
+            boost: c.boost.unwrap_or(0.3),
+        }),
+    };
+    let negative_context = match &def.negative_context {
+        None => None,
+        Some(c) => Some(NegativeContext {
+            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            window: c.window,
+            effect: c.effect,
+        }),
+    };
+    Ok(Rule {
+        pack: pack.clone(),
+        full_id: format!("{pack}/{id}").into(),
+        id,
+        category: def.category,
+        severity: def.severity,
+        message: def.message.clone(),
+        label: def
+            .label
+            .clone()
+            .unwrap_or_else(|| def.id.get_ref().replace('-', " ")),
+        why: def.why.clone().unwrap_or_default(),
+        instead: def.instead.clone().unwrap_or_default(),
+        references: def.references.clone(),
+        signal: def.signal,
+        confidence,
+        kind,
+        context,
+        negative_context,
+        allow: def.allow.clone(),
+        channels: def.channels.iter().map(|c| c.to_lowercase()).collect(),
+        examples: Examples {
+            matches: def.examples.matches.clone(),
+            no_match: def.examples.no_match.clone(),
+            mention: def.examples.mention.clone(),
+            channel: def.examples.channel.as_ref().map(|c| c.to_lowercase()),
+        },
+        source: file.to_string(),
+        line,
+    })
+}
+
+fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
+    let has_terms = !def.terms.is_empty() || !def.lexicons.is_empty();
+    let kinds = [
+        ("pattern", def.pattern.is_some()),
+        ("terms", has_terms),
+        ("near", def.near.is_some()),
+        ("combination", def.combination.is_some()),
+    ];
+    let given: Vec<_> = kinds.iter().filter(|k| k.1).map(|k| k.0).collect();
+    match given.as_slice() {
+        [] => {
+            return Err(
+                "a rule needs one of `pattern`, `terms`/`lexicons`, `near` or `combination`".into(),
+            )
+        }
+        [_] => {}
+        many => {
+            return Err(format!(
+                "a rule has one kind, this one has {}",
+                many.join(" and ")
+            ))
+        }
+    }
+    let pattern_only = |field: &str, set: bool| {
+        if set && def.pattern.is_none() {
+            Err(format!("`{field}` applies only to `pattern` rules"))
+        } else {
+            Ok(())
+        }
+    };
+    pattern_only("validate", def.validate.is_some())?;
+    pattern_only("keep", def.keep.is_some())?;
+    pattern_only("keywords", !def.keywords.is_empty())?;
+
+    if let Some(pattern) = &def.pattern {
+        let sources = match pattern {
+            schema::OneOrMany::One(s) => vec![s.clone()],
+            schema::OneOrMany::Many(v) => v.clone(),
+        };
+        if sources.is_empty() {
+            return Err("`pattern` is an empty list".into());
+        }
+        let regexes = sources
+            .iter()
+            .map(|p| Pattern::new(p))
+            .collect::<Result<_, _>>()?;
+        let validator = match &def.validate {
+            None => None,
+            Some(name) => Some(validators::lookup(name).ok_or_else(|| {
+                let known: Vec<_> = validators::VALIDATORS.iter().map(|v| v.name).collect();
+                format!("unknown validator `{name}` (known: {})", known.join(", "))
+            })?),
+        };
+        let keep = def.keep.unwrap_or_default();
+        if keep == schema::Keep::Invalid && validator.is_none() {
+            return Err("`keep = \"invalid\"` needs a `validate`".into());
+        }
+        return Ok(RuleKind::Pattern {
+            regexes,
+            validator,
+            keep,
+            keywords: def
+                .keywords
+                .iter()
+                .map(|k| term(&TermDef::Plain(k.clone())))
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    if has_terms {
+        let mut set = names.term_set(&def.terms, &def.lexicons, &[])?;
+        if def.case_sensitive {
+            set.terms.iter_mut().for_each(|t| t.case_sensitive = true);
+        }
+        return Ok(RuleKind::Terms(set));
+    }
+    if let Some(near) = &def.near {
+        let (a, b) = (names.set_def(&near.a)?, names.set_def(&near.b)?);
+        if a.is_empty() || b.is_empty() {
+            return Err("`near.a` and `near.b` each need terms, lexicons or rules".into());
+        }
+        return Ok(RuleKind::Near {
+            a,
+            b,
+            window: near.window,
+            ordered: near.ordered,
+        });
+    }
+    let c = def.combination.as_ref().expect("one kind is set");
+    let signals: Vec<usize> = c
+        .signals
+        .iter()
+        .map(|s| names.rule(s))
+        .collect::<Result<_, _>>()?;
+    if c.min < 1 || c.min > signals.len() {
+        return Err(format!(
+            "`combination.min` must be between 1 and the number of signals ({})",
+            signals.len()
+        ));
+    }
+    Ok(RuleKind::Combination {
+        signals,
+        min: c.min,
+    })
+}
+
+/// The most a pattern may cost, in [`nfa_units`], for its compilation to be left until a scan
+/// needs it. A unit stands for at most [`BYTES_PER_UNIT`] bytes of compiled NFA (measured on
+/// every built-in pattern: 12 to 43, plus a fixed part), so a pattern under this bound compiles
+/// to about 1 MiB at most, a quarter of [`SIZE_LIMIT`]: it cannot fail to compile once its
+/// syntax has been checked.
+/// Patterns over it are compiled when the pack loads, as before.
+const LAZY_UNITS: u64 = 16 * 1024;
+
+/// An upper bound on NFA bytes per [`nfa_units`] unit, beyond a fixed [`NFA_BASE_BYTES`]
+/// (both checked by the tests).
+#[cfg(test)]
+const BYTES_PER_UNIT: u64 = 64;
+#[cfg(test)]
+const NFA_BASE_BYTES: u64 = 4096;
+
+/// The compiled-size limit of one pack pattern.
+const SIZE_LIMIT: usize = 1 << 22;
+
+/// A pack regex: checked when the pack loads; the engine compiles it when a scan first runs it.
+///
+/// Why: compiling a regex costs far more than parsing it, and one draft usually needs only a few
+/// of a pack's patterns, or none. Loading still reports every error with file, line and rule:
+/// the syntax is parsed at load time with the same settings compilation uses, and a pattern large
+/// enough to approach the size limit is compiled there and then (and the result dropped).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: Box<str>,
+    hir: Hir,
+}
+
+impl Pattern {
+    /// Check `source` as [`compile_pattern`] would, without compiling it unless it is large.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax())
+            .map_err(|e| invalid(source, &e.to_string()))?;
+        if nfa_units(&hir) > LAZY_UNITS {
+            compile_pattern(source)?;
+        }
+        Ok(Pattern {
+            source: source.into(),
+            hir,
+        })
+    }
+
+    /// The pattern as written in the pack.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The parsed pattern, for analysis (which literals every match starts with).
+    pub fn hir(&self) -> &Hir {
+        &self.hir
+    }
+
+    /// Compile the pattern. The engine does this the first time a scan needs it and keeps the
+    /// result; the model holds no compiled state.
+    pub fn compile(&self) -> Result<meta::Regex, String> {
+        builder()
+            .build_from_hir(&self.hir)
+            .map_err(|e| build_error(&self.source, &e))
+    }
+
+    /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
+    /// with Unicode off.
+    pub fn syntax() -> regex_automata::util::syntax::Config {
+        regex_automata::util::syntax::Config::new()
+            .unicode(false)
+            .utf8(false)
+    }
+}
+
+/// A generous upper bound on the size of a pattern's compiled NFA, in units of one state or one
+/// class range (each UTF-8 sequence of a Unicode class counted separately), with counted
+/// repetitions expanded.
+fn nfa_units(hir: &Hir) -> u64 {
+    let sum = |subs: &[Hir]| {
+        subs.iter()
+            .fold(1u64, |a, h| a.saturating_add(nfa_units(h)))
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(lit) => lit.0.len() as u64 + 1,
+        HirKind::Class(Class::Bytes(c)) => c.ranges().len() as u64 + 1,
+        // A Unicode range becomes up to a few UTF-8 byte sequences of up to four bytes each.
+        HirKind::Class(Class::Unicode(c)) => (c.ranges().len() as u64).saturating_mul(16) + 1,
+        HirKind::Repetition(r) => {
+            let times = u64::from(r.max.unwrap_or(r.min).max(r.min)).saturating_add(1);
+            nfa_units(&r.sub).saturating_mul(times).saturating_add(1)
+        }
+        HirKind::Capture(c) => nfa_units(&c.sub).saturating_add(2),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => sum(subs),
+    }
+}
+
+/// Compile a pack pattern: the regex engine `regex::bytes::Regex` wraps, configured as
+/// `regex::bytes::RegexBuilder::new(p).unicode(false).size_limit(4 MiB)` configures it (same
+/// matches, same errors), except that it extracts no literal prefilter: patterns run on short
+/// messages, mostly anchored where the term pass saw they can start (see the engine), where a
+/// prefilter saves nothing and costs start-up time.
+///
+/// Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are ASCII, which keeps the fast
+/// DFA engines usable on text with emoji (measured in reference/performance-anchors.md: Unicode
+/// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
+/// then. A pattern opts back in with `(?u:…)`.
+pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
+    builder()
+        .build(pattern)
+        .map_err(|e| build_error(pattern, &e))
+}
+
+fn builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.syntax(Pattern::syntax()).configure(
+        meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(false)
+            .nfa_size_limit(Some(SIZE_LIMIT))
+            .hybrid_cache_capacity(2 * (1 << 20))
+            .auto_prefilter(false),
+    );
+    b
+}
+
+/// The message `regex` gives for the same failure.
+fn build_error(pattern: &str, e: &meta::BuildError) -> String {
+    let message = match (e.size_limit(), e.syntax_error()) {
+        (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+        (None, Some(syntax)) => syntax.to_string(),
+        (None, None) => e.to_string(),
+    };
+    invalid(pattern, &message)
+}
+
+fn invalid(pattern: &str, error: &str) -> String {
+    format!("invalid regex `{pattern}`: {}", first_line(error))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+/// Near sides may use pattern and terms rules; combinations may also count near rules. Nothing
+/// refers to a combination, so evaluation order is simply: base rules, near, combination.
+fn check_references(set: &RuleSet) -> Result<(), Error> {
+    for rule in &set.rules {
+        let err = |message: String| -> Error {
+            PackError {
+                file: rule.source.clone(),
+                line: Some(rule.line),
+                rule: Some(rule.id.clone()),
+                message,
+            }
+            .into()
+        };
+        let used: Vec<usize> = match &rule.kind {
+            RuleKind::Near { a, b, .. } => a.rules.iter().chain(&b.rules).copied().collect(),
+            RuleKind::Combination { signals, .. } => signals.clone(),
+            _ => continue,
+        };
+        for u in used {
+            let target = &set.rules[u];
+            let allowed = matches!(
+                (&rule.kind, &target.kind),
+                (_, RuleKind::Pattern { .. } | RuleKind::Terms(_))
+                    | (RuleKind::Combination { .. }, RuleKind::Near { .. })
+            );
+            if !allowed {
+                return Err(err(format!(
+                    "a {} rule cannot use the {} rule `{}`",
+                    rule.kind_name(),
+                    target.kind_name(),
+                    target.full_id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line of byte `offset`.
+fn line_of(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset.min(source.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn memchr_all(needle: u8, haystack: &[u8]) -> Vec<usize> {
+    haystack
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == needle).then_some(i))
+        .collect()
+}
+
+fn find_line(source: &str, needle: &str) -> Option<usize> {
+    source.find(needle).map(|o| line_of(source, o))
+}
+
+/// The id of the `[[rule]]` table around byte `offset`, read from the raw text, so that serde
+/// errors (unknown field, unknown category) can name the rule they are in.
+fn rule_id_around(source: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind("[[rule]]")?;
+    let table = &source[start + "[[rule]]".len()..];
+    let end = table
+        .match_indices("\n[")
+        .map(|(i, _)| i)
+        .next()
+        .unwrap_or(table.len());
+    table[..end].lines().find_map(|l| {
+        let (key, value) = l.split_once('=')?;
+        (key.trim() == "id").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str =
+        "[pack]\nid = \"t\"\nname = \"T\"\nversion = \"1\"\ndescription = \"test\"\n";
+
+    fn load(body: &str) -> Result<RuleSet, Error> {
+        load_pack_source("t.toml", &format!("{HEADER}{body}"))
+    }
+
+    fn pack_error(body: &str) -> PackError {
+        match load(body) {
+            Err(Error::Pack(e)) => e,
+            other => panic!("expected a pack error, got {other:?}"),
+        }
+    }
+
+    const RULE: &str = "[[rule]]\nid = \"r\"\ncategory = \"conduct\"\nseverity = \"info\"\nmessage = \"m\"\nwhy = \"w\"\ninstead = \"i\"\n";
+
+    #[test]
+    fn unknown_field_names_file_line_and_rule() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\nbogus = 1\n"));
+        assert_eq!(e.file, "t.toml");
+        assert_eq!(e.line, Some(14));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("bogus"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_category_is_rejected_with_its_rule() {
+        let e = pack_error(
+            &RULE
+                .replace("conduct", "rudeness")
+                .replace("\"r\"", "\"rude\""),
+        );
+        assert_eq!(e.rule.as_deref(), Some("rude"));
+        assert!(e.message.contains("rudeness"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_regex_is_rejected_with_its_rule_and_line() {
+        let e = pack_error(&format!("{RULE}pattern = \"(unclosed\"\n"));
+        assert_eq!(e.line, Some(7));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("invalid regex"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_validator_is_rejected() {
+        let e = pack_error(&format!(
+            "{RULE}pattern = \"[0-9]+\"\nvalidate = \"luhn-ish\"\n"
+        ));
+        assert!(
+            e.message.contains("unknown validator `luhn-ish`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn duplicate_rule_ids_are_rejected() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\n{RULE}terms = [\"y\"]\n"));
+        // The second rule's `id` is on line 15 (5 header lines, 8 for the first rule, `[[rule]]`).
+        assert_eq!(e.line, Some(15));
+        assert!(e.message.contains("duplicate rule id"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_rule_has_exactly_one_kind() {
+        let e = pack_error(&format!("{RULE}terms = [\"x\"]\npattern = \"y\"\n"));
+        assert!(e.message.contains("pattern and terms"), "{}", e.message);
+    }
+
+    #[test]
+    fn reporting_rules_need_why_and_instead_but_signals_do_not() {
+        let no_why = RULE.replace("why = \"w\"\n", "");
+        assert!(pack_error(&format!("{no_why}terms = [\"x\"]\n"))
+            .message
+            .contains("`why`"));
+        let signal = format!("{no_why}signal = true\nterms = [\"x\"]\n");
+        assert!(load(&signal).is_ok());
+    }
+
+    #[test]
+    fn lines_by_binary_search_agree_with_counting() {
+        let source = "a\nbb\n\nccc\n";
+        let p = ParsedPack {
+            file: "f".into(),
+            source: source.into(),
+            pack: toml::from_str(HEADER).unwrap(),
+            newlines: memchr_all(b'\n', source.as_bytes()),
+        };
+        for offset in 0..=source.len() + 3 {
+            assert_eq!(p.line(offset), line_of(source, offset), "{offset}");
+        }
+    }
+
+    #[test]
+    fn unknown_lexicon_is_rejected() {
+        let e = pack_error(&format!("{RULE}lexicons = [\"nobody\"]\n"));
+        assert!(
+            e.message.contains("unknown lexicon `nobody`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn pattern_errors_are_the_ones_compiling_gives() {
+        for bad in [
+            "(unclosed",
+            "[z-a]",
+            "a{2,1}",
+            r"\p{Nope}",
+            "(?u:\\p{Greek})(?P<x>a)(?P<x>b)",
+            "a{1001}{1001}{1001}",
+            r"\8",
+            "(?z)",
+            &"(".repeat(300),
+        ] {
+            let lazy = Pattern::new(bad).expect_err(bad);
+            let eager = compile_pattern(bad).expect_err(bad);
+            let with_regex = regex::bytes::RegexBuilder::new(bad)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .expect_err(bad);
+            let before = invalid(bad, &with_regex.to_string());
+            assert_eq!(lazy, before);
+            assert_eq!(eager, before);
+        }
+    }
+
+    #[test]
+    fn large_patterns_are_checked_at_load() {
+        // Big enough that the size bound cannot vouch for it: compiled (and checked) at load,
+        // the compiled regex dropped (the engine compiles what it runs).
+        let big = Pattern::new("(?u:\\w{1,40})").unwrap();
+        assert_eq!(big.as_str(), "(?u:\\w{1,40})");
+        assert!(big.compile().unwrap().is_match(b"word".as_slice()));
+    }
+
+    #[test]
+    fn too_big_patterns_are_still_rejected_when_the_pack_loads() {
+        let e = pack_error(&format!("{RULE}pattern = '[0-9a-z]{{1000}}{{1000}}'\n"));
+        assert_eq!(e.rule.as_deref(), Some("r"));
+        assert!(e.message.contains("exceeds size limit"), "{}", e.message);
+    }
+
+    /// The compiled NFA (forward, and reverse as the meta engine also builds it) of a pattern.
+    fn nfa_bytes(hir: &Hir) -> usize {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        [false, true]
+            .into_iter()
+            .map(|reverse| {
+                let config = Config::new().utf8(false).reverse(reverse);
+                let config = if reverse {
+                    config.which_captures(WhichCaptures::None)
+                } else {
+                    config
+                };
+                Compiler::new()
+                    .syntax(Pattern::syntax())
+                    .configure(config)
+                    .build_from_hir(hir)
+                    .unwrap()
+                    .memory_usage()
+            })
+            .max()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_size_bound_holds_for_every_built_in_pattern_and_more() {
+        let mut sources: Vec<String> = Vec::new();
+        let set = crate::RuleSet::builtin().unwrap();
+        for rule in &set.rules {
+            if let crate::RuleKind::Pattern { regexes, .. } = &rule.kind {
+                sources.extend(regexes.iter().map(|p| p.as_str().to_string()));
+            }
+        }
+        for n in [1u32, 10, 100, 400] {
+            sources.extend([
+                format!("[0-9a-z]{{{n}}}"),
+                format!("(?i)(abc|de[0-9]){{1,{n}}}"),
+                format!("(?u:[é-ü]{{{n}}})"),
+                format!("(?u:\\w{{1,{n}}})"),
+                format!("(?iu:straße|ǅ){{{n}}}"),
+                format!("\\b(a|b|c|d|e|f|g|h|i|j|k){{{n}}}\\b"),
+            ]);
+        }
+        assert!(sources.len() > 50);
+        for source in &sources {
+            let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax()).unwrap();
+            if compile_pattern(source).is_err() {
+                // Too big: such a pattern is far over the bound and compiled at load time.
+                assert!(nfa_units(&hir) > LAZY_UNITS, "{source}");
+                continue;
+            }
+            let (units, bytes) = (nfa_units(&hir), nfa_bytes(&hir) as u64);
+            assert!(
+                bytes <= NFA_BASE_BYTES + units * BYTES_PER_UNIT,
+                "{source}: {bytes} B, {units} units"
+            );
+        }
+        assert!(NFA_BASE_BYTES + LAZY_UNITS * BYTES_PER_UNIT <= SIZE_LIMIT as u64 / 3);
+    }
+
+    #[test]
+    fn patterns_are_ascii_by_default() {
+        let re = compile_pattern(r"\bnhs\b").unwrap();
+        // With Unicode off, `é` is not a word character, so the boundary holds after it.
+        assert!(re.is_match("énhs".as_bytes()));
+        assert!(compile_pattern(r"(?u:\bnhs\b)")
+            .unwrap()
+            .is_match(b" nhs ".as_slice()));
+    }
+
+    #[test]
+    fn patterns_match_what_regex_bytes_matches() {
+        let patterns = [
+            r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b",
+            r"(?i)\b(bed|bay|ward|side ?room)[ -]?[0-9]{1,2}[a-z]?\b",
+            r"\w+@\w+\.\w+",
+            r"(?u:\w+)é",
+            r"a|ab|abc",
+            r"x*",
+            r"[^a-z]{2}",
+        ];
+        let texts = [
+            "NHS 943 476 5919 and 9434765919, bed 4a, Bay12 ward-7 éx sideroom 3",
+            "café é1234567890 ab abc x xx \u{1F600} a@b.c ÉCOLE é",
+            "",
+        ];
+        for p in patterns {
+            let ours = compile_pattern(p).unwrap();
+            let theirs = regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .size_limit(SIZE_LIMIT)
+                .build()
+                .unwrap();
+            for t in texts {
+                let a: Vec<_> = ours.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                let b: Vec<_> = theirs.find_iter(t.as_bytes()).map(|m| m.range()).collect();
+                assert_eq!(a, b, "{p} on {t:?}");
+            }
+        }
+    }
+}
