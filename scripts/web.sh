@@ -45,6 +45,7 @@ build() {
   local wasm="target/$TARGET/$PROFILE/presend_wasm.wasm"
   local staging=target/$TARGET/$PROFILE/bindgen
   wasm-bindgen --target web --no-typescript --omit-default-module-path \
+    --remove-name-section --remove-producers-section \
     --out-dir "$staging" "$wasm"
   rm -rf "$OUT"
   mkdir -p "$OUT"

@@ -94,11 +94,17 @@ function renderMarked(text, findings) {
     const worst = covering.reduce((a, b) => (SEVERITY[b[0].severity].rank > SEVERITY[a[0].severity].rank ? b : a));
     const mark = el("mark", `sev-${worst[0].severity}`);
     mark.dataset.findings = covering.map(([, i]) => i + 1).join(" ");
-    for (const i of labelsAt.get(from) ?? []) {
-      const ref = el("a", "ref", String(i + 1));
-      ref.href = `#finding-${i + 1}`;
-      ref.setAttribute("aria-label", `finding ${i + 1}`);
-      mark.append(ref);
+    const starting = labelsAt.get(from) ?? [];
+    if (starting.length > 0) {
+      const refs = el("sup", "refs");
+      starting.forEach((i, n) => {
+        if (n > 0) refs.append(",");
+        const ref = el("a", "ref", String(i + 1));
+        ref.href = `#finding-${i + 1}`;
+        ref.setAttribute("aria-label", `finding ${i + 1}`);
+        refs.append(ref);
+      });
+      mark.append(refs);
     }
     mark.append(piece);
     out.append(mark);

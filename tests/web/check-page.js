@@ -5,7 +5,7 @@
 // proves the page makes no request after it has loaded: every request the browser makes is
 // recorded (and every request the server receives is logged), only the page's own files are
 // fetched, and nothing at all once the checker is ready. Two controls show the recording is not
-// vacuous: an image request made after load is seen, and a fetch is refused by the page's policy.
+// vacuous: a script request made after load is seen, and a fetch is refused by the page's policy.
 //
 //   scripts/web.sh test        (builds web/pkg first)
 //   node tests/web/check-page.js   (web/pkg must exist; CHROMIUM=/path overrides /usr/bin/chromium)
@@ -69,7 +69,7 @@ function serve() {
 /** Type into the draft box as a paste does (one input event), then check with Ctrl+Enter. */
 async function pasteAndCheck(page, text, how) {
   await page.getByRole("button", { name: "Clear" }).click();
-  await page.getByLabel("Your draft").focus();
+  await page.getByRole("textbox", { name: "Your draft", exact: true }).focus();
   await page.keyboard.insertText(text);
   if (how === "keyboard") {
     await page.keyboard.press("Control+Enter");
@@ -141,7 +141,7 @@ async function main() {
     // The marked view shows the whole draft, unchanged, and each number links to its finding.
     const shown = await page.locator("#marked").evaluate((d) => {
       const copy = d.cloneNode(true);
-      copy.querySelectorAll("a.ref").forEach((a) => a.remove());
+      copy.querySelectorAll("sup.refs").forEach((refs) => refs.remove());
       return copy.textContent;
     });
     assert.equal(shown, RISKY);
@@ -176,11 +176,11 @@ async function main() {
     });
     assert.deepEqual(refused, { fetched: "refused", directive: "connect-src" });
     await Promise.all([
-      page.waitForRequest((r) => r.url().endsWith("/control-image.png")),
-      page.evaluate(() => { new Image().src = "/control-image.png"; }),
+      page.waitForRequest((r) => r.url().endsWith("/control-module.js")),
+      page.evaluate(() => import("/control-module.js").catch(() => "not found")),
     ]);
     assert.ok(!requests.some((r) => r.url.endsWith("/control-fetch")), "the refused fetch never left");
-    assert.ok(requests.some((r) => r.phase === "control" && r.url.endsWith("/control-image.png")));
+    assert.ok(requests.some((r) => r.phase === "control" && r.url.endsWith("/control-module.js")));
 
     console.log(
       `web page: ok (${loaded.length} requests at load, 0 after; risky draft: ${rules.length} findings ` +
