@@ -164,6 +164,7 @@ function runCheck() {
   renderList(text, findings);
   markedWrap.hidden = findings.length === 0;
   document.body.dataset.checked = String(findings.length);
+  delete document.body.dataset.stale;
   status.textContent = summary(findings);
 }
 
@@ -172,11 +173,23 @@ function clearResults() {
   list.replaceChildren();
   markedWrap.hidden = true;
   delete document.body.dataset.checked;
+  delete document.body.dataset.stale;
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   runCheck();
+});
+
+// A paste is checked at once; typing waits for the button, so the status is not announced
+// at every keystroke, but says once that the results no longer match the draft.
+draft.addEventListener("paste", () => setTimeout(runCheck, 0));
+
+draft.addEventListener("input", () => {
+  if (document.body.dataset.checked !== undefined && document.body.dataset.stale === undefined) {
+    document.body.dataset.stale = "true";
+    status.textContent = "The draft has changed since it was checked: check it again.";
+  }
 });
 
 draft.addEventListener("keydown", (event) => {

@@ -66,17 +66,27 @@ function serve() {
   return { server, log, port };
 }
 
-/** Type into the draft box as a paste does (one input event), then check with Ctrl+Enter. */
-async function pasteAndCheck(page, text, how) {
+/**
+ * Put `text` in the draft box and get it checked, `how`: "paste" (through the clipboard with
+ * Ctrl+V, which checks at once), "keyboard" (typed, then Ctrl+Enter) or "button".
+ */
+async function enterAndCheck(page, text, how) {
   await page.getByRole("button", { name: "Clear" }).click();
   await page.getByRole("textbox", { name: "Your draft", exact: true }).focus();
-  await page.keyboard.insertText(text);
-  if (how === "keyboard") {
-    await page.keyboard.press("Control+Enter");
+  if (how === "paste") {
+    await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await page.keyboard.press("Control+V");
   } else {
-    await page.getByRole("button", { name: "Check draft" }).click();
+    await page.keyboard.insertText(text);
+    if (how === "keyboard") {
+      assert.equal(await page.locator("body[data-checked]").count(), 0, "typing alone does not check");
+      await page.keyboard.press("Control+Enter");
+    } else {
+      await page.getByRole("button", { name: "Check draft" }).click();
+    }
   }
   await page.waitForSelector("body[data-checked]");
+  assert.equal(await page.getByRole("textbox", { name: "Your draft", exact: true }).inputValue(), text);
 }
 
 async function main() {
@@ -86,6 +96,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
     const context = await browser.newContext();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
     const page = await context.newPage();
     const requests = [];
     const problems = [];
@@ -117,7 +128,7 @@ async function main() {
     assert.match(csp, /connect-src 'none'/);
 
     // A risky draft: every expected rule is listed with its why and instead, and marked.
-    await pasteAndCheck(page, RISKY, "keyboard");
+    await enterAndCheck(page, RISKY, "paste");
     const items = page.locator("#findings > li");
     const rules = await items.evaluateAll((lis) => lis.map((li) => li.dataset.rule));
     for (const rule of RISKY_RULES) assert.ok(rules.includes(rule), `finding ${rule} in ${rules}`);
@@ -151,8 +162,16 @@ async function main() {
     const summary = await page.getByRole("status").innerText();
     assert.match(summary, new RegExp(`^${rules.length} findings`));
 
-    // A clean draft: nothing marked, nothing listed, and the status says so.
-    await pasteAndCheck(page, CLEAN, "button");
+    // Typing after a check says the results are out of date.
+    await page.getByRole("textbox", { name: "Your draft", exact: true }).press("End");
+    await page.keyboard.type("!");
+    assert.match(await page.getByRole("status").innerText(), /changed since it was checked/);
+
+    // A clean draft, typed and checked with the keyboard, then again with the button: nothing
+    // marked, nothing listed, and the status says so.
+    await enterAndCheck(page, CLEAN, "keyboard");
+    assert.match(await page.getByRole("status").innerText(), /^Nothing found/);
+    await enterAndCheck(page, CLEAN, "button");
     assert.match(await page.getByRole("status").innerText(), /^Nothing found/);
     assert.equal(await page.locator("#marked mark").count(), 0);
     assert.equal(await items.count(), 0);
