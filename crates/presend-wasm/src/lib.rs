@@ -6,8 +6,8 @@
 //! category, severity, message, why and instead, located by UTF-16 offsets (what JavaScript
 //! strings index by). [`scan`] is the same thing as Rust values, so the host runs the tests.
 //!
-//! Only the engine runs here: no files, configuration, inline suppressions or channel length
-//! limits, which belong to the command-line tool.
+//! Only the engine runs here: files, configuration, inline suppressions and the command line's
+//! channel checks (length limits, messaging apps) belong to presend-app and stay out.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
