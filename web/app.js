@@ -192,6 +192,11 @@ draft.addEventListener("input", () => {
   }
 });
 
+// Some rules apply only on some channels: a checked draft is checked again for the new one.
+channel.addEventListener("change", () => {
+  if (document.body.dataset.checked !== undefined) runCheck();
+});
+
 draft.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();

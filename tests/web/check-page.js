@@ -177,6 +177,17 @@ async function main() {
     assert.equal(await items.count(), 0);
     assert.equal(await page.locator("#marked-wrap").isHidden(), true);
 
+    // A rule gated on messaging apps: absent for "anywhere", found once WhatsApp is chosen (the
+    // draft is checked again when the channel changes).
+    const CASE = "the lady in bay 3 is deteriorating, NEWS score 7";
+    const gated = '#findings > li[data-rule="confidentiality/case-in-channel"]';
+    await enterAndCheck(page, CASE, "button");
+    assert.equal(await page.locator(gated).count(), 0, "not for any channel");
+    await page.getByLabel("Where it is going").selectOption("whatsapp");
+    await page.waitForSelector(gated, { timeout: 5_000 });
+    await page.getByLabel("Where it is going").selectOption("");
+    await page.waitForSelector(gated, { state: "detached", timeout: 5_000 });
+
     // No request since load, seen from the browser and from the server.
     const afterLoad = requests.filter((r) => r.phase !== "load");
     assert.deepEqual(afterLoad, [], "no request after load");
@@ -203,7 +214,7 @@ async function main() {
 
     console.log(
       `web page: ok (${loaded.length} requests at load, 0 after; risky draft: ${rules.length} findings ` +
-        `[${rules.join(", ")}]; clean draft: none)`,
+        `[${rules.join(", ")}]; clean draft: none; confidentiality/case-in-channel only for WhatsApp)`,
     );
   } finally {
     await browser.close();
