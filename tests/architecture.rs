@@ -6,6 +6,7 @@
 //!      │  └────── presend-input
 //!      └───────── presend-report
 //! presend-app uses all five; the `presend` binary uses presend-app (and the crates it names).
+//! presend-wasm (the web page's engine) uses core, rules and engine only: no files, no threads.
 //! ```
 //!
 //! The compiler already refuses cycles between crates; this test also refuses an edge that
@@ -32,6 +33,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "presend-input",
             "presend-report",
         ],
+    ),
+    (
+        "presend-wasm",
+        &["presend-core", "presend-rules", "presend-engine"],
     ),
     (
         "presend",
