@@ -197,17 +197,6 @@ impl Config {
     fn check_names(&self, source: &str) -> Result<(), Error> {
         let all = std::iter::once(&self.defaults).chain(self.data.per_path.values());
         for s in all {
-            if let Some(c) = &s.channel {
-                let c = crate::channel::canonical(c);
-                if !crate::channel::is_known(&c) {
-                    return Err(config_error(
-                        &self.file,
-                        source,
-                        find_key(source, "channel"),
-                        &format!("unknown channel `{c}`"),
-                    ));
-                }
-            }
             if let Some(f) = &s.input_format {
                 if f != "auto" && crate::input::InputFormat::parse(f).is_none() {
                     return Err(config_error(

@@ -190,6 +190,9 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
     let builtin = !packs.no_builtin && config.and_then(|c| c.data.builtin).unwrap_or(true);
     if builtin {
         b.add_builtin()?;
+    } else {
+        // presend's own checks and channels apply whatever packs are loaded.
+        b.add_presend()?;
     }
     if let Some(c) = config {
         for p in &c.data.rules {
@@ -200,7 +203,7 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
         b.add_path(path)?;
     }
     let set = b.finish()?;
-    if set.rules.is_empty() {
+    if !set.has_matching_rules() {
         return Err(Error::Usage(
             "no rules loaded: drop --no-builtin or add packs with --rules".into(),
         ));
@@ -217,9 +220,6 @@ fn check_config_names(config: &Config, engine: &Engine) -> Result<(), Error> {
             .rules
             .iter()
             .any(|r| rule_matches(p, &r.full_id))
-            || pipeline::BUILTIN_CHECKS
-                .iter()
-                .any(|(id, _, _)| rule_matches(p, id))
     };
     let data = &config.data;
     let tables = std::iter::once(("", &data.disable, data.severity.keys().collect::<Vec<_>>()))
@@ -311,11 +311,56 @@ impl Session {
         }
     }
 
+    /// The canonical id of channel `name`; a name no pack defines is kept, lower-cased, for
+    /// packs' channel-gated rules (and reported by [`Session::warn_unknown_channels`]).
+    fn channel_id(&self, name: &str) -> String {
+        crate::channel::resolve(self.engine.rules(), name)
+            .map_or_else(|unknown| unknown.name, |c| c.id.clone())
+    }
+
+    /// An unknown channel is a warning wherever it is written (`--channel`, the configuration,
+    /// a document), with the closest known name; the scan goes on without a length limit or
+    /// messaging-app rule for it.
+    fn warn_unknown_channels(&self, read: &ReadSettings, diag: &mut Diagnostics) {
+        let set = self.engine.rules();
+        if let Some(Err(unknown)) = read
+            .channel
+            .as_ref()
+            .map(|c| crate::channel::resolve(set, c))
+        {
+            warning(
+                diag,
+                "-",
+                format!(
+                    "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
+                    unknown.name,
+                    unknown.hint()
+                ),
+            );
+        }
+        let Some(config) = &self.config else { return };
+        let tables = std::iter::once(config.data.channel.as_ref())
+            .chain(config.data.per_path.values().map(|s| s.channel.as_ref()));
+        for name in tables.flatten() {
+            if let Err(unknown) = crate::channel::resolve(set, name) {
+                warning(
+                    diag,
+                    &config.file.display().to_string(),
+                    format!(
+                        "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
+                        unknown.name,
+                        unknown.hint()
+                    ),
+                );
+            }
+        }
+    }
+
     /// The policy for a document at `abs` (for config globs), read as `read` says.
     pub fn policy(&self, read: &ReadSettings, abs: Option<&Path>) -> Policy {
         let mut p = Policy {
             format: read.format,
-            channel_override: read.channel.clone(),
+            channel_override: read.channel.as_deref().map(|c| self.channel_id(c)),
             ..Policy::default()
         };
         p.read.fields = read.fields.clone();
@@ -333,8 +378,8 @@ impl Session {
             if read.fields.is_empty() && !s.fields.is_empty() {
                 p.read.fields = s.fields.clone();
             }
-            if s.channel.is_some() {
-                p.default_channel = s.channel.clone();
+            if let Some(c) = &s.channel {
+                p.default_channel = Some(self.channel_id(c));
             }
             p.disabled.extend(s.disable.iter().cloned());
             p.severity
@@ -417,6 +462,9 @@ impl Run {
         if !outcome.errors.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
             self.trouble = true;
+        }
+        for w in &outcome.warnings {
+            warning(diag, &doc.path, w.clone());
         }
         sink(doc, outcome, first)
     }
@@ -516,15 +564,7 @@ impl Session {
         diag: &mut Diagnostics,
         sink: &mut Sink,
     ) -> Result<Run, Failure> {
-        if let Some(c) = &scan.read.channel {
-            if !crate::channel::is_known(&crate::channel::canonical(c)) {
-                warning(
-                    diag,
-                    "-",
-                    format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
-                );
-            }
-        }
+        self.warn_unknown_channels(&scan.read, diag);
         let mut run = Run::default();
         if scan.staged {
             let root = git::toplevel()?;
@@ -848,8 +888,12 @@ impl Session {
         let Some(doc) = loaded(loaded_doc, diag) else {
             return Ok((Status::Clean, None));
         };
+        self.warn_unknown_channels(read, diag);
         let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
         self.pattern_errors()?;
+        for w in &outcome.warnings {
+            warning(diag, &doc.path, w.clone());
+        }
         if !outcome.errors.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
             if req.in_place {

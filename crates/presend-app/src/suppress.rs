@@ -10,9 +10,9 @@ use crate::input::{Scope, Suppression};
 use std::sync::Arc;
 
 /// Rule id of the finding for a suppression that suppresses nothing.
-pub const UNUSED: &str = "presend/unused-suppression";
+pub const UNUSED: &str = presend_rules::checks::UNUSED_SUPPRESSION;
 /// Rule id of the finding for a suppression without a reason.
-pub const NO_REASON: &str = "presend/suppression-without-reason";
+pub const NO_REASON: &str = presend_rules::checks::SUPPRESSION_WITHOUT_REASON;
 
 /// Whether a rule pattern written by a user (`nhs-number`, `uk-identifiers/nhs-number`, or a pack
 /// id `uk-identifiers`) names rule `full_id`.
@@ -55,14 +55,9 @@ pub fn apply(
             severity,
             message,
             label: label.into(),
-            why: "presend suppressions must say why the finding is acceptable, and must still \
-                  match something, so that a reviewer can audit every exception and stale \
-                  exceptions do not hide new risks."
-                .into(),
-            instead: "Write `presend-allow RULE: reason`, naming the rule and the reason, on the \
-                      line before the text (or in the same CSV row); remove suppressions that no \
-                      longer match."
-                .into(),
+            // Why and instead are the check's, from presend's own pack (the pipeline adds them).
+            why: String::new().into(),
+            instead: String::new().into(),
             path: path.clone(),
             record: s.record,
             start: s.start,

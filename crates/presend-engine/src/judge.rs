@@ -191,8 +191,8 @@ impl Judge<'_> {
             return None;
         };
         let mut hit = Hit::new(rule, p.rule, p.start, p.end);
-        if let Some(v) = validator {
-            let verdict = crate::validators::check(v.name, &self.text[p.start..p.end])?;
+        if validator.is_some() {
+            let verdict = self.engine.validate(p.rule, &self.text[p.start..p.end])?;
             match (keep, verdict.valid) {
                 (Keep::Valid, true) => {
                     hit.confidence = (hit.confidence + 0.3).min(1.0);

@@ -46,6 +46,8 @@ pub struct Engine {
     mention_lexicon: Option<u32>,
     /// Each rule's label, why and instead, shared by every finding of the rule.
     texts: Vec<RuleTexts>,
+    /// Each pattern rule's validator, with the lexicon it reads.
+    validators: Vec<Option<validators::Bound>>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,7 +91,7 @@ impl Engine {
                 }
                 RuleKind::Near { .. } => near_rules.push(i as u32),
                 RuleKind::Combination { .. } => combination_rules.push(i as u32),
-                RuleKind::Pattern { .. } => {}
+                RuleKind::Pattern { .. } | RuleKind::Check => {}
             }
         }
         let rule_pack = rules
@@ -111,8 +113,14 @@ impl Engine {
                 instead: r.instead.as_str().into(),
             })
             .collect();
+        let validators = rules
+            .rules
+            .iter()
+            .map(|r| validators::Bound::for_rule(r, &rules))
+            .collect();
         let patterns = patterns::PatternMatcher::build(&rules);
         Engine {
+            validators,
             texts,
             terms: terms::TermMatcher::build(&rules, patterns.anchors()),
             patterns,
@@ -128,6 +136,13 @@ impl Engine {
     /// The rules this engine was compiled from.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// Run rule `rule`'s validator on matched text; `None` when the rule has none.
+    fn validate(&self, rule: u32, text: &str) -> Option<validators::Verdict> {
+        self.validators[rule as usize]
+            .as_ref()
+            .map(|v| v.check(text))
     }
 
     /// Pack patterns that failed to compile when a scan first ran them, each naming file, line

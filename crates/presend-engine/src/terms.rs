@@ -197,7 +197,7 @@ impl TermMatcher {
                 b.add_anchor(lit, Slot::Anchor(id as u32));
             }
         }
-        for (i, lex) in set.lexicons.iter().enumerate() {
+        for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
             b.add_all(&lex.terms, Slot::Lexicon(i as u32));
         }
         for (i, pack) in set.packs.iter().enumerate() {
@@ -212,7 +212,7 @@ impl TermMatcher {
                     b.add_set(side_b, Slot::Side(r, true));
                 }
                 RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
-                RuleKind::Combination { .. } => {}
+                RuleKind::Combination { .. } | RuleKind::Check => {}
             }
             if let Some(c) = &rule.context {
                 b.add_set(&c.words, Slot::Context(r));
