@@ -371,8 +371,8 @@ impl Session {
         };
         for s in settings {
             if read.format.is_none() {
-                if let Some(f) = s.input_format.as_deref() {
-                    p.format = InputFormat::parse(f);
+                if let Some(choice) = s.input_format {
+                    p.format = choice.0;
                 }
             }
             if read.fields.is_empty() && !s.fields.is_empty() {
