@@ -7,6 +7,30 @@
 //! - this module turns hits into [`Finding`]s located in the original text.
 //!
 //! The engine knows segments, not files or formats.
+//!
+//! Load the packs, compile them once, scan a text and read its findings:
+//!
+//! ```
+//! use presend_core::text::Segment;
+//! use presend_core::{Category, Severity};
+//! use presend_engine::Engine;
+//! use presend_rules::RuleSet;
+//!
+//! let engine = Engine::new(RuleSet::builtin()?);
+//! let draft = Segment::document("draft.txt", "Discharged today, NHS no 943 476 5919.");
+//! let findings = engine.scan(&draft);
+//!
+//! let nhs = findings
+//!     .iter()
+//!     .find(|f| &*f.rule == "uk-identifiers/nhs-number")
+//!     .expect("a valid NHS number is found");
+//! assert_eq!(nhs.category, Category::Identifier);
+//! assert!(nhs.severity >= Severity::Warning);
+//! assert_eq!(nhs.matched, "943 476 5919");
+//! // Lines and columns count characters in the user's text, from 1.
+//! assert_eq!((nhs.start.line, nhs.start.column), (1, 26));
+//! # Ok::<(), presend_core::Error>(())
+//! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 

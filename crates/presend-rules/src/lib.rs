@@ -5,6 +5,47 @@
 //! `context`, `negative_context` and allow-lists adjust what it reports; its `message`, `why`,
 //! `instead`, `references` and `examples` document it in the one place it is defined, so
 //! `presend explain` and `presend rules test` read straight from here.
+//!
+//! A team's own pack is loaded beside the built-in ones; a mistake in it is an error naming the
+//! file, the line and the rule:
+//!
+//! ```
+//! use presend_rules::RuleSetBuilder;
+//!
+//! let pack = r#"
+//! [pack]
+//! id = "local"
+//! name = "Local words"
+//! version = "1.0.0"
+//! description = "Nicknames for patients used on one ward."
+//!
+//! [[rule]]
+//! id = "codeword"
+//! category = "unprofessional"
+//! severity = "warning"
+//! message = "A ward nickname for a patient."
+//! why = "Nicknames for patients read as contempt when a post is seen out of context."
+//! instead = "Leave it out."
+//! terms = ["frequent flyer"]
+//! examples.match = ["our frequent flyer is back"]
+//! examples.no_match = ["a frequent visitor"]
+//! "#;
+//! let mut builder = RuleSetBuilder::default();
+//! builder.add_builtin()?;
+//! builder.add_source("local.toml", pack)?;
+//! let set = builder.finish()?;
+//! let rule = &set.rules[set.find("local/codeword").expect("loaded")];
+//! assert_eq!(rule.label, "codeword");
+//!
+//!
+//! let error = RuleSetBuilder::default()
+//!     .add_source("broken.toml", &pack.replace(r#""warning""#, r#""loud""#))
+//!     .unwrap_err()
+//!     .to_string();
+//! assert!(error.contains("broken.toml:11"), "{error}");
+//! assert!(error.contains("codeword"), "{error}");
+//! # Ok::<(), presend_core::Error>(())
+//! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 

@@ -711,9 +711,9 @@ fn nfa_units(hir: &Hir) -> u64 {
 /// prefilter saves nothing and costs start-up time.
 ///
 /// Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are ASCII, which keeps the fast
-/// DFA engines usable on text with emoji (measured in reference/performance-anchors.md: Unicode
-/// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
-/// then. A pattern opts back in with `(?u:…)`.
+/// DFA engines usable on text with emoji (the regex crate's lazy DFA gives up on a Unicode `\b`
+/// as soon as it meets a non-ASCII byte; see its documentation on Unicode word boundaries). The
+/// engine normalises text first, so full-width digits are ASCII by then. A pattern opts back in with `(?u:…)`.
 pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
     builder()
         .build(pattern)
