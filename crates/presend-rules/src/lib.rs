@@ -50,6 +50,7 @@
 #![warn(missing_docs)]
 
 pub mod checks;
+pub mod scoring;
 pub mod validator;
 
 use presend_core::{error, finding, Error};

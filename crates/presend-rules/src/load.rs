@@ -445,8 +445,8 @@ fn build_rule(
         }
     }
     let confidence = def.confidence.unwrap_or(match kind {
-        RuleKind::Pattern { .. } => 0.6,
-        _ => 0.8,
+        RuleKind::Pattern { .. } => crate::scoring::PATTERN_BASE,
+        _ => crate::scoring::OTHER_BASE,
     });
     if !(0.0..=1.0).contains(&confidence) {
         return Err("`confidence` must be between 0 and 1".into());
@@ -457,7 +457,7 @@ fn build_rule(
             words: names.term_set(&c.words, &c.lexicons, &[])?,
             window: c.window,
             required: c.required,
-            boost: c.boost.unwrap_or(0.3),
+            boost: c.boost.unwrap_or(crate::scoring::CONTEXT_BOOST),
         }),
     };
     let negative_context = match &def.negative_context {
