@@ -300,16 +300,43 @@ impl Config {
     /// The settings that apply to `abs`: the top-level ones, then each matching `per-path`
     /// table in the file's (sorted) order.
     pub fn for_path(&self, abs: &Path) -> Vec<&PathSettings> {
-        let mut out = vec![&self.defaults];
+        self.tables_for(abs)
+            .into_iter()
+            .map(|t| self.table(t))
+            .collect()
+    }
+
+    /// The tables that apply to `abs`, as indices into [`Config::tables`]: 0 for the top level,
+    /// then each matching `per-path` table in the file's (sorted) order.
+    pub fn tables_for(&self, abs: &Path) -> Vec<usize> {
+        let mut out = vec![0];
         if let Some(rel) = self.relative(abs) {
             out.extend(
                 self.globs
                     .iter()
-                    .filter(|(g, _)| g.is_match(&rel))
-                    .map(|(_, s)| s),
+                    .enumerate()
+                    .filter(|(_, (g, _))| g.is_match(&rel))
+                    .map(|(i, _)| i + 1),
             );
         }
         out
+    }
+
+    /// Every table: the top-level settings, then each `per-path` table with its glob.
+    pub fn tables(&self) -> impl Iterator<Item = (Option<&str>, &PathSettings)> {
+        std::iter::once((None, &self.defaults)).chain(
+            self.data
+                .per_path
+                .iter()
+                .map(|(glob, s)| (Some(glob.as_str()), s)),
+        )
+    }
+
+    fn table(&self, index: usize) -> &PathSettings {
+        match index {
+            0 => &self.defaults,
+            i => &self.globs[i - 1].1,
+        }
     }
 }
 

@@ -40,6 +40,7 @@ pub mod channel;
 pub mod config;
 pub mod pipeline;
 pub mod redact;
+pub mod select;
 pub mod session;
 pub mod suppress;
 

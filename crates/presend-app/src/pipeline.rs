@@ -12,6 +12,7 @@ use crate::channel;
 use crate::engine::ScanOptions;
 use crate::finding::{Category, Finding, Position, Severity};
 use crate::input::{self, FormatError, InputFormat, ReadOptions, Unit};
+use crate::select::RuleSettings;
 use crate::source::Document;
 use crate::suppress::{self, rule_matches};
 use crate::text::{offset_position, LineIndex};
@@ -32,10 +33,8 @@ pub struct Policy {
     pub channel_override: Option<String>,
     /// The channel when neither the command line nor the document names one (as above).
     pub default_channel: Option<String>,
-    /// Rule or pack patterns whose findings are dropped.
-    pub disabled: Vec<String>,
-    /// Severity overrides, applied in order (later wins).
-    pub severity: Vec<(String, Severity)>,
+    /// Disabled rules and severity overrides, resolved to rule indices.
+    pub rules: RuleSettings,
     /// Phrases that are never findings.
     pub allow: Vec<String>,
 }
@@ -99,12 +98,11 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
     let mut extra = suppress::apply(&mut findings, &parsed.suppressions, &doc.path, &known);
     extra.iter_mut().for_each(|f| worded_by_pack(f, set));
     findings.extend(extra);
-    findings.retain(|f| !policy.disabled.iter().any(|d| rule_matches(d, &f.rule)));
+    let index = |f: &Finding| set.rules.iter().position(|r| *r.full_id == *f.rule);
+    findings.retain(|f| !index(f).is_some_and(|i| policy.rules.is_disabled(i)));
     for f in &mut findings {
-        for (pattern, severity) in &policy.severity {
-            if rule_matches(pattern, &f.rule) {
-                f.severity = *severity;
-            }
+        if let Some(i) = index(f) {
+            f.severity = policy.rules.severity(i, f.severity);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -405,16 +403,22 @@ mod tests {
             ..Policy::default()
         };
         assert!(process(&engine(), &doc, &policy).findings.is_empty());
+        let engine = engine();
+        let resolve = |disable: &[&str], severity: &[(&str, Severity)]| {
+            let disable: Vec<String> = disable.iter().map(|d| d.to_string()).collect();
+            let severity = severity.iter().map(|(p, s)| (p.to_string(), *s)).collect();
+            RuleSettings::resolve(&disable, &severity, engine.rules()).unwrap()
+        };
         let policy = Policy {
-            disabled: vec!["uk-identifiers".into()],
+            rules: resolve(&["uk-identifiers"], &[]),
             ..Policy::default()
         };
-        assert!(process(&engine(), &doc, &policy).findings.is_empty());
+        assert!(process(&engine, &doc, &policy).findings.is_empty());
         let policy = Policy {
-            severity: vec![("nhs-number".into(), Severity::Info)],
+            rules: resolve(&[], &[("nhs-number", Severity::Info)]),
             ..Policy::default()
         };
-        let o = process(&engine(), &doc, &policy);
+        let o = process(&engine, &doc, &policy);
         assert_eq!(o.findings[0].severity, Severity::Info);
     }
 }

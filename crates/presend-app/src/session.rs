@@ -11,7 +11,7 @@
 use crate::baseline::{Baseline, BaselineFile};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
-use crate::suppress::rule_matches;
+use crate::select::RuleSettings;
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
@@ -171,6 +171,8 @@ fn warning(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
 pub struct Session {
     engine: Engine,
     config: Option<Config>,
+    /// Each config table's rule settings, resolved once (see [`Config::tables`]).
+    tables: Vec<RuleSettings>,
     cwd: PathBuf,
 }
 
@@ -211,39 +213,22 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
     Ok(Engine::new(set))
 }
 
-/// Every rule pattern in the config must name a loaded rule or pack: a typo in `disable` would
-/// otherwise silently keep a rule on.
-fn check_config_names(config: &Config, engine: &Engine) -> Result<(), Error> {
-    let known = |p: &str| {
-        engine
-            .rules()
-            .rules
-            .iter()
-            .any(|r| rule_matches(p, &r.full_id))
-    };
-    let data = &config.data;
-    let tables = std::iter::once(("", &data.disable, data.severity.keys().collect::<Vec<_>>()))
-        .chain(
-            data.per_path
-                .iter()
-                .map(|(g, s)| (g.as_str(), &s.disable, s.severity.keys().collect())),
-        );
-    for (glob, disable, severity) in tables {
-        for p in disable.iter().chain(severity) {
-            if !known(p) {
-                let place = if glob.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [per-path.\"{glob}\"]")
-                };
-                return Err(Error::Usage(format!(
+/// Resolve every config table's `disable` and `[severity]` against the loaded rules, once. A
+/// pattern that names no loaded rule or pack is an error: a typo in `disable` would otherwise
+/// silently keep a rule on.
+fn resolve_tables(config: &Config, engine: &Engine) -> Result<Vec<RuleSettings>, Error> {
+    config
+        .tables()
+        .map(|(glob, s)| {
+            RuleSettings::resolve(&s.disable, &s.severity, engine.rules()).map_err(|p| {
+                let place = glob.map(|g| format!(" [per-path.\"{g}\"]")).unwrap_or_default();
+                Error::Usage(format!(
                     "invalid config {}{place}: `{p}` is no loaded rule or pack (see `presend rules list`)",
                     config.file.display()
-                )));
-            }
-        }
-    }
-    Ok(())
+                ))
+            })
+        })
+        .collect()
 }
 
 impl Session {
@@ -257,12 +242,14 @@ impl Session {
         })?;
         let config = load_config(config, &cwd)?;
         let engine = engine_for(packs, config.as_ref())?;
-        if let Some(c) = &config {
-            check_config_names(c, &engine)?;
-        }
+        let tables = match &config {
+            Some(c) => resolve_tables(c, &engine)?,
+            None => Vec::new(),
+        };
         Ok(Session {
             engine,
             config,
+            tables,
             cwd,
         })
     }
@@ -277,24 +264,30 @@ impl Session {
         self.config.as_ref()
     }
 
+    /// The index of a loaded rule.
+    fn index_of(&self, rule: &Rule) -> Option<usize> {
+        self.engine
+            .rules()
+            .rules
+            .iter()
+            .position(|r| r.full_id == rule.full_id)
+    }
+
     /// Whether the configuration's top-level `disable` turns this rule off.
     pub fn is_disabled(&self, rule: &Rule) -> bool {
-        self.config.as_ref().is_some_and(|c| {
-            c.data
-                .disable
-                .iter()
-                .any(|d| rule_matches(d, &rule.full_id))
-        })
+        match (self.tables.first(), self.index_of(rule)) {
+            (Some(top), Some(i)) => top.is_disabled(i),
+            _ => false,
+        }
     }
 
     /// The rule's severity after the configuration's top-level `severity` overrides (the last
     /// matching entry wins, as in a scan).
     pub fn severity(&self, rule: &Rule) -> Severity {
-        self.config
-            .iter()
-            .flat_map(|c| &c.data.severity)
-            .rfind(|(pattern, _)| rule_matches(pattern, &rule.full_id))
-            .map_or(rule.severity, |(_, s)| *s)
+        match (self.tables.first(), self.index_of(rule)) {
+            (Some(top), Some(i)) => top.severity(i, rule.severity),
+            _ => rule.severity,
+        }
     }
 
     /// Run the examples of the packs named (every loaded pack when none), leaving out the rules
@@ -364,6 +357,14 @@ impl Session {
             ..Policy::default()
         };
         p.read.fields = read.fields.clone();
+        let tables = match (&self.config, abs) {
+            (Some(c), Some(a)) => c.tables_for(a),
+            (Some(c), None) => c.tables_for(&self.cwd.join("-")),
+            (None, _) => Vec::new(),
+        };
+        for t in tables {
+            p.rules.extend(&self.tables[t]);
+        }
         let settings = match (&self.config, abs) {
             (Some(c), Some(a)) => c.for_path(a),
             (Some(c), None) => c.for_path(&self.cwd.join("-")),
@@ -381,9 +382,6 @@ impl Session {
             if let Some(c) = &s.channel {
                 p.default_channel = Some(self.channel_id(c));
             }
-            p.disabled.extend(s.disable.iter().cloned());
-            p.severity
-                .extend(s.severity.iter().map(|(k, v)| (k.clone(), *v)));
             p.allow.extend(s.allow.iter().cloned());
         }
         p
