@@ -5,9 +5,9 @@
 //! silent no-op. Command-line options beat the file; `[per-path."GLOB"]` tables refine it for the
 //! files their glob matches (relative to the config file's directory).
 
-use crate::error::Error;
-use crate::finding::Severity;
-use crate::input::InputFormat;
+use presend_core::Error;
+use presend_core::Severity;
+use presend_input::InputFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

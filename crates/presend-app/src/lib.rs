@@ -43,9 +43,3 @@ pub mod redact;
 pub mod select;
 pub mod session;
 pub mod suppress;
-
-use presend_core::{error, finding, privacy, text, Error};
-use presend_engine::{self as engine, Engine};
-use presend_input::{self as input, source};
-#[cfg(test)]
-use presend_rules::RuleSet;

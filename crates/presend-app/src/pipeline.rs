@@ -9,14 +9,14 @@
 //! ```
 
 use crate::channel;
-use crate::engine::ScanOptions;
-use crate::finding::{Category, Finding, Position, Severity};
-use crate::input::{self, FormatError, InputFormat, ReadOptions, Unit};
 use crate::select::RuleSettings;
-use crate::source::Document;
 use crate::suppress::{self, rule_matches};
-use crate::text::{offset_position, LineIndex};
-use crate::Engine;
+use presend_core::finding::{Category, Finding, Position, Severity};
+use presend_core::text::{offset_position, LineIndex};
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_input::source::Document;
+use presend_input::{self as input, FormatError, InputFormat, ReadOptions, Unit};
 use presend_rules::checks::TOO_LONG;
 use presend_rules::{Channel, RuleSet};
 use std::collections::HashSet;
@@ -199,7 +199,7 @@ fn scan_unit(
         }
         all
     };
-    identifying.extend(crate::privacy::identifying_spans(&findings));
+    identifying.extend(presend_core::privacy::identifying_spans(&findings));
     let known: Vec<&Channel> = channels.iter().filter_map(|c| set.channel(c)).collect();
     if let (Some(app), Some(escalation)) = (
         known.iter().find(|c| c.messaging_app),
@@ -332,7 +332,7 @@ fn allow(findings: &mut Vec<Finding>, unit: &Unit, phrases: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::RuleSet;
+    use presend_rules::RuleSet;
 
     fn engine() -> Engine {
         Engine::new(RuleSet::builtin().unwrap())

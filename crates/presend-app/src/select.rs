@@ -3,8 +3,8 @@
 //! the same resolved sets, and a scan looks a finding's rule up instead of matching every
 //! pattern against it again.
 
-use crate::finding::Severity;
 use crate::suppress::rule_matches;
+use presend_core::Severity;
 use presend_rules::RuleSet;
 use std::collections::BTreeMap;
 

@@ -5,8 +5,8 @@
 //! One that is missing its reason is reported and does not apply; one that suppresses nothing is
 //! reported too, so stale suppressions do not pile up (ruff's RUF100).
 
-use crate::finding::{Category, Finding, Position, Severity};
-use crate::input::{Scope, Suppression};
+use presend_core::finding::{Category, Finding, Position, Severity};
+use presend_input::{Scope, Suppression};
 use std::sync::Arc;
 
 /// Rule id of the finding for a suppression that suppresses nothing.
@@ -47,7 +47,7 @@ pub fn apply(
     for s in suppressions {
         let end = Position {
             line: s.start.line,
-            column: s.start.column + crate::input::directive::TOKEN.len() as u32,
+            column: s.start.column + presend_input::directive::TOKEN.len() as u32,
         };
         let make = |rule: &str, severity, message: String, label: &str| Finding {
             rule: rule.into(),
@@ -62,7 +62,7 @@ pub fn apply(
             record: s.record,
             start: s.start,
             end,
-            matched: crate::input::directive::TOKEN.to_string(),
+            matched: presend_input::directive::TOKEN.to_string(),
             confidence: 1.0,
             suggestion: None,
             byte_range: s.byte_range,

@@ -53,7 +53,7 @@ pub mod checks;
 pub mod scoring;
 pub mod validator;
 
-use presend_core::{error, finding, Error};
+use presend_core::Error;
 
 mod builtin;
 mod load;
@@ -63,8 +63,8 @@ pub use builtin::{BUILTIN_PACKS, PRESEND_PACK};
 pub use load::{load_pack_source, Pattern, RuleSetBuilder};
 pub use schema::{Counting, Effect, Keep};
 
-use crate::finding::{Category, Severity};
 use crate::validator::Validator;
+use presend_core::{Category, Severity};
 use std::sync::Arc;
 
 /// Every loaded pack, rule and lexicon, checked and cross-referenced.

@@ -10,8 +10,8 @@ use super::{
     Channel, Context, Escalation, Examples, Lexicon, Limit, NegativeContext, PackInfo, Rule,
     RuleKind, RuleSet, Term, TermSet,
 };
-use crate::error::{Error, PackError};
 use crate::validator as validators;
+use presend_core::error::{Error, PackError};
 use regex_automata::meta;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! field; every one denies unknown fields so a typo in a pack is an error, not a silent no-op.
 //! [`super::load`] turns them into the checked model in [`super`].
 
-use crate::finding::{Category, Severity};
+use presend_core::{Category, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
