@@ -1,4 +1,4 @@
-//! The `presend` binary as users and scripts meet it (CONTRACT.md): exit statuses, the JSON
+//! The `presend` binary as users and scripts meet it (docs/usage.md): exit statuses, the JSON
 //! report, masking, the rules commands and bad input. Each test drives the real binary.
 
 use assert_cmd::cargo::cargo_bin_cmd;

@@ -170,3 +170,152 @@ fn a_pattern_too_big_to_compile_is_an_error_naming_file_line_and_rule() {
             .stderr(predicate::str::contains("panicked").not());
     }
 }
+
+/// Every rule id a report can contain: each reporting (non-signal) rule of the built-in packs,
+/// and each check the application reports itself. Enumerated from the model, not from
+/// `rules list`, so a check missing from presend's own pack fails here.
+fn report_rule_ids() -> Vec<String> {
+    let set = presend_rules::RuleSet::builtin().expect("built-in packs load");
+    let mut ids: Vec<String> = set
+        .rules
+        .iter()
+        .filter(|r| !r.signal)
+        .map(|r| r.full_id.to_string())
+        .collect();
+    for check in presend_rules::checks::CHECKS {
+        if !ids.iter().any(|id| id == check) {
+            ids.push(check.to_string());
+        }
+    }
+    ids
+}
+
+#[test]
+fn explain_succeeds_for_every_rule_id_a_report_can_contain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids = report_rule_ids();
+    assert!(ids.len() > 50, "{} ids", ids.len());
+    for id in &ids {
+        presend(tmp.path())
+            .args(["explain", id])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with(format!("{id} — ")));
+    }
+}
+
+#[test]
+fn rules_list_names_the_checks_presend_reports_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["rules", "list", "--format", "json"][..],
+        &[
+            "rules",
+            "list",
+            "--format",
+            "json",
+            "--no-builtin",
+            "--rules",
+            "packs",
+        ],
+    ] {
+        fs::create_dir_all(tmp.path().join("packs")).unwrap();
+        fs::write(tmp.path().join("packs/local.toml"), LOCAL_PACK).unwrap();
+        let out = presend(tmp.path()).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        for check in presend_rules::checks::CHECKS {
+            let entry = listed.iter().find(|r| r["id"] == *check);
+            assert!(entry.is_some(), "{check} missing from {args:?}");
+            assert_eq!(entry.unwrap()["kind"], "check");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_channel_is_the_same_warning_on_the_command_line_in_the_config_and_in_front_matter() {
+    let hint = "(did you mean `whatsapp`?)";
+    // Command line.
+    let tmp = tempfile::tempdir().unwrap();
+    presend(tmp.path())
+        .args(["check", "--channel", "whatsap"])
+        .write_stdin("Lovely day on the ward.\n")
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("unknown channel `whatsap`")
+                .and(predicate::str::contains(hint)),
+        );
+    // Configuration: a warning now, as on the command line (it used to stop the run).
+    let tmp = repo("channel = \"whatsap\"\n");
+    presend(tmp.path())
+        .args(["check", "-"])
+        .write_stdin("Lovely day on the ward.\n")
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("unknown channel `whatsap`")
+                .and(predicate::str::contains(hint)),
+        );
+    // Front matter: the same warning, naming the file and line but not the value, which is
+    // scanned text.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("post.md"),
+        "---\nchannel: whatsap\n---\nLovely day on the ward.\n",
+    )
+    .unwrap();
+    presend(tmp.path())
+        .args(["check", "post.md"])
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("post.md")
+                .and(predicate::str::contains("unknown channel"))
+                .and(predicate::str::contains(hint))
+                .and(predicate::str::contains("whatsap`").not()),
+        );
+}
+
+#[test]
+fn a_channel_a_pack_defines_gets_its_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("pager.toml"),
+        r#"
+[pack]
+id = "pager"
+name = "Pager"
+version = "1.0.0"
+description = "A channel with a short limit."
+
+[[channel]]
+id = "pager"
+name = "Pager"
+limit = { max = 10, unit = "characters", counting = "characters", rule = "characters" }
+"#,
+    )
+    .unwrap();
+    presend(tmp.path())
+        .args([
+            "check",
+            "--channel",
+            "pager",
+            "--rules",
+            "pager.toml",
+            "--format",
+            "json",
+        ])
+        .write_stdin("Lovely day on the ward.\n")
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("channel/too-long")
+                .and(predicate::str::contains("Pager allows 10")),
+        )
+        .stderr(predicate::str::contains("unknown channel").not());
+}

@@ -1,6 +1,8 @@
-//! Command-line definitions, in one place (CONTRACT.md fixes the surface).
+//! Command-line definitions, in one place: the surface docs/usage.md documents.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use presend_app::config::{FailOn, InputFormatChoice};
 use std::path::PathBuf;
 
 /// Check a draft post or message for what could cost a UK health professional their
@@ -79,12 +81,14 @@ pub enum FormatArg {
     Junit,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
+/// `--fail-on`: the configuration's own type, so both accept the same names.
+fn fail_on() -> impl TypedValueParser<Value = FailOn> {
+    PossibleValuesParser::new(FailOn::NAMES).try_map(|s| s.parse::<FailOn>())
+}
+
+/// `--input-format`: the configuration's own type, so both accept the same names.
+fn input_format() -> impl TypedValueParser<Value = InputFormatChoice> {
+    PossibleValuesParser::new(InputFormatChoice::NAMES).try_map(|s| s.parse::<InputFormatChoice>())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,17 +96,6 @@ pub enum SeverityArg {
     Error,
     Warning,
     Info,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    /// Decide by file extension (.md, .csv/.tsv, .json, .jsonl); anything else is text.
-    Auto,
-    Text,
-    Markdown,
-    Csv,
-    Json,
-    Jsonl,
 }
 
 /// What to scan and how to read it (shared by `check` and `baseline`).
@@ -115,9 +108,10 @@ pub struct ScanArgs {
     /// Scan the staged (index) version of the files staged in this git repository.
     #[arg(long, help_heading = "Input")]
     pub staged: bool,
-    /// How to read the input.
-    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input")]
-    pub input_format: Option<InputFormatArg>,
+    /// How to read the input (auto: by file extension, .md, .csv/.tsv, .json, .jsonl; anything
+    /// else is text).
+    #[arg(long, value_parser = input_format(), value_name = "FORMAT", help_heading = "Input")]
+    pub input_format: Option<InputFormatChoice>,
     /// The CSV column or JSON field that holds the message text (repeatable).
     #[arg(long = "field", value_name = "NAME", help_heading = "Input")]
     pub fields: Vec<String>,
@@ -142,7 +136,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
     /// Lowest severity that makes the exit status 1 [default: warning].
-    #[arg(long, value_enum, help_heading = "Report")]
+    #[arg(long, value_parser = fail_on(), help_heading = "Report")]
     pub fail_on: Option<FailOn>,
     /// Lowest severity that is reported at all [default: info].
     #[arg(long, value_enum, help_heading = "Report")]
@@ -187,9 +181,9 @@ pub struct RedactArgs {
     /// cannot be parsed in its format is never touched.
     #[arg(long)]
     pub in_place: bool,
-    /// How to read the input.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
+    /// How to read the input (auto: by file extension).
+    #[arg(long, value_parser = input_format(), value_name = "FORMAT")]
+    pub input_format: Option<InputFormatChoice>,
     /// The CSV column or JSON field that holds the message text (repeatable).
     #[arg(long = "field", value_name = "NAME")]
     pub fields: Vec<String>,

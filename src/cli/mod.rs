@@ -12,7 +12,7 @@ use presend_core::Error;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-/// Exit statuses (CONTRACT.md, Exit status), as values with the reason for each.
+/// Exit statuses (the first paragraph of docs/usage.md), as values with the reason for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Nothing at or above `--fail-on`, or a closed output pipe: `presend check | head -1`

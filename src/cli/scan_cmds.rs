@@ -1,34 +1,19 @@
 //! `presend check`, `presend baseline` and `presend redact`: arguments mapped to the library's
 //! check session, which does the work.
 
-use super::args::{
-    BaselineArgs, CheckArgs, FailOn, FormatArg, InputFormatArg, RedactArgs, ScanArgs, SeverityArg,
-};
+use super::args::{BaselineArgs, CheckArgs, FormatArg, RedactArgs, ScanArgs, SeverityArg};
 use super::{diagnose, session, stdout, Exit, Failure};
-use presend_app::config;
 use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest};
 use presend_core::Severity;
-use presend_input::InputFormat;
 use presend_report::Format;
 use std::io::Write;
-
-fn input_format(arg: Option<InputFormatArg>) -> Option<InputFormat> {
-    match arg? {
-        InputFormatArg::Auto => None,
-        InputFormatArg::Text => Some(InputFormat::Text),
-        InputFormatArg::Markdown => Some(InputFormat::Markdown),
-        InputFormatArg::Csv => Some(InputFormat::Csv),
-        InputFormatArg::Json => Some(InputFormat::Json),
-        InputFormatArg::Jsonl => Some(InputFormat::Jsonl),
-    }
-}
 
 fn scan_request(scan: &ScanArgs) -> ScanRequest {
     ScanRequest {
         paths: scan.paths.clone(),
         staged: scan.staged,
         read: ReadSettings {
-            format: input_format(scan.input_format),
+            format: scan.input_format.and_then(|c| c.0),
             fields: scan.fields.clone(),
             channel: scan.channel.clone(),
             stdin_filename: scan.stdin_filename.clone(),
@@ -56,21 +41,12 @@ fn severity(s: SeverityArg) -> Severity {
     }
 }
 
-fn fail_on(f: FailOn) -> config::FailOn {
-    match f {
-        FailOn::Error => config::FailOn::Error,
-        FailOn::Warning => config::FailOn::Warning,
-        FailOn::Info => config::FailOn::Info,
-        FailOn::Never => config::FailOn::Never,
-    }
-}
-
 pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     let session = session(&args.scan.config, &args.scan.packs)?;
     let request = CheckRequest {
         scan: scan_request(&args.scan),
         format: format(args.format),
-        fail_on: args.fail_on.map(fail_on),
+        fail_on: args.fail_on,
         min_severity: args.min_severity.map(severity),
         baseline: args.baseline.clone(),
         statistics: args.statistics,
@@ -106,7 +82,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         path: args.path.clone(),
         in_place: args.in_place,
         read: ReadSettings {
-            format: input_format(args.input_format),
+            format: args.input_format.and_then(|c| c.0),
             fields: args.fields.clone(),
             channel: None,
             stdin_filename: args.stdin_filename.clone(),

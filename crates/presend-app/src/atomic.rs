@@ -5,7 +5,7 @@
 //! is renamed over the original. If anything fails before the rename, the original is untouched
 //! and the temporary file is removed.
 
-use crate::error::Error;
+use presend_core::Error;
 use std::io::Write;
 use std::path::Path;
 

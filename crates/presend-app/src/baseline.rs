@@ -73,9 +73,9 @@ pub struct Baseline {
 
 impl Baseline {
     /// Parse a baseline file's JSON; `name` names it in errors.
-    pub fn parse(name: &str, json: &str) -> Result<Baseline, crate::Error> {
+    pub fn parse(name: &str, json: &str) -> Result<Baseline, presend_core::Error> {
         let file: BaselineFile = serde_json::from_str(json).map_err(|e| {
-            crate::Error::Usage(format!("{name}:{}: not a presend baseline: {e}", e.line()))
+            presend_core::Error::Usage(format!("{name}:{}: not a presend baseline: {e}", e.line()))
         })?;
         let mut remaining = HashMap::new();
         for e in file.entries {

@@ -1,138 +1,88 @@
-//! Channels: where a draft is going, how long a post may be there, and which channels are
-//! consumer messaging apps where no patient identifier belongs.
+//! Channels: where a draft is going and how a platform counts the length of a post.
 //!
-//! Length rules (`shared/reference/linters-and-conventions.md`, section 10):
-//! - X: 280 weighted characters; a URL counts 23; characters outside a few Latin and punctuation
-//!   ranges weigh 2; an emoji sequence counts 2 (twitter-text `config/v3.json`).
-//! - Bluesky: 300 graphemes and 3,000 bytes.
-//! - Mastodon: 500 characters (instance default); a URL counts 23; `@user@domain` counts as `@user`.
-//! - Threads: 500 characters; an emoji counts as its UTF-8 bytes.
-//! - LinkedIn 3,000, Instagram 2,200, Facebook 63,206 characters.
+//! Which channels exist, what they are also called, their limits and which are consumer
+//! messaging apps is data: the `[[channel]]` tables of presend's own pack (rules/presend.toml),
+//! which any pack may extend. This module resolves the names users write to those channels and
+//! measures text the way each platform counts it:
+//! - X: a URL counts 23; characters outside a few Latin and punctuation ranges weigh 2; an emoji
+//!   sequence counts 2 (twitter-text `config/v3.json`).
+//! - Bluesky: graphemes, and bytes (3,000 for 300 graphemes).
+//! - Mastodon: a URL counts 23; `@user@domain` counts as `@user`.
+//! - Threads: an emoji counts as its UTF-8 bytes.
+//! - Otherwise characters (Unicode scalar values).
 
+use presend_rules::{Channel, Counting, RuleSet};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Channels presend knows, with the names they are also called.
-pub const KNOWN: &[(&str, &[&str])] = &[
-    ("x", &["twitter", "tweet", "x.com"]),
-    ("bluesky", &["bsky", "bluesky social"]),
-    ("mastodon", &["fediverse"]),
-    ("threads", &[]),
-    ("linkedin", &["linked in"]),
-    ("facebook", &["fb", "meta"]),
-    ("instagram", &["ig", "insta"]),
-    ("whatsapp", &["whats app", "wa"]),
-    ("email", &["e-mail", "mail", "nhsmail"]),
-    ("sms", &["text message", "text"]),
-    ("messenger", &["facebook messenger"]),
-    ("telegram", &[]),
-    ("signal", &[]),
-    ("imessage", &[]),
-    ("snapchat", &[]),
-    ("tiktok", &[]),
-    ("youtube", &[]),
-];
+/// A channel name no loaded pack defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownChannel {
+    /// The name as written, lower-cased.
+    pub name: String,
+    /// The closest known channel id or alias, when one is close.
+    pub suggestion: Option<String>,
+}
 
-/// Consumer messaging apps: any patient identifier bound for one is an error.
-const MESSAGING_APPS: &[&str] = &[
-    "whatsapp",
-    "messenger",
-    "telegram",
-    "signal",
-    "imessage",
-    "snapchat",
-];
+impl UnknownChannel {
+    /// ` (did you mean `x`?)`, or nothing.
+    pub fn hint(&self) -> String {
+        self.suggestion
+            .as_ref()
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default()
+    }
+}
 
-/// The canonical lower-case name of a channel (`Twitter` → `x`); unknown names are lower-cased
-/// and kept, so packs may gate rules on channels presend does not know.
-pub fn canonical(name: &str) -> String {
-    let n = name.trim().to_lowercase();
-    for (id, aliases) in KNOWN {
-        if n == *id || aliases.contains(&n.as_str()) {
-            return id.to_string();
+/// The channel `name` stands for (its id or an alias, any case), or why there is none.
+pub fn resolve<'a>(set: &'a RuleSet, name: &str) -> Result<&'a Channel, UnknownChannel> {
+    set.channel(name).ok_or_else(|| {
+        let name = name.trim().to_lowercase();
+        let suggestion = set
+            .channels
+            .iter()
+            .flat_map(|c| std::iter::once(&c.id).chain(&c.aliases))
+            .map(|known| (edit_distance(&name, known), known))
+            .filter(|(d, known)| *d <= 2 && *d < known.chars().count())
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, known)| known.clone());
+        UnknownChannel { name, suggestion }
+    })
+}
+
+/// Levenshtein distance in characters (names are a few letters long).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
         }
     }
-    n
+    row[b.len()]
 }
 
-/// Whether presend knows this (canonical) channel.
-pub fn is_known(channel: &str) -> bool {
-    KNOWN.iter().any(|(id, _)| *id == channel)
-}
-
-/// Whether the channel is a consumer messaging app.
-pub fn is_messaging_app(channel: &str) -> bool {
-    MESSAGING_APPS.contains(&channel)
-}
-
-/// A channel's display name.
-pub fn display(channel: &str) -> String {
-    match channel {
-        "x" => "X".into(),
-        "linkedin" => "LinkedIn".into(),
-        "whatsapp" => "WhatsApp".into(),
-        "sms" => "SMS".into(),
-        "imessage" => "iMessage".into(),
-        "tiktok" => "TikTok".into(),
-        "youtube" => "YouTube".into(),
-        other => {
-            let mut c = other.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
-    }
-}
-
-/// A platform's length limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    /// Most units allowed.
-    pub max: usize,
-    /// What is counted, for the message.
-    pub unit: &'static str,
-    /// How the platform counts, in a few words.
-    pub rule: &'static str,
-}
-
-/// The length limit of a channel, if it has one worth checking.
-pub fn limit(channel: &str) -> Option<Limit> {
-    let l = |max, unit, rule| Some(Limit { max, unit, rule });
-    match channel {
-        "x" => l(
-            280,
-            "characters",
-            "URLs count as 23, emoji and most non-Latin characters as 2",
-        ),
-        "bluesky" => l(300, "graphemes", "and at most 3,000 bytes"),
-        "mastodon" => l(
-            500,
-            "characters",
-            "URLs count as 23; the instance may allow more",
-        ),
-        "threads" => l(500, "characters", "emoji count as their UTF-8 bytes"),
-        "linkedin" => l(3000, "characters", "characters"),
-        "instagram" => l(2200, "characters", "caption characters"),
-        "facebook" => l(63206, "characters", "characters"),
-        _ => None,
-    }
-}
-
-/// How long `text` is on `channel`, in the platform's own units.
-pub fn measure(channel: &str, text: &str) -> usize {
-    match channel {
-        "x" => x_weighted(text),
-        "bluesky" => {
+/// How long `text` is, counted as `counting` says.
+pub fn measure(counting: Counting, text: &str) -> usize {
+    match counting {
+        Counting::X => x_weighted(text),
+        Counting::Bluesky => {
             // Both limits at once: report whichever is worse, scaled to graphemes.
             let g = text.graphemes(true).count();
             let bytes_as_graphemes = text.len().div_ceil(10);
             g.max(bytes_as_graphemes)
         }
-        "mastodon" => mastodon(text),
-        "threads" => text
+        Counting::Mastodon => mastodon(text),
+        Counting::Threads => text
             .graphemes(true)
             .map(|g| if is_emoji(g) { g.len() } else { 1 })
             .sum(),
-        _ => text.chars().count(),
+        Counting::Characters => text.chars().count(),
     }
 }
 
@@ -238,39 +188,67 @@ fn mastodon_plain(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn set() -> RuleSet {
+        RuleSet::builtin().unwrap()
+    }
+
     #[test]
     fn aliases_fold() {
-        assert_eq!(canonical("Twitter"), "x");
-        assert_eq!(canonical("WhatsApp"), "whatsapp");
-        assert_eq!(canonical("teams"), "teams");
+        let set = set();
+        assert_eq!(resolve(&set, "Twitter").unwrap().id, "x");
+        assert_eq!(resolve(&set, "WhatsApp").unwrap().id, "whatsapp");
+        assert_eq!(resolve(&set, "teams").unwrap_err().name, "teams");
+    }
+
+    #[test]
+    fn an_unknown_channel_suggests_the_closest_name() {
+        let set = set();
+        let e = resolve(&set, "Whatsap").unwrap_err();
+        assert_eq!(e.suggestion.as_deref(), Some("whatsapp"));
+        assert_eq!(e.hint(), " (did you mean `whatsapp`?)");
+        assert_eq!(resolve(&set, "pinterest").unwrap_err().suggestion, None);
+    }
+
+    #[test]
+    fn messaging_apps_and_limits_come_from_the_pack() {
+        let set = set();
+        assert!(resolve(&set, "signal").unwrap().messaging_app);
+        assert!(!resolve(&set, "email").unwrap().messaging_app);
+        assert_eq!(
+            resolve(&set, "x").unwrap().limit.as_ref().map(|l| l.max),
+            Some(280)
+        );
     }
 
     #[test]
     fn x_counts_urls_as_23_and_emoji_as_2() {
-        assert_eq!(measure("x", "hello"), 5);
+        assert_eq!(measure(Counting::X, "hello"), 5);
         assert_eq!(
-            measure("x", "see https://example.org/a/very/long/path/indeed"),
+            measure(
+                Counting::X,
+                "see https://example.org/a/very/long/path/indeed"
+            ),
             4 + 23
         );
-        assert_eq!(measure("x", "👍🏽"), 2);
-        assert_eq!(measure("x", "👨‍👩‍👧"), 2);
-        assert_eq!(measure("x", "日本"), 4);
-        assert_eq!(measure("x", "“quoted”"), 8);
+        assert_eq!(measure(Counting::X, "👍🏽"), 2);
+        assert_eq!(measure(Counting::X, "👨‍👩‍👧"), 2);
+        assert_eq!(measure(Counting::X, "日本"), 4);
+        assert_eq!(measure(Counting::X, "“quoted”"), 8);
     }
 
     #[test]
     fn bluesky_counts_graphemes() {
-        assert_eq!(measure("bluesky", "🇬🇧 ok"), 4);
-        assert_eq!(measure("bluesky", "é"), 1);
+        assert_eq!(measure(Counting::Bluesky, "🇬🇧 ok"), 4);
+        assert_eq!(measure(Counting::Bluesky, "é"), 1);
     }
 
     #[test]
     fn threads_counts_emoji_bytes() {
-        assert_eq!(measure("threads", "a👍"), 5);
+        assert_eq!(measure(Counting::Threads, "a👍"), 5);
     }
 
     #[test]
     fn mastodon_counts_remote_handles_locally() {
-        assert_eq!(measure("mastodon", "hi @ann@example.social"), 3 + 4);
+        assert_eq!(measure(Counting::Mastodon, "hi @ann@example.social"), 3 + 4);
     }
 }

@@ -5,8 +5,9 @@
 //! silent no-op. Command-line options beat the file; `[per-path."GLOB"]` tables refine it for the
 //! files their glob matches (relative to the config file's directory).
 
-use crate::error::Error;
-use crate::finding::Severity;
+use presend_core::Error;
+use presend_core::Severity;
+use presend_input::InputFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The names the command line and the file accept, in order.
+    pub const NAMES: &[&str] = &["error", "warning", "info", "never"];
+
     /// The severity threshold, `None` for never.
     pub fn threshold(self) -> Option<Severity> {
         match self {
@@ -40,14 +44,68 @@ impl FailOn {
     }
 }
 
+impl std::str::FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FailOn, String> {
+        match s {
+            "error" => Ok(FailOn::Error),
+            "warning" => Ok(FailOn::Warning),
+            "info" => Ok(FailOn::Info),
+            "never" => Ok(FailOn::Never),
+            other => Err(format!(
+                "unknown fail-on `{other}` ({})",
+                FailOn::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+/// How to read inputs: one format, or `auto` (`None`: decide by file extension). Parsed once,
+/// from the command line or the file, with the same names and aliases in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct InputFormatChoice(pub Option<InputFormat>);
+
+impl InputFormatChoice {
+    /// The names the command line offers (the file also takes aliases such as `md`).
+    pub const NAMES: &[&str] = &["auto", "text", "markdown", "csv", "json", "jsonl"];
+}
+
+impl std::str::FromStr for InputFormatChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<InputFormatChoice, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(InputFormatChoice(None));
+        }
+        InputFormat::parse(s)
+            .map(|f| InputFormatChoice(Some(f)))
+            .ok_or_else(|| {
+                format!(
+                    "unknown input format `{s}` ({})",
+                    InputFormatChoice::NAMES.join(", ")
+                )
+            })
+    }
+}
+
+impl TryFrom<String> for InputFormatChoice {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<InputFormatChoice, String> {
+        s.parse()
+    }
+}
+
 /// Settings that may differ per path.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PathSettings {
     /// Where these drafts are sent when the file does not say.
     pub channel: Option<String>,
-    /// How to read these files (`text`, `markdown`, `csv`, `json`, `jsonl`).
-    pub input_format: Option<String>,
+    /// How to read these files (`auto`, `text`, `markdown`, `csv`, `json`, `jsonl`).
+    pub input_format: Option<InputFormatChoice>,
     /// CSV columns or JSON fields holding the message.
     #[serde(default)]
     pub fields: Vec<String>,
@@ -86,7 +144,7 @@ pub struct ConfigFile {
     /// Where drafts are sent when a file does not say.
     pub channel: Option<String>,
     /// How to read files (`auto`, `text`, `markdown`, `csv`, `json`, `jsonl`).
-    pub input_format: Option<String>,
+    pub input_format: Option<InputFormatChoice>,
     /// CSV columns or JSON fields holding the message.
     #[serde(default)]
     pub fields: Vec<String>,
@@ -109,7 +167,7 @@ impl ConfigFile {
     fn defaults(&self) -> PathSettings {
         PathSettings {
             channel: self.channel.clone(),
-            input_format: self.input_format.clone(),
+            input_format: self.input_format,
             fields: self.fields.clone(),
             disable: self.disable.clone(),
             severity: self.severity.clone(),
@@ -190,38 +248,7 @@ impl Config {
             globs,
             exclude,
         };
-        config.check_names(source)?;
         Ok(config)
-    }
-
-    fn check_names(&self, source: &str) -> Result<(), Error> {
-        let all = std::iter::once(&self.defaults).chain(self.data.per_path.values());
-        for s in all {
-            if let Some(c) = &s.channel {
-                let c = crate::channel::canonical(c);
-                if !crate::channel::is_known(&c) {
-                    return Err(config_error(
-                        &self.file,
-                        source,
-                        find_key(source, "channel"),
-                        &format!("unknown channel `{c}`"),
-                    ));
-                }
-            }
-            if let Some(f) = &s.input_format {
-                if f != "auto" && crate::input::InputFormat::parse(f).is_none() {
-                    return Err(config_error(
-                        &self.file,
-                        source,
-                        find_key(source, "input-format"),
-                        &format!(
-                            "unknown input format `{f}` (auto, text, markdown, csv, json, jsonl)"
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Read and parse a config file.
@@ -273,32 +300,44 @@ impl Config {
     /// The settings that apply to `abs`: the top-level ones, then each matching `per-path`
     /// table in the file's (sorted) order.
     pub fn for_path(&self, abs: &Path) -> Vec<&PathSettings> {
-        let mut out = vec![&self.defaults];
+        self.tables_for(abs)
+            .into_iter()
+            .map(|t| self.table(t))
+            .collect()
+    }
+
+    /// The tables that apply to `abs`, as indices into [`Config::tables`]: 0 for the top level,
+    /// then each matching `per-path` table in the file's (sorted) order.
+    pub fn tables_for(&self, abs: &Path) -> Vec<usize> {
+        let mut out = vec![0];
         if let Some(rel) = self.relative(abs) {
             out.extend(
                 self.globs
                     .iter()
-                    .filter(|(g, _)| g.is_match(&rel))
-                    .map(|(_, s)| s),
+                    .enumerate()
+                    .filter(|(_, (g, _))| g.is_match(&rel))
+                    .map(|(i, _)| i + 1),
             );
         }
         out
     }
-}
 
-/// Byte offset of `key` written as a TOML key (at a line start, before `=` or `]`).
-fn find_key(source: &str, key: &str) -> Option<usize> {
-    let mut at = 0;
-    for line in source.split_inclusive('\n') {
-        let t = line.trim_start();
-        let ok = t.starts_with(key) && t[key.len()..].trim_start().starts_with(['=', ']', '.']);
-        let quoted = t.starts_with(&format!("\"{key}\""));
-        if ok || quoted || t.starts_with(&format!("[{key}")) {
-            return Some(at + line.len() - t.len());
-        }
-        at += line.len();
+    /// Every table: the top-level settings, then each `per-path` table with its glob.
+    pub fn tables(&self) -> impl Iterator<Item = (Option<&str>, &PathSettings)> {
+        std::iter::once((None, &self.defaults)).chain(
+            self.data
+                .per_path
+                .iter()
+                .map(|(glob, s)| (Some(glob.as_str()), s)),
+        )
     }
-    None
+
+    fn table(&self, index: usize) -> &PathSettings {
+        match index {
+            0 => &self.defaults,
+            i => &self.globs[i - 1].1,
+        }
+    }
 }
 
 /// The commented starter file `presend init` writes.
@@ -374,6 +413,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(msg.contains("c.toml:2"), "{msg}");
+    }
+
+    #[test]
+    fn input_formats_are_parsed_once_with_their_aliases() {
+        let c = Config::parse(Path::new("p.toml"), "input-format = \"md\"\n").unwrap();
+        assert_eq!(
+            c.data.input_format,
+            Some(InputFormatChoice(Some(InputFormat::Markdown)))
+        );
+        let c = Config::parse(Path::new("p.toml"), "input-format = \"auto\"\n").unwrap();
+        assert_eq!(c.data.input_format, Some(InputFormatChoice(None)));
+        let msg = Config::parse(Path::new("p.toml"), "\ninput-format = \"xml\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("p.toml:2"), "{msg}");
+        assert!(msg.contains("unknown input format `xml`"), "{msg}");
     }
 
     #[test]

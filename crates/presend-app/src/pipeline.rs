@@ -9,36 +9,17 @@
 //! ```
 
 use crate::channel;
-use crate::engine::ScanOptions;
-use crate::finding::{Category, Finding, Position, Severity};
-use crate::input::{self, FormatError, InputFormat, ReadOptions, Unit};
-use crate::source::Document;
+use crate::select::RuleSettings;
 use crate::suppress::{self, rule_matches};
-use crate::text::{offset_position, LineIndex};
-use crate::Engine;
+use presend_core::finding::{Category, Finding, Position, Severity};
+use presend_core::text::{offset_position, LineIndex};
+use presend_engine::Engine;
+use presend_engine::ScanOptions;
+use presend_input::source::Document;
+use presend_input::{self as input, FormatError, InputFormat, ReadOptions, Unit};
+use presend_rules::checks::TOO_LONG;
+use presend_rules::{Channel, RuleSet};
 use std::collections::HashSet;
-
-/// Rule id of a post longer than its channel allows.
-pub const TOO_LONG: &str = "channel/too-long";
-
-/// Rules presend reports itself, outside any pack: (id, label, what it means).
-pub const BUILTIN_CHECKS: &[(&str, &str, &str)] = &[
-    (
-        TOO_LONG,
-        "post length",
-        "The post is longer than its channel allows.",
-    ),
-    (
-        suppress::UNUSED,
-        "unused suppression",
-        "An inline suppression that suppresses nothing.",
-    ),
-    (
-        suppress::NO_REASON,
-        "suppression without reason",
-        "An inline suppression without a rule or a reason.",
-    ),
-];
 
 /// What applies to one document: how to read it and what to do with its findings.
 #[derive(Debug, Clone, Default)]
@@ -47,14 +28,13 @@ pub struct Policy {
     pub format: Option<InputFormat>,
     /// Options for the reader.
     pub read: ReadOptions,
-    /// `--channel`: wins over whatever the document says.
+    /// `--channel`: wins over whatever the document says (a canonical id, or a name no pack
+    /// defines, which only packs' channel-gated rules see).
     pub channel_override: Option<String>,
-    /// The channel when neither the command line nor the document names one.
+    /// The channel when neither the command line nor the document names one (as above).
     pub default_channel: Option<String>,
-    /// Rule or pack patterns whose findings are dropped.
-    pub disabled: Vec<String>,
-    /// Severity overrides, applied in order (later wins).
-    pub severity: Vec<(String, Severity)>,
+    /// Disabled rules and severity overrides, resolved to rule indices.
+    pub rules: RuleSettings,
     /// Phrases that are never findings.
     pub allow: Vec<String>,
 }
@@ -71,6 +51,8 @@ pub struct Outcome {
     /// Byte spans of every identifying match the engine found, including those later
     /// suppressed, allowed or disabled: a report that prints source lines masks them all.
     pub identifying: Vec<(usize, usize)>,
+    /// Problems that were worked around, for the user to hear about (never scanned text).
+    pub warnings: Vec<String>,
 }
 
 /// Redact a document: every identifying span of its messages replaced by a `[label]` tag, until
@@ -101,22 +83,26 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
     let parsed = input::read(doc, format, &policy.read);
     let mut findings = Vec::new();
     let mut identifying = Vec::new();
+    let mut warnings = Vec::new();
     for unit in &parsed.units {
-        findings.extend(scan_unit(engine, unit, policy, &mut identifying));
+        findings.extend(scan_unit(
+            engine,
+            unit,
+            policy,
+            &mut identifying,
+            &mut warnings,
+        ));
     }
     let set = engine.rules();
-    let known = |r: &str| {
-        set.rules.iter().any(|x| rule_matches(r, &x.full_id))
-            || BUILTIN_CHECKS.iter().any(|(id, _, _)| rule_matches(r, id))
-    };
-    let extra = suppress::apply(&mut findings, &parsed.suppressions, &doc.path, &known);
+    let known = |r: &str| set.rules.iter().any(|x| rule_matches(r, &x.full_id));
+    let mut extra = suppress::apply(&mut findings, &parsed.suppressions, &doc.path, &known);
+    extra.iter_mut().for_each(|f| worded_by_pack(f, set));
     findings.extend(extra);
-    findings.retain(|f| !policy.disabled.iter().any(|d| rule_matches(d, &f.rule)));
+    let index = |f: &Finding| set.rules.iter().position(|r| *r.full_id == *f.rule);
+    findings.retain(|f| !index(f).is_some_and(|i| policy.rules.is_disabled(i)));
     for f in &mut findings {
-        for (pattern, severity) in &policy.severity {
-            if rule_matches(pattern, &f.rule) {
-                f.severity = *severity;
-            }
+        if let Some(i) = index(f) {
+            f.severity = policy.rules.severity(i, f.severity);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -125,22 +111,56 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
         errors: parsed.errors,
         format: Some(format),
         identifying,
+        warnings,
     }
 }
 
-/// The channels a unit is bound for.
-fn channels_of(unit: &Unit, policy: &Policy) -> Vec<String> {
-    if let Some(c) = &policy.channel_override {
-        return vec![channel::canonical(c)];
+/// A check's severity, category, why and instead, as presend's own pack words them.
+fn worded_by_pack(f: &mut Finding, set: &RuleSet) {
+    if let Some(rule) = set.rules.iter().find(|r| *r.full_id == *f.rule) {
+        f.category = rule.category;
+        f.severity = rule.severity;
+        f.why = rule.why.as_str().into();
+        f.instead = rule.instead.as_str().into();
     }
-    let mut out: Vec<String> = unit
-        .channels
-        .iter()
-        .map(|c| channel::canonical(c))
-        .collect();
-    out.dedup();
+}
+
+/// The channels a unit is bound for: `--channel`, else what the document names, else the
+/// configured default. A name the document gives that no pack defines is kept (packs' own
+/// channel-gated rules may use it) and reported once per unit, without the name itself, which
+/// is scanned text.
+fn channels_of(
+    unit: &Unit,
+    policy: &Policy,
+    set: &RuleSet,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
+    if let Some(c) = &policy.channel_override {
+        return vec![c.clone()];
+    }
+    let mut out: Vec<String> = Vec::new();
+    for name in &unit.channels {
+        let id = match channel::resolve(set, name) {
+            Ok(c) => c.id.clone(),
+            Err(unknown) => {
+                let what = format!(
+                    "unknown channel{}: no length limit or messaging-app rule applies",
+                    unknown.hint()
+                );
+                // Once per document and name suggestion: a CSV export repeats it on every row.
+                if !warnings.iter().any(|w| w.ends_with(&what)) {
+                    let line = unit.segment.origin.start.line;
+                    warnings.push(format!("line {line}: {what}"));
+                }
+                unknown.name
+            }
+        };
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
     if out.is_empty() {
-        out.extend(policy.default_channel.iter().map(|c| channel::canonical(c)));
+        out.extend(policy.default_channel.iter().cloned());
     }
     out
 }
@@ -150,8 +170,10 @@ fn scan_unit(
     unit: &Unit,
     policy: &Policy,
     identifying: &mut Vec<(usize, usize)>,
+    warnings: &mut Vec<String>,
 ) -> Vec<Finding> {
-    let channels = channels_of(unit, policy);
+    let set = engine.rules();
+    let channels = channels_of(unit, policy, set, warnings);
     let mut findings = if channels.len() <= 1 {
         engine.scan_with(
             &unit.segment,
@@ -177,14 +199,19 @@ fn scan_unit(
         }
         all
     };
-    identifying.extend(crate::privacy::identifying_spans(&findings));
-    if let Some(app) = channels.iter().find(|c| channel::is_messaging_app(c)) {
+    identifying.extend(presend_core::privacy::identifying_spans(&findings));
+    let known: Vec<&Channel> = channels.iter().filter_map(|c| set.channel(c)).collect();
+    if let (Some(app), Some(escalation)) = (
+        known.iter().find(|c| c.messaging_app),
+        set.messaging_app.as_ref(),
+    ) {
         for f in &mut findings {
-            messaging_app(f, app);
+            messaging_app(f, app, escalation);
         }
     }
-    for c in &channels {
-        if let Some(f) = too_long(unit, c) {
+    for c in known {
+        if let Some(mut f) = too_long(unit, c) {
+            worded_by_pack(&mut f, set);
             findings.push(f);
         }
     }
@@ -192,31 +219,27 @@ fn scan_unit(
     findings
 }
 
-/// Any identifier or clinical image bound for a consumer messaging app is an error.
-fn messaging_app(f: &mut Finding, app: &str) {
+/// Any identifier or clinical image bound for a consumer messaging app is an error, with the
+/// escalation's text (presend's own pack) added.
+fn messaging_app(f: &mut Finding, app: &Channel, escalation: &presend_rules::Escalation) {
     if !(f.category.is_identifying() || f.category == Category::ClinicalImage) {
         return;
     }
     f.severity = Severity::Error;
     f.message = format!(
-        "{} Bound for {}: keep patient-identifiable information out of consumer messaging apps (NHS instant-messaging guidance).",
+        "{} {}",
         f.message.trim_end(),
-        channel::display(app)
+        escalation.message.replace("{channel}", &app.name)
     );
-    f.notes.push(format!(
-        "{} is a consumer messaging app: NHS England, NHS Digital, PHE and DHSC guidance on instant \
-         messaging (November 2018) says to minimise patient-identifiable data sent this way, many \
-         trusts ban it outright, and the GMC (2024) counts private messages as social media that \
-         may become public. Use NHSmail or the clinical record.",
-        channel::display(app)
-    ));
+    f.notes
+        .push(escalation.note.replace("{channel}", &app.name));
 }
 
-/// The post is longer than the channel allows.
-fn too_long(unit: &Unit, channel: &str) -> Option<Finding> {
-    let limit = channel::limit(channel)?;
+/// The post is longer than the channel allows (label, why and instead come from the pack).
+fn too_long(unit: &Unit, channel: &Channel) -> Option<Finding> {
+    let limit = channel.limit.as_ref()?;
     let body = unit.body.as_deref()?;
-    let n = channel::measure(channel, body);
+    let n = channel::measure(limit.counting, body);
     if n <= limit.max {
         return None;
     }
@@ -226,7 +249,7 @@ fn too_long(unit: &Unit, channel: &str) -> Option<Finding> {
     let lines = LineIndex::new(&seg.text);
     let start = offset_position(&seg.origin, lines.position(&seg.text, first));
     let end = offset_position(&seg.origin, lines.position(&seg.text, last));
-    let name = channel::display(channel);
+    let name = &channel.name;
     Some(Finding {
         rule: TOO_LONG.into(),
         category: Category::Conduct,
@@ -238,13 +261,8 @@ fn too_long(unit: &Unit, channel: &str) -> Option<Finding> {
             rule = limit.rule
         ),
         label: "post length".into(),
-        why: format!(
-            "{name} refuses or cuts a post over {} {}; a scheduling tool may drop it silently, or \
-             publish a truncated sentence that says something you did not mean.",
-            limit.max, limit.unit
-        )
-        .into(),
-        instead: "Shorten the post, or split it into a thread that reads well part by part.".into(),
+        why: String::new().into(),
+        instead: String::new().into(),
         path: seg.origin.path.clone(),
         record: seg.origin.record,
         start,
@@ -314,7 +332,7 @@ fn allow(findings: &mut Vec<Finding>, unit: &Unit, phrases: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::RuleSet;
+    use presend_rules::RuleSet;
 
     fn engine() -> Engine {
         Engine::new(RuleSet::builtin().unwrap())
@@ -347,6 +365,12 @@ mod tests {
         let o = process(&engine(), &doc, &Policy::default());
         let r = rules(&o);
         assert!(r.contains(&suppress::UNUSED), "{r:?}");
+        let unused = o
+            .findings
+            .iter()
+            .find(|f| &*f.rule == suppress::UNUSED)
+            .unwrap();
+        assert!(unused.why.contains("reviewer can audit"), "{}", unused.why);
         assert!(r.contains(&suppress::NO_REASON), "{r:?}");
         assert!(r.contains(&"uk-identifiers/nhs-number"), "{r:?}");
     }
@@ -379,16 +403,22 @@ mod tests {
             ..Policy::default()
         };
         assert!(process(&engine(), &doc, &policy).findings.is_empty());
+        let engine = engine();
+        let resolve = |disable: &[&str], severity: &[(&str, Severity)]| {
+            let disable: Vec<String> = disable.iter().map(|d| d.to_string()).collect();
+            let severity = severity.iter().map(|(p, s)| (p.to_string(), *s)).collect();
+            RuleSettings::resolve(&disable, &severity, engine.rules()).unwrap()
+        };
         let policy = Policy {
-            disabled: vec!["uk-identifiers".into()],
+            rules: resolve(&["uk-identifiers"], &[]),
             ..Policy::default()
         };
-        assert!(process(&engine(), &doc, &policy).findings.is_empty());
+        assert!(process(&engine, &doc, &policy).findings.is_empty());
         let policy = Policy {
-            severity: vec![("nhs-number".into(), Severity::Info)],
+            rules: resolve(&[], &[("nhs-number", Severity::Info)]),
             ..Policy::default()
         };
-        let o = process(&engine(), &doc, &policy);
+        let o = process(&engine, &doc, &policy);
         assert_eq!(o.findings[0].severity, Severity::Info);
     }
 }

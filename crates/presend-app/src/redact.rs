@@ -7,7 +7,7 @@
 //! were written (`\n`, `\r\n` or `\r`), so line numbers and the file's line-ending style do not
 //! change.
 
-use crate::finding::Finding;
+use presend_core::Finding;
 
 /// Replace every identifying span of `findings` in `text` with `[label]`. Spans are byte ranges
 /// in `text`; overlapping spans merge and take the label of the one that starts first (the
@@ -67,8 +67,9 @@ fn line_breaks(s: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Segment;
-    use crate::{Engine, RuleSet};
+    use presend_core::text::Segment;
+    use presend_engine::Engine;
+    use presend_rules::RuleSet;
 
     fn redacted(text: &str) -> String {
         let engine = Engine::new(RuleSet::builtin().expect("built-in packs load"));

@@ -11,7 +11,7 @@
 use crate::baseline::{Baseline, BaselineFile};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
-use crate::suppress::rule_matches;
+use crate::select::RuleSettings;
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
@@ -171,6 +171,8 @@ fn warning(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
 pub struct Session {
     engine: Engine,
     config: Option<Config>,
+    /// Each config table's rule settings, resolved once (see [`Config::tables`]).
+    tables: Vec<RuleSettings>,
     cwd: PathBuf,
 }
 
@@ -190,6 +192,9 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
     let builtin = !packs.no_builtin && config.and_then(|c| c.data.builtin).unwrap_or(true);
     if builtin {
         b.add_builtin()?;
+    } else {
+        // presend's own checks and channels apply whatever packs are loaded.
+        b.add_presend()?;
     }
     if let Some(c) = config {
         for p in &c.data.rules {
@@ -200,7 +205,7 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
         b.add_path(path)?;
     }
     let set = b.finish()?;
-    if set.rules.is_empty() {
+    if !set.has_matching_rules() {
         return Err(Error::Usage(
             "no rules loaded: drop --no-builtin or add packs with --rules".into(),
         ));
@@ -208,42 +213,22 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
     Ok(Engine::new(set))
 }
 
-/// Every rule pattern in the config must name a loaded rule or pack: a typo in `disable` would
-/// otherwise silently keep a rule on.
-fn check_config_names(config: &Config, engine: &Engine) -> Result<(), Error> {
-    let known = |p: &str| {
-        engine
-            .rules()
-            .rules
-            .iter()
-            .any(|r| rule_matches(p, &r.full_id))
-            || pipeline::BUILTIN_CHECKS
-                .iter()
-                .any(|(id, _, _)| rule_matches(p, id))
-    };
-    let data = &config.data;
-    let tables = std::iter::once(("", &data.disable, data.severity.keys().collect::<Vec<_>>()))
-        .chain(
-            data.per_path
-                .iter()
-                .map(|(g, s)| (g.as_str(), &s.disable, s.severity.keys().collect())),
-        );
-    for (glob, disable, severity) in tables {
-        for p in disable.iter().chain(severity) {
-            if !known(p) {
-                let place = if glob.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [per-path.\"{glob}\"]")
-                };
-                return Err(Error::Usage(format!(
+/// Resolve every config table's `disable` and `[severity]` against the loaded rules, once. A
+/// pattern that names no loaded rule or pack is an error: a typo in `disable` would otherwise
+/// silently keep a rule on.
+fn resolve_tables(config: &Config, engine: &Engine) -> Result<Vec<RuleSettings>, Error> {
+    config
+        .tables()
+        .map(|(glob, s)| {
+            RuleSettings::resolve(&s.disable, &s.severity, engine.rules()).map_err(|p| {
+                let place = glob.map(|g| format!(" [per-path.\"{g}\"]")).unwrap_or_default();
+                Error::Usage(format!(
                     "invalid config {}{place}: `{p}` is no loaded rule or pack (see `presend rules list`)",
                     config.file.display()
-                )));
-            }
-        }
-    }
-    Ok(())
+                ))
+            })
+        })
+        .collect()
 }
 
 impl Session {
@@ -257,12 +242,14 @@ impl Session {
         })?;
         let config = load_config(config, &cwd)?;
         let engine = engine_for(packs, config.as_ref())?;
-        if let Some(c) = &config {
-            check_config_names(c, &engine)?;
-        }
+        let tables = match &config {
+            Some(c) => resolve_tables(c, &engine)?,
+            None => Vec::new(),
+        };
         Ok(Session {
             engine,
             config,
+            tables,
             cwd,
         })
     }
@@ -277,24 +264,30 @@ impl Session {
         self.config.as_ref()
     }
 
+    /// The index of a loaded rule.
+    fn index_of(&self, rule: &Rule) -> Option<usize> {
+        self.engine
+            .rules()
+            .rules
+            .iter()
+            .position(|r| r.full_id == rule.full_id)
+    }
+
     /// Whether the configuration's top-level `disable` turns this rule off.
     pub fn is_disabled(&self, rule: &Rule) -> bool {
-        self.config.as_ref().is_some_and(|c| {
-            c.data
-                .disable
-                .iter()
-                .any(|d| rule_matches(d, &rule.full_id))
-        })
+        match (self.tables.first(), self.index_of(rule)) {
+            (Some(top), Some(i)) => top.is_disabled(i),
+            _ => false,
+        }
     }
 
     /// The rule's severity after the configuration's top-level `severity` overrides (the last
     /// matching entry wins, as in a scan).
     pub fn severity(&self, rule: &Rule) -> Severity {
-        self.config
-            .iter()
-            .flat_map(|c| &c.data.severity)
-            .rfind(|(pattern, _)| rule_matches(pattern, &rule.full_id))
-            .map_or(rule.severity, |(_, s)| *s)
+        match (self.tables.first(), self.index_of(rule)) {
+            (Some(top), Some(i)) => top.severity(i, rule.severity),
+            _ => rule.severity,
+        }
     }
 
     /// Run the examples of the packs named (every loaded pack when none), leaving out the rules
@@ -311,14 +304,67 @@ impl Session {
         }
     }
 
+    /// The canonical id of channel `name`; a name no pack defines is kept, lower-cased, for
+    /// packs' channel-gated rules (and reported by [`Session::warn_unknown_channels`]).
+    fn channel_id(&self, name: &str) -> String {
+        crate::channel::resolve(self.engine.rules(), name)
+            .map_or_else(|unknown| unknown.name, |c| c.id.clone())
+    }
+
+    /// An unknown channel is a warning wherever it is written (`--channel`, the configuration,
+    /// a document), with the closest known name; the scan goes on without a length limit or
+    /// messaging-app rule for it.
+    fn warn_unknown_channels(&self, read: &ReadSettings, diag: &mut Diagnostics) {
+        let set = self.engine.rules();
+        if let Some(Err(unknown)) = read
+            .channel
+            .as_ref()
+            .map(|c| crate::channel::resolve(set, c))
+        {
+            warning(
+                diag,
+                "-",
+                format!(
+                    "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
+                    unknown.name,
+                    unknown.hint()
+                ),
+            );
+        }
+        let Some(config) = &self.config else { return };
+        let tables = std::iter::once(config.data.channel.as_ref())
+            .chain(config.data.per_path.values().map(|s| s.channel.as_ref()));
+        for name in tables.flatten() {
+            if let Err(unknown) = crate::channel::resolve(set, name) {
+                warning(
+                    diag,
+                    &config.file.display().to_string(),
+                    format!(
+                        "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
+                        unknown.name,
+                        unknown.hint()
+                    ),
+                );
+            }
+        }
+    }
+
     /// The policy for a document at `abs` (for config globs), read as `read` says.
     pub fn policy(&self, read: &ReadSettings, abs: Option<&Path>) -> Policy {
         let mut p = Policy {
             format: read.format,
-            channel_override: read.channel.clone(),
+            channel_override: read.channel.as_deref().map(|c| self.channel_id(c)),
             ..Policy::default()
         };
         p.read.fields = read.fields.clone();
+        let tables = match (&self.config, abs) {
+            (Some(c), Some(a)) => c.tables_for(a),
+            (Some(c), None) => c.tables_for(&self.cwd.join("-")),
+            (None, _) => Vec::new(),
+        };
+        for t in tables {
+            p.rules.extend(&self.tables[t]);
+        }
         let settings = match (&self.config, abs) {
             (Some(c), Some(a)) => c.for_path(a),
             (Some(c), None) => c.for_path(&self.cwd.join("-")),
@@ -326,19 +372,16 @@ impl Session {
         };
         for s in settings {
             if read.format.is_none() {
-                if let Some(f) = s.input_format.as_deref() {
-                    p.format = InputFormat::parse(f);
+                if let Some(choice) = s.input_format {
+                    p.format = choice.0;
                 }
             }
             if read.fields.is_empty() && !s.fields.is_empty() {
                 p.read.fields = s.fields.clone();
             }
-            if s.channel.is_some() {
-                p.default_channel = s.channel.clone();
+            if let Some(c) = &s.channel {
+                p.default_channel = Some(self.channel_id(c));
             }
-            p.disabled.extend(s.disable.iter().cloned());
-            p.severity
-                .extend(s.severity.iter().map(|(k, v)| (k.clone(), *v)));
             p.allow.extend(s.allow.iter().cloned());
         }
         p
@@ -417,6 +460,9 @@ impl Run {
         if !outcome.errors.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
             self.trouble = true;
+        }
+        for w in &outcome.warnings {
+            warning(diag, &doc.path, w.clone());
         }
         sink(doc, outcome, first)
     }
@@ -516,15 +562,7 @@ impl Session {
         diag: &mut Diagnostics,
         sink: &mut Sink,
     ) -> Result<Run, Failure> {
-        if let Some(c) = &scan.read.channel {
-            if !crate::channel::is_known(&crate::channel::canonical(c)) {
-                warning(
-                    diag,
-                    "-",
-                    format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
-                );
-            }
-        }
+        self.warn_unknown_channels(&scan.read, diag);
         let mut run = Run::default();
         if scan.staged {
             let root = git::toplevel()?;
@@ -848,8 +886,12 @@ impl Session {
         let Some(doc) = loaded(loaded_doc, diag) else {
             return Ok((Status::Clean, None));
         };
+        self.warn_unknown_channels(read, diag);
         let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
         self.pattern_errors()?;
+        for w in &outcome.warnings {
+            warning(diag, &doc.path, w.clone());
+        }
         if !outcome.errors.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
             if req.in_place {

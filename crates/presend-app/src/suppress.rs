@@ -5,14 +5,14 @@
 //! One that is missing its reason is reported and does not apply; one that suppresses nothing is
 //! reported too, so stale suppressions do not pile up (ruff's RUF100).
 
-use crate::finding::{Category, Finding, Position, Severity};
-use crate::input::{Scope, Suppression};
+use presend_core::finding::{Category, Finding, Position, Severity};
+use presend_input::{Scope, Suppression};
 use std::sync::Arc;
 
 /// Rule id of the finding for a suppression that suppresses nothing.
-pub const UNUSED: &str = "presend/unused-suppression";
+pub const UNUSED: &str = presend_rules::checks::UNUSED_SUPPRESSION;
 /// Rule id of the finding for a suppression without a reason.
-pub const NO_REASON: &str = "presend/suppression-without-reason";
+pub const NO_REASON: &str = presend_rules::checks::SUPPRESSION_WITHOUT_REASON;
 
 /// Whether a rule pattern written by a user (`nhs-number`, `uk-identifiers/nhs-number`, or a pack
 /// id `uk-identifiers`) names rule `full_id`.
@@ -47,7 +47,7 @@ pub fn apply(
     for s in suppressions {
         let end = Position {
             line: s.start.line,
-            column: s.start.column + crate::input::directive::TOKEN.len() as u32,
+            column: s.start.column + presend_input::directive::TOKEN.len() as u32,
         };
         let make = |rule: &str, severity, message: String, label: &str| Finding {
             rule: rule.into(),
@@ -55,19 +55,14 @@ pub fn apply(
             severity,
             message,
             label: label.into(),
-            why: "presend suppressions must say why the finding is acceptable, and must still \
-                  match something, so that a reviewer can audit every exception and stale \
-                  exceptions do not hide new risks."
-                .into(),
-            instead: "Write `presend-allow RULE: reason`, naming the rule and the reason, on the \
-                      line before the text (or in the same CSV row); remove suppressions that no \
-                      longer match."
-                .into(),
+            // Why and instead are the check's, from presend's own pack (the pipeline adds them).
+            why: String::new().into(),
+            instead: String::new().into(),
             path: path.clone(),
             record: s.record,
             start: s.start,
             end,
-            matched: crate::input::directive::TOKEN.to_string(),
+            matched: presend_input::directive::TOKEN.to_string(),
             confidence: 1.0,
             suggestion: None,
             byte_range: s.byte_range,

@@ -47,7 +47,8 @@ impl fmt::Display for Severity {
     }
 }
 
-/// What kind of risk a finding is. The set is fixed by the contract (`CONTRACT.md`, Categories).
+/// What kind of risk a finding is. The set is fixed: reports, baselines and the evaluation corpus
+/// name these nine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {

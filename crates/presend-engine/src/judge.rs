@@ -9,7 +9,7 @@ use super::patterns::PatternHit;
 use super::terms::{Slot, SlotHits, TermHit};
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
-use crate::rules::{Effect, Keep, Rule, RuleKind, TermSet};
+use crate::rules::{scoring, Effect, Keep, Rule, RuleKind, TermSet};
 use std::sync::Arc;
 
 /// A rule that fired, before it becomes a [`crate::Finding`].
@@ -191,11 +191,11 @@ impl Judge<'_> {
             return None;
         };
         let mut hit = Hit::new(rule, p.rule, p.start, p.end);
-        if let Some(v) = validator {
-            let verdict = crate::validators::check(v.name, &self.text[p.start..p.end])?;
+        if validator.is_some() {
+            let verdict = self.engine.validate(p.rule, &self.text[p.start..p.end])?;
             match (keep, verdict.valid) {
                 (Keep::Valid, true) => {
-                    hit.confidence = (hit.confidence + 0.3).min(1.0);
+                    hit.confidence = scoring::boosted(hit.confidence, scoring::VALIDATOR_BOOST);
                     hit.label = verdict.label;
                 }
                 (Keep::Invalid, false) => {}
@@ -220,7 +220,7 @@ impl Judge<'_> {
         }
         if let Some(c) = &rule.context {
             if self.within(span, Slot::Context(hit.rule), &c.words, c.window) {
-                hit.confidence = (hit.confidence + c.boost).min(1.0);
+                hit.confidence = scoring::boosted(hit.confidence, c.boost);
             } else if c.required {
                 return false;
             }
@@ -231,10 +231,10 @@ impl Judge<'_> {
                     Effect::Suppress => return false,
                     Effect::Lower => {
                         hit.severity = hit.severity.lowered();
-                        hit.confidence *= 0.7;
+                        hit.confidence *= scoring::LOWERED;
                         hit.notes.push("lowered by nearby wording".into());
                     }
-                    Effect::Doubt => hit.confidence *= 0.6,
+                    Effect::Doubt => hit.confidence *= scoring::DOUBTED,
                 }
             }
         }
@@ -365,7 +365,10 @@ impl Judge<'_> {
         let start = parts.iter().map(|p| p.0).min()?;
         let end = parts.iter().map(|p| p.1).max()?;
         let mut h = Hit::new(rule, r, start, end);
-        h.confidence = (rule.confidence + 0.05 * (kinds.len() - min) as f64).min(1.0);
+        h.confidence = scoring::boosted(
+            rule.confidence,
+            scoring::COMBINATION_STEP * (kinds.len() - min) as f64,
+        );
         h.parts = parts;
         h.notes = kinds;
         self.weigh(&mut h).then_some(h)
@@ -399,7 +402,7 @@ impl Judge<'_> {
         };
         if parts.iter().any(|p| mentioned((p.0, p.1))) {
             hit.severity = Severity::Info;
-            hit.confidence *= 0.5;
+            hit.confidence *= scoring::MENTIONED;
             hit.notes.push("mentioned, not used".into());
         }
     }

@@ -7,6 +7,30 @@
 //! - this module turns hits into [`Finding`]s located in the original text.
 //!
 //! The engine knows segments, not files or formats.
+//!
+//! Load the packs, compile them once, scan a text and read its findings:
+//!
+//! ```
+//! use presend_core::text::Segment;
+//! use presend_core::{Category, Severity};
+//! use presend_engine::Engine;
+//! use presend_rules::RuleSet;
+//!
+//! let engine = Engine::new(RuleSet::builtin()?);
+//! let draft = Segment::document("draft.txt", "Discharged today, NHS no 943 476 5919.");
+//! let findings = engine.scan(&draft);
+//!
+//! let nhs = findings
+//!     .iter()
+//!     .find(|f| &*f.rule == "uk-identifiers/nhs-number")
+//!     .expect("a valid NHS number is found");
+//! assert_eq!(nhs.category, Category::Identifier);
+//! assert!(nhs.severity >= Severity::Warning);
+//! assert_eq!(nhs.matched, "943 476 5919");
+//! // Lines and columns count characters in the user's text, from 1.
+//! assert_eq!((nhs.start.line, nhs.start.column), (1, 26));
+//! # Ok::<(), presend_core::Error>(())
+//! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
@@ -46,6 +70,8 @@ pub struct Engine {
     mention_lexicon: Option<u32>,
     /// Each rule's label, why and instead, shared by every finding of the rule.
     texts: Vec<RuleTexts>,
+    /// Each pattern rule's validator, with the lexicon it reads.
+    validators: Vec<Option<validators::Bound>>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,7 +115,7 @@ impl Engine {
                 }
                 RuleKind::Near { .. } => near_rules.push(i as u32),
                 RuleKind::Combination { .. } => combination_rules.push(i as u32),
-                RuleKind::Pattern { .. } => {}
+                RuleKind::Pattern { .. } | RuleKind::Check => {}
             }
         }
         let rule_pack = rules
@@ -111,8 +137,14 @@ impl Engine {
                 instead: r.instead.as_str().into(),
             })
             .collect();
+        let validators = rules
+            .rules
+            .iter()
+            .map(|r| validators::Bound::for_rule(r, &rules))
+            .collect();
         let patterns = patterns::PatternMatcher::build(&rules);
         Engine {
+            validators,
             texts,
             terms: terms::TermMatcher::build(&rules, patterns.anchors()),
             patterns,
@@ -128,6 +160,13 @@ impl Engine {
     /// The rules this engine was compiled from.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// Run rule `rule`'s validator on matched text; `None` when the rule has none.
+    fn validate(&self, rule: u32, text: &str) -> Option<validators::Verdict> {
+        self.validators[rule as usize]
+            .as_ref()
+            .map(|v| v.check(text))
     }
 
     /// Pack patterns that failed to compile when a scan first ran them, each naming file, line

@@ -11,9 +11,9 @@
 //! and at each such place the automaton is walked forward as a trie (no failure links): every
 //! term that matches from there is a hit, once its end boundary is checked. This reports exactly
 //! the occurrences an overlapping Aho-Corasick search filtered by word boundaries would (the unit
-//! tests compare the two), costs a table lookup per byte of a candidate word, and builds in
-//! microseconds instead of the milliseconds an Aho-Corasick automaton takes, which matters when
-//! one process checks one draft. Case folding lives in the byte-class table.
+//! tests compare the two), costs a table lookup per byte of a candidate word, and needs no
+//! failure links, so building it does less work than building an Aho-Corasick automaton (see
+//! docs/performance.md for measured start-up times). Case folding lives in the byte-class table.
 
 use super::normalize::Normalized;
 use crate::rules::{RuleKind, RuleSet, Term, TermSet};
@@ -197,7 +197,7 @@ impl TermMatcher {
                 b.add_anchor(lit, Slot::Anchor(id as u32));
             }
         }
-        for (i, lex) in set.lexicons.iter().enumerate() {
+        for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
             b.add_all(&lex.terms, Slot::Lexicon(i as u32));
         }
         for (i, pack) in set.packs.iter().enumerate() {
@@ -212,7 +212,7 @@ impl TermMatcher {
                     b.add_set(side_b, Slot::Side(r, true));
                 }
                 RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
-                RuleKind::Combination { .. } => {}
+                RuleKind::Combination { .. } | RuleKind::Check => {}
             }
             if let Some(c) = &rule.context {
                 b.add_set(&c.words, Slot::Context(r));

@@ -56,52 +56,108 @@ impl Verdict {
 pub struct Validator {
     /// The name packs use (one of [`presend_rules::validator::VALIDATORS`]).
     pub name: &'static str,
-    check: fn(&str) -> Verdict,
+    check: fn(&str, &Words) -> Verdict,
 }
 
-/// Run the validator named `name` on matched text; `None` if no validator has that name (the
-/// loader accepts only names that have one: see the tests).
-pub fn check(name: &str, text: &str) -> Option<Verdict> {
-    lookup(name).map(|v| (v.check)(text))
+/// The lower-cased terms of the lexicon a validator reads, sorted for binary search; empty for a
+/// validator that reads none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words(Vec<String>);
+
+impl Words {
+    /// The terms of a lexicon, lower-cased and sorted.
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut words: Vec<String> = terms.into_iter().map(str::to_lowercase).collect();
+        words.sort();
+        words.dedup();
+        Words(words)
+    }
+
+    /// Whether `word` (lower case) is one of them.
+    pub fn contains(&self, word: &str) -> bool {
+        self.0.binary_search_by(|w| w.as_str().cmp(word)).is_ok()
+    }
+}
+
+/// A rule's validator, bound at compile time to the lexicon it reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Bound {
+    check: fn(&str, &Words) -> Verdict,
+    words: std::sync::Arc<Words>,
+}
+
+impl Bound {
+    /// The validator of `rule`, if it is a pattern rule that names one.
+    pub(crate) fn for_rule(
+        rule: &presend_rules::Rule,
+        set: &presend_rules::RuleSet,
+    ) -> Option<Bound> {
+        let presend_rules::RuleKind::Pattern {
+            validator: Some(v), ..
+        } = &rule.kind
+        else {
+            return None;
+        };
+        let words = v
+            .lexicon
+            .and_then(|name| set.lexicon(name))
+            .map(|l| Words::new(set.lexicons[l].terms.iter().map(|t| t.text.as_str())))
+            .unwrap_or_default();
+        Some(Bound {
+            check: lookup(v.name)?.check,
+            words: words.into(),
+        })
+    }
+
+    pub(crate) fn check(&self, text: &str) -> Verdict {
+        (self.check)(text, &self.words)
+    }
+}
+
+/// Run the validator named `name` on matched text with the words of the lexicon it reads;
+/// `None` if no validator has that name (the loader accepts only names that have one: see the
+/// tests).
+pub fn check(name: &str, text: &str, words: &Words) -> Option<Verdict> {
+    lookup(name).map(|v| (v.check)(text, words))
 }
 
 /// Every validator a pack may name.
 pub const VALIDATORS: &[Validator] = &[
     Validator {
         name: "nhs-modulus-11",
-        check: health::nhs_number,
+        check: |text, _| health::nhs_number(text),
     },
     Validator {
         name: "chi-number",
-        check: health::chi_number,
+        check: |text, _| health::chi_number(text),
     },
     Validator {
         name: "hc-number",
-        check: health::hc_number,
+        check: |text, _| health::hc_number(text),
     },
     Validator {
         name: "nino",
-        check: personal::nino,
+        check: |text, _| personal::nino(text),
     },
     Validator {
         name: "dvla-licence",
-        check: personal::dvla_licence,
+        check: |text, _| personal::dvla_licence(text),
     },
     Validator {
         name: "uk-postcode",
-        check: postcode::uk_postcode,
+        check: |text, _| postcode::uk_postcode(text),
     },
     Validator {
         name: "uk-phone",
-        check: phone::uk_phone,
+        check: |text, _| phone::uk_phone(text),
     },
     Validator {
         name: "calendar-date",
-        check: dates::calendar_date,
+        check: |text, _| dates::calendar_date(text),
     },
     Validator {
         name: "birth-date",
-        check: dates::birth_date,
+        check: |text, _| dates::birth_date(text),
     },
     Validator {
         name: "person-name",

@@ -18,18 +18,16 @@
 
 pub mod source;
 
-use presend_core::{error, finding, text};
-
 pub mod blank;
 mod csv;
 pub mod directive;
 mod json;
 mod markdown;
 
-use crate::finding::Position;
 use crate::source::Document;
-use crate::text::{LineIndex, Origin, Segment};
 pub use presend_core::document::FormatError;
+use presend_core::finding::Position;
+use presend_core::text::{LineIndex, Origin, Segment};
 
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,4 +1,5 @@
-//! JSON and JSON Lines reports, in the shape the contract fixes (`CONTRACT.md`, JSON report).
+//! JSON and JSON Lines reports. Their field names are an interface scripts rely on: the JSON
+//! report snapshot test (tests/snapshots) fixes them.
 //! Field order follows the contract; extra fields come after the contract's own.
 
 use super::{Reporter, Summary};

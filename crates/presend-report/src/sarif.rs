@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 //!
-//! What GitHub needs (`shared/reference/linters-and-conventions.md`, section 8): `$schema`; a
+//! What GitHub needs (GitHub's "SARIF support for code scanning" documentation): `$schema`; a
 //! `tool.driver.rules` entry with `shortDescription`, `fullDescription` and `help` for every rule
 //! that has results; per result `ruleId`, `level`, `message.text` and one location with a
 //! repository-relative `artifactLocation.uri` and a region; `partialFingerprints` so alerts

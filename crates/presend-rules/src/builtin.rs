@@ -1,5 +1,10 @@
 //! The packs compiled into the binary, so presend works with no configuration at all.
 
+/// presend's own pack: its checks, channels and the lexicons its validators read. Always loaded,
+/// also with `--no-builtin`.
+pub const PRESEND_PACK: (&str, &str) =
+    ("presend.toml", include_str!("../../../rules/presend.toml"));
+
 /// `(file name, TOML source)` of every built-in pack, in load order (lexicons first).
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     (

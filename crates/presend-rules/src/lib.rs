@@ -5,23 +5,66 @@
 //! `context`, `negative_context` and allow-lists adjust what it reports; its `message`, `why`,
 //! `instead`, `references` and `examples` document it in the one place it is defined, so
 //! `presend explain` and `presend rules test` read straight from here.
+//!
+//! A team's own pack is loaded beside the built-in ones; a mistake in it is an error naming the
+//! file, the line and the rule:
+//!
+//! ```
+//! use presend_rules::RuleSetBuilder;
+//!
+//! let pack = r#"
+//! [pack]
+//! id = "local"
+//! name = "Local words"
+//! version = "1.0.0"
+//! description = "Nicknames for patients used on one ward."
+//!
+//! [[rule]]
+//! id = "codeword"
+//! category = "unprofessional"
+//! severity = "warning"
+//! message = "A ward nickname for a patient."
+//! why = "Nicknames for patients read as contempt when a post is seen out of context."
+//! instead = "Leave it out."
+//! terms = ["frequent flyer"]
+//! examples.match = ["our frequent flyer is back"]
+//! examples.no_match = ["a frequent visitor"]
+//! "#;
+//! let mut builder = RuleSetBuilder::default();
+//! builder.add_builtin()?;
+//! builder.add_source("local.toml", pack)?;
+//! let set = builder.finish()?;
+//! let rule = &set.rules[set.find("local/codeword").expect("loaded")];
+//! assert_eq!(rule.label, "codeword");
+//!
+//!
+//! let error = RuleSetBuilder::default()
+//!     .add_source("broken.toml", &pack.replace(r#""warning""#, r#""loud""#))
+//!     .unwrap_err()
+//!     .to_string();
+//! assert!(error.contains("broken.toml:11"), "{error}");
+//! assert!(error.contains("codeword"), "{error}");
+//! # Ok::<(), presend_core::Error>(())
+//! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
+pub mod checks;
+pub mod scoring;
 pub mod validator;
 
-use presend_core::{error, finding, Error};
+use presend_core::Error;
 
 mod builtin;
 mod load;
 mod schema;
 
-pub use builtin::BUILTIN_PACKS;
+pub use builtin::{BUILTIN_PACKS, PRESEND_PACK};
 pub use load::{load_pack_source, Pattern, RuleSetBuilder};
-pub use schema::{Effect, Keep};
+pub use schema::{Counting, Effect, Keep};
 
-use crate::finding::{Category, Severity};
 use crate::validator::Validator;
+use presend_core::{Category, Severity};
 use std::sync::Arc;
 
 /// Every loaded pack, rule and lexicon, checked and cross-referenced.
@@ -33,6 +76,10 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Every lexicon; a lexicon defined by several packs holds all their terms.
     pub lexicons: Vec<Lexicon>,
+    /// Every channel a draft can be bound for.
+    pub channels: Vec<Channel>,
+    /// What a finding gains when its draft is bound for a messaging app.
+    pub messaging_app: Option<Escalation>,
 }
 
 impl RuleSet {
@@ -53,6 +100,26 @@ impl RuleSet {
             (Some((i, _)), None) => Some(i),
             _ => None,
         }
+    }
+
+    /// The channel called `name` (its id or an alias, any case), if any pack defines it.
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        let name = name.trim().to_lowercase();
+        self.channels
+            .iter()
+            .find(|c| c.id == name || c.aliases.contains(&name))
+    }
+
+    /// The index of the lexicon called `name`.
+    pub fn lexicon(&self, name: &str) -> Option<usize> {
+        self.lexicons.iter().position(|l| l.id == name)
+    }
+
+    /// Whether any rule matches text: a set of only `[[check]]` entries has nothing to scan for.
+    pub fn has_matching_rules(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| !matches!(r.kind, RuleKind::Check))
     }
 
     /// Rules of the pack with this id.
@@ -120,6 +187,47 @@ pub struct Lexicon {
     pub description: String,
     /// Its terms, from every pack that defines it.
     pub terms: Vec<Term>,
+    /// Whether the engine looks for its terms in text: false for a lexicon that only a
+    /// validator reads (`not-a-name`), which would otherwise put every "the" into the trie.
+    pub matched: bool,
+}
+
+/// A channel a draft can be bound for (`[[channel]]` in a pack).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    /// Canonical lower-case id (`x`).
+    pub id: String,
+    /// Display name (`X`, `WhatsApp`).
+    pub name: String,
+    /// Other names it is called, lower case (`twitter`).
+    pub aliases: Vec<String>,
+    /// A consumer messaging app: any identifier bound for one is an error.
+    pub messaging_app: bool,
+    /// Its length limit, if it has one worth checking.
+    pub limit: Option<Limit>,
+}
+
+/// A platform's length limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    /// Most units allowed.
+    pub max: usize,
+    /// What is counted, for the message.
+    pub unit: String,
+    /// How the platform counts.
+    pub counting: Counting,
+    /// How the platform counts, in a few words, for the message.
+    pub rule: String,
+}
+
+/// What a finding gains when its draft is bound for a messaging app; `{channel}` in either
+/// text is the channel's display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalation {
+    /// Appended to the finding's message.
+    pub message: String,
+    /// Added as a note.
+    pub note: String,
 }
 
 /// How a rule matches.
@@ -157,6 +265,9 @@ pub enum RuleKind {
         /// How many distinct signals are needed.
         min: usize,
     },
+    /// Reported by the application itself (a `[[check]]`, one of [`checks::CHECKS`]); the
+    /// engine never matches it.
+    Check,
 }
 
 /// Words around a hit that change how sure presend is.
@@ -251,6 +362,7 @@ impl Rule {
             RuleKind::Terms(_) => "terms",
             RuleKind::Near { .. } => "near",
             RuleKind::Combination { .. } => "combination",
+            RuleKind::Check => "check",
         }
     }
 }

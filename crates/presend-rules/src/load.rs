@@ -5,12 +5,13 @@
 //! step two resolves names and checks each rule. Every error names the file, the line and the
 //! rule id.
 
-use super::schema::{self, PackFile, RuleDef, TermDef, TermSetDef};
+use super::schema::{self, CheckDef, PackFile, RuleDef, TermDef, TermSetDef};
 use super::{
-    Context, Examples, Lexicon, NegativeContext, PackInfo, Rule, RuleKind, RuleSet, Term, TermSet,
+    Channel, Context, Escalation, Examples, Lexicon, Limit, NegativeContext, PackInfo, Rule,
+    RuleKind, RuleSet, Term, TermSet,
 };
-use crate::error::{Error, PackError};
 use crate::validator as validators;
+use presend_core::error::{Error, PackError};
 use regex_automata::meta;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;
@@ -49,8 +50,16 @@ pub fn load_pack_source(file: &str, source: &str) -> Result<RuleSet, Error> {
 }
 
 impl RuleSetBuilder {
-    /// Add the packs embedded in the binary.
+    /// Add presend's own pack ([`super::PRESEND_PACK`]): the checks the application reports,
+    /// the channels and the lexicons validators read. Every session loads it.
+    pub fn add_presend(&mut self) -> Result<(), Error> {
+        let (name, source) = super::PRESEND_PACK;
+        self.add_source(&format!("<built-in>/{name}"), source)
+    }
+
+    /// Add the packs embedded in the binary, presend's own pack first.
     pub fn add_builtin(&mut self) -> Result<(), Error> {
+        self.add_presend()?;
         for (name, source) in super::BUILTIN_PACKS {
             self.add_source(&format!("<built-in>/{name}"), source)?;
         }
@@ -165,7 +174,16 @@ impl RuleSetBuilder {
                 set.rules.push(rule);
             }
         }
+        // Checks come after every pack's rules, so rule indices the engine links stay dense.
+        for p in &self.parsed {
+            for def in &p.pack.check {
+                let rule = build_check(def, p, &set)?;
+                set.rules.push(rule);
+            }
+            collect_channels(p, &mut set)?;
+        }
         check_references(&set)?;
+        mark_validator_lexicons(&mut set);
         Ok(set)
     }
 }
@@ -198,12 +216,139 @@ fn collect_lexicons(
                         id: id.clone(),
                         description: def.description.clone(),
                         terms,
+                        matched: true,
                     });
                 }
             }
         }
     }
     Ok(index)
+}
+
+/// A `[[check]]`: a rule the application reports itself, under the id the code gives it.
+fn build_check(def: &CheckDef, p: &ParsedPack, set: &RuleSet) -> Result<Rule, Error> {
+    let full_id = def.id.get_ref();
+    let line = p.line(def.id.span().start);
+    let err = |message: String| -> Error {
+        PackError {
+            file: p.file.clone(),
+            line: Some(line),
+            rule: Some(full_id.clone()),
+            message,
+        }
+        .into()
+    };
+    if !crate::checks::CHECKS.contains(&full_id.as_str()) {
+        return Err(err(format!(
+            "no check `{full_id}`: a [[check]] describes one the application reports ({})",
+            crate::checks::CHECKS.join(", ")
+        )));
+    }
+    if set.rules.iter().any(|r| *r.full_id == **full_id) {
+        return Err(err("duplicate check id".into()));
+    }
+    let (pack, id) = full_id.split_once('/').unwrap_or(("presend", full_id));
+    Ok(Rule {
+        pack: pack.into(),
+        id: id.to_string(),
+        full_id: full_id.as_str().into(),
+        category: def.category,
+        severity: def.severity,
+        message: def.message.clone(),
+        label: def.label.clone(),
+        why: def.why.clone(),
+        instead: def.instead.clone(),
+        references: def.references.clone(),
+        signal: false,
+        confidence: 1.0,
+        kind: RuleKind::Check,
+        context: None,
+        negative_context: None,
+        allow: Vec::new(),
+        channels: Vec::new(),
+        examples: Examples::default(),
+        source: p.file.clone(),
+        line,
+    })
+}
+
+/// A pack's `[[channel]]` tables and its `[messaging-app]` table.
+fn collect_channels(p: &ParsedPack, set: &mut RuleSet) -> Result<(), Error> {
+    for def in &p.pack.channel {
+        let id = def.id.get_ref().trim().to_lowercase();
+        let aliases: Vec<String> = def
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_lowercase())
+            .collect();
+        if let Some(taken) = std::iter::once(&id)
+            .chain(&aliases)
+            .find(|n| set.channel(n).is_some())
+        {
+            return Err(PackError {
+                file: p.file.clone(),
+                line: Some(p.line(def.id.span().start)),
+                rule: Some(format!("channel {id}")),
+                message: format!("channel name `{taken}` is already defined"),
+            }
+            .into());
+        }
+        set.channels.push(Channel {
+            id,
+            name: def.name.clone(),
+            aliases,
+            messaging_app: def.messaging_app,
+            limit: def.limit.as_ref().map(|l| Limit {
+                max: l.max,
+                unit: l.unit.clone(),
+                counting: l.counting,
+                rule: l.rule.clone(),
+            }),
+        });
+    }
+    if let Some(e) = &p.pack.messaging_app {
+        set.messaging_app = Some(Escalation {
+            message: e.message.clone(),
+            note: e.note.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// A lexicon only validators read is not looked for in text.
+fn mark_validator_lexicons(set: &mut RuleSet) {
+    let mut in_text = vec![false; set.lexicons.len()];
+    let mut by_validator = vec![false; set.lexicons.len()];
+    let mut mark = |ts: &TermSet| ts.lexicons.iter().for_each(|&l| in_text[l] = true);
+    for rule in &set.rules {
+        match &rule.kind {
+            RuleKind::Terms(ts) => mark(ts),
+            RuleKind::Near { a, b, .. } => {
+                mark(a);
+                mark(b);
+            }
+            _ => {}
+        }
+        if let Some(c) = &rule.context {
+            mark(&c.words);
+        }
+        if let Some(c) = &rule.negative_context {
+            mark(&c.words);
+        }
+    }
+    for rule in &set.rules {
+        if let RuleKind::Pattern {
+            validator: Some(v), ..
+        } = &rule.kind
+        {
+            if let Some(l) = v.lexicon.and_then(|name| set.lexicon(name)) {
+                by_validator[l] = true;
+            }
+        }
+    }
+    for (i, lexicon) in set.lexicons.iter_mut().enumerate() {
+        lexicon.matched = in_text[i] || !by_validator[i];
+    }
 }
 
 struct Names<'a> {
@@ -300,8 +445,8 @@ fn build_rule(
         }
     }
     let confidence = def.confidence.unwrap_or(match kind {
-        RuleKind::Pattern { .. } => 0.6,
-        _ => 0.8,
+        RuleKind::Pattern { .. } => crate::scoring::PATTERN_BASE,
+        _ => crate::scoring::OTHER_BASE,
     });
     if !(0.0..=1.0).contains(&confidence) {
         return Err("`confidence` must be between 0 and 1".into());
@@ -312,7 +457,7 @@ fn build_rule(
             words: names.term_set(&c.words, &c.lexicons, &[])?,
             window: c.window,
             required: c.required,
-            boost: c.boost.unwrap_or(0.3),
+            boost: c.boost.unwrap_or(crate::scoring::CONTEXT_BOOST),
         }),
     };
     let negative_context = match &def.negative_context {
@@ -408,6 +553,11 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
                 format!("unknown validator `{name}` (known: {})", known.join(", "))
             })?),
         };
+        if let Some(lexicon) = validator.and_then(|v| v.lexicon) {
+            names.lexicon(lexicon).map_err(|_| {
+                format!("validator `{}` reads lexicon `{lexicon}`, which no loaded pack defines (presend's own pack does)", validator.map_or("", |v| v.name))
+            })?;
+        }
         let keep = def.keep.unwrap_or_default();
         if keep == schema::Keep::Invalid && validator.is_none() {
             return Err("`keep = \"invalid\"` needs a `validate`".into());
@@ -561,9 +711,9 @@ fn nfa_units(hir: &Hir) -> u64 {
 /// prefilter saves nothing and costs start-up time.
 ///
 /// Unicode is off by default: `\b`, `\d`, `\w`, `\s` and `(?i)` are ASCII, which keeps the fast
-/// DFA engines usable on text with emoji (measured in reference/performance-anchors.md: Unicode
-/// `\b` ran 56–380× slower). The engine normalises text first, so full-width digits are ASCII by
-/// then. A pattern opts back in with `(?u:…)`.
+/// DFA engines usable on text with emoji (the regex crate's lazy DFA gives up on a Unicode `\b`
+/// as soon as it meets a non-ASCII byte; see its documentation on Unicode word boundaries). The
+/// engine normalises text first, so full-width digits are ASCII by then. A pattern opts back in with `(?u:…)`.
 pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
     builder()
         .build(pattern)

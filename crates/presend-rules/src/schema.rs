@@ -2,7 +2,7 @@
 //! field; every one denies unknown fields so a typo in a pack is an error, not a silent no-op.
 //! [`super::load`] turns them into the checked model in [`super`].
 
-use crate::finding::{Category, Severity};
+use presend_core::{Category, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -15,6 +15,73 @@ pub(crate) struct PackFile {
     pub lexicon: BTreeMap<String, LexiconDef>,
     #[serde(default)]
     pub rule: Vec<RuleDef>,
+    #[serde(default)]
+    pub check: Vec<CheckDef>,
+    #[serde(default)]
+    pub channel: Vec<ChannelDef>,
+    #[serde(default, rename = "messaging-app")]
+    pub messaging_app: Option<EscalationDef>,
+}
+
+/// A finding the application reports itself; its id is one of [`crate::checks::CHECKS`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckDef {
+    pub id: Spanned<String>,
+    pub category: Category,
+    pub severity: Severity,
+    pub label: String,
+    pub message: String,
+    pub why: String,
+    pub instead: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// Where a draft can be going.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct ChannelDef {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub messaging_app: bool,
+    #[serde(default)]
+    pub limit: Option<LimitDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LimitDef {
+    pub max: usize,
+    pub unit: String,
+    pub counting: Counting,
+    pub rule: String,
+}
+
+/// How a platform counts the length of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Counting {
+    /// X's weighted count: a URL counts 23, emoji and most non-Latin characters 2.
+    X,
+    /// Graphemes, and at most ten bytes per grapheme (Bluesky: 300 graphemes, 3,000 bytes).
+    Bluesky,
+    /// Characters; a URL counts 23 and `@user@domain` counts as `@user`.
+    Mastodon,
+    /// Graphemes, an emoji counting its UTF-8 bytes.
+    Threads,
+    /// Unicode scalar values.
+    Characters,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EscalationDef {
+    pub message: String,
+    pub note: String,
 }
 
 #[derive(Debug, Deserialize)]

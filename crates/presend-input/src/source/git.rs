@@ -6,7 +6,7 @@
 //! `git cat-file --batch` process fed `:<path>` names, so a commit of a thousand posts costs two
 //! processes, not a thousand. Blobs are handed out one at a time, so memory holds one file.
 
-use crate::error::Error;
+use presend_core::Error;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
