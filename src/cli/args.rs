@@ -79,6 +79,47 @@ pub enum FormatArg {
     Junit,
 }
 
+/// How the human report lays out each finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The source line, carets, why and instead.
+    Full,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
+}
+
+/// When to style output with colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` forces it).
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// The choice anstream makes with it.
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            ColorArg::Auto => anstream::ColorChoice::Auto,
+            ColorArg::Always => anstream::ColorChoice::Always,
+            ColorArg::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+/// The `--channel` help, built from the channels presend knows.
+fn channel_help() -> String {
+    let names: Vec<&str> = presend_app::channel::KNOWN
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    format!(
+        "Where the draft will be sent ({}): its length limit and channel rules apply",
+        names.join(", ")
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
@@ -121,9 +162,7 @@ pub struct ScanArgs {
     /// The CSV column or JSON field that holds the message text (repeatable).
     #[arg(long = "field", value_name = "NAME", help_heading = "Input")]
     pub fields: Vec<String>,
-    /// Where the draft will be sent (x, bluesky, mastodon, threads, linkedin, facebook,
-    /// instagram, whatsapp, email, sms): its length limit and channel rules apply.
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    #[arg(long, value_name = "NAME", help_heading = "Input", help = channel_help())]
     pub channel: Option<String>,
     /// The name standard input gets in reports (and the format its extension implies).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
@@ -141,6 +180,24 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
+    /// How the human report shows each finding.
+    #[arg(long, value_enum, default_value = "full", help_heading = "Report")]
+    pub output_format: OutputFormat,
+    /// Print the findings only: no summary line, no warnings.
+    #[arg(long, short, help_heading = "Report")]
+    pub quiet: bool,
+    /// When to use colour (`NO_COLOR` turns `auto` off).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN",
+        help_heading = "Report"
+    )]
+    pub color: ColorArg,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE", help_heading = "Report")]
+    pub output_file: Option<PathBuf>,
     /// Lowest severity that makes the exit status 1 [default: warning].
     #[arg(long, value_enum, help_heading = "Report")]
     pub fail_on: Option<FailOn>,

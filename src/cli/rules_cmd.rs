@@ -145,8 +145,8 @@ fn test(session: &Session, packs: &[String]) -> Result<Exit, Failure> {
     }
     writeln!(
         out,
-        "{} example(s) passed, {} failed",
-        report.passed,
+        "{} passed, {} failed",
+        presend_report::counted(report.passed, "example", "examples"),
         report.failures.len()
     )?;
     out.flush()?;

@@ -1,0 +1,319 @@
+//! The conveniences people expect of a linter's command line: concise and quiet output, colour
+//! control, a report file, terminal-width layout, honest plurals, and refusing option
+//! combinations that cannot both apply. Each test drives the real binary.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const RISKY: &str = "Bed 4 is Mrs Jones, NHS number 943 476 5919, DOB 12/03/1948.\n";
+
+fn presend() -> Command {
+    let mut cmd = cargo_bin_cmd!("presend");
+    cmd.env_remove("CI")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+fn draft(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("draft.txt");
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn concise_output_is_one_line_per_finding_then_the_summary() {
+    let (_dir, file) = draft(RISKY);
+    let out = presend()
+        .args(["check", "--output-format", "concise"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    let path = file.display().to_string();
+    assert!(lines.len() >= 3, "{out}");
+    let (summary, findings) = lines.split_last().unwrap();
+    for line in findings {
+        assert!(line.starts_with(&format!("{path}:1:")), "{line}");
+    }
+    assert!(
+        findings.contains(&format!("{path}:1:32: error[uk-identifiers/nhs-number] This looks like an NHS number (in the never-issued test range)").as_str()),
+        "{out}"
+    );
+    assert_eq!(
+        *summary,
+        format!(
+            "presend: {} findings ({} error, 1 warning, 0 info) in 1 file",
+            findings.len(),
+            findings.len() - 1
+        )
+    );
+}
+
+#[test]
+fn full_is_the_default_output_format() {
+    let (_dir, file) = draft(RISKY);
+    let default = stdout_of(presend().arg("check").arg(&file));
+    let full = stdout_of(
+        presend()
+            .args(["check", "--output-format", "full"])
+            .arg(&file),
+    );
+    assert_eq!(default, full);
+    assert!(
+        default.contains(" --> ") && default.contains("= why:"),
+        "{default}"
+    );
+}
+
+#[test]
+fn concise_output_with_a_machine_format_is_a_usage_error() {
+    presend()
+        .args(["check", "--output-format", "concise", "--format", "json"])
+        .write_stdin(RISKY)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--output-format concise"));
+}
+
+#[test]
+fn quiet_prints_findings_without_summary_or_warnings() {
+    let (_dir, file) = draft(RISKY);
+    let out = presend()
+        .args([
+            "check",
+            "--quiet",
+            "--channel",
+            "pigeon",
+            "--output-format",
+            "concise",
+        ])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("error[uk-identifiers/nhs-number]"), "{out}");
+    assert!(!out.contains("presend:"), "no summary line: {out}");
+    let full = stdout_of(presend().args(["check", "-q"]).arg(&file));
+    assert!(
+        full.contains("= why:") && !full.contains("presend:"),
+        "{full}"
+    );
+}
+
+#[test]
+fn color_always_styles_the_report_and_never_does_not() {
+    let (_dir, file) = draft(RISKY);
+    let always = stdout_of(presend().args(["check", "--color", "always"]).arg(&file));
+    assert!(always.contains("\x1b["), "{always}");
+    let never = stdout_of(
+        presend()
+            .args(["check", "--color", "never"])
+            .env("CLICOLOR_FORCE", "1")
+            .arg(&file),
+    );
+    assert!(!never.contains('\x1b'), "{never}");
+}
+
+#[test]
+fn no_color_turns_automatic_colour_off_even_when_forced() {
+    let (_dir, file) = draft(RISKY);
+    let forced = stdout_of(presend().arg("check").env("CLICOLOR_FORCE", "1").arg(&file));
+    assert!(forced.contains("\x1b["), "CLICOLOR_FORCE styles a pipe");
+    let no_color = stdout_of(
+        presend()
+            .arg("check")
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1")
+            .arg(&file),
+    );
+    assert!(!no_color.contains('\x1b'), "{no_color}");
+}
+
+#[test]
+fn output_file_holds_the_report_and_standard_output_stays_empty() {
+    let (dir, file) = draft(RISKY);
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "old report").unwrap();
+    presend()
+        .args(["check", "--format", "json", "--output-file"])
+        .arg(&report)
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout("");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert!(written["findings"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty()));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".presend-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+}
+
+#[test]
+fn output_file_never_holds_colour_codes_in_auto_mode() {
+    let (dir, file) = draft(RISKY);
+    let report = dir.path().join("report.txt");
+    presend()
+        .args(["check", "--output-file"])
+        .arg(&report)
+        .arg(&file)
+        .assert()
+        .code(1);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("= why:") && !text.contains('\x1b'), "{text}");
+}
+
+#[test]
+fn one_finding_and_one_file_are_counted_in_the_singular() {
+    let (_dir, file) = draft("NHS number 943 476 5919\n");
+    let out = stdout_of(presend().arg("check").arg(&file));
+    assert!(
+        out.ends_with("presend: 1 finding (1 error, 0 warning, 0 info) in 1 file\n"),
+        "{out}"
+    );
+    let (_dir, clean) = draft("Flu clinic open on Saturday.\n");
+    let out = stdout_of(presend().arg("check").arg(&clean));
+    assert!(out.ends_with("presend: no findings in 1 file\n"), "{out}");
+}
+
+#[test]
+fn no_output_says_finding_s_or_file_s() {
+    let (dir, file) = draft(RISKY);
+    std::fs::write(dir.path().join("other.txt"), RISKY).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let baseline = elsewhere.path().join("baseline.json");
+    let out = presend()
+        .args(["baseline", "--output"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(" findings in ") && !stderr.contains("(s)"),
+        "{stderr}"
+    );
+    for format in ["human", "github"] {
+        let out = stdout_of(
+            presend()
+                .args(["check", "--format", format])
+                .arg(dir.path()),
+        );
+        assert!(
+            out.contains("in 2 files") && !out.contains("(s)"),
+            "{format}: {out}"
+        );
+    }
+    let stats = stdout_of(presend().args(["check", "--statistics"]).arg(&file));
+    assert!(
+        stats.contains("findings in 1 file (") && !stats.contains("(s)"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn warnings_about_a_file_run_do_not_name_standard_input() {
+    let (_dir, file) = draft(RISKY);
+    let out = presend()
+        .args(["check", "--channel", "pigeon"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("presend: warning: unknown channel `pigeon`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" -: "), "{stderr}");
+}
+
+#[test]
+fn carets_sit_under_the_match_after_emoji_cjk_and_combining_accents() {
+    // 👍 and each CJK character take two columns; the combining accent takes none.
+    let (_dir, file) = draft("👍 漢字 cafe\u{301} NHS 943 476 5919\n");
+    let out = stdout_of(presend().args(["check", "--color", "never"]).arg(&file));
+    let lines: Vec<&str> = out.lines().collect();
+    let source = lines.iter().position(|l| l.starts_with("1 | ")).unwrap();
+    let carets = lines[source + 1];
+    let offset = carets.find('^').unwrap() - "  | ".len();
+    assert_eq!(offset, 2 + 1 + 4 + 1 + 4 + 1 + 4, "{out}");
+    assert_eq!(carets.matches('^').count(), "943 476 5919".len(), "{out}");
+}
+
+#[test]
+fn why_and_instead_wrap_at_the_given_width() {
+    let (_dir, file) = draft(RISKY);
+    let narrow = stdout_of(presend().arg("check").env("COLUMNS", "60").arg(&file));
+    let wide = stdout_of(presend().arg("check").env("COLUMNS", "200").arg(&file));
+    let prose = |out: &str, width: usize| {
+        out.lines()
+            .filter(|l| l.starts_with("  = ") || l.starts_with("         "))
+            .all(|l| l.chars().count() <= width)
+    };
+    assert!(prose(&narrow, 60), "{narrow}");
+    assert!(
+        !prose(&wide, 100),
+        "a wide terminal gets long lines: {wide}"
+    );
+    assert!(narrow.lines().count() > wide.lines().count());
+}
+
+#[test]
+fn the_report_wraps_at_100_columns_when_the_width_is_unknown() {
+    let (_dir, file) = draft(RISKY);
+    let out = stdout_of(presend().arg("check").arg(&file));
+    let longest = out
+        .lines()
+        .filter(|l| l.starts_with("  = ") || l.starts_with("         "))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap();
+    assert!((80..=100).contains(&longest), "{longest}");
+}
+
+#[test]
+fn statistics_with_sarif_is_a_usage_error_not_the_human_table() {
+    for format in ["sarif", "github", "gitlab", "junit", "jsonl"] {
+        presend()
+            .args(["check", "--statistics", "--format", format])
+            .write_stdin(RISKY)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("--statistics").and(predicate::str::contains(format)));
+    }
+    let out = presend()
+        .args(["check", "--statistics", "--format", "json"])
+        .write_stdin(RISKY)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let counts: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(counts.as_array().is_some_and(|rows| rows
+        .iter()
+        .any(|r| r["rule"] == "uk-identifiers/nhs-number")));
+}
