@@ -317,3 +317,83 @@ fn statistics_with_sarif_is_a_usage_error_not_the_human_table() {
         .iter()
         .any(|r| r["rule"] == "uk-identifiers/nhs-number")));
 }
+
+#[test]
+fn rules_list_starts_with_a_header_row_and_shows_each_rules_kind() {
+    let out = stdout_of(presend().args(["rules", "list", "--no-config"]));
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["RULE", "CATEGORY", "SEVERITY", "KIND", "MESSAGE"]);
+    let kind_of = |id: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .and_then(|l| l.split_whitespace().nth(3))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        kind_of("uk-identifiers/nhs-number").as_deref(),
+        Some("pattern")
+    );
+    let kinds: std::collections::BTreeSet<String> = lines
+        .filter_map(|l| l.split_whitespace().nth(3).map(str::to_string))
+        .collect();
+    for kind in ["pattern", "terms", "near", "signal"] {
+        assert!(kinds.contains(kind), "no {kind} rule listed: {kinds:?}");
+    }
+}
+
+#[test]
+fn rules_list_filters_by_pack_and_category() {
+    let out =
+        stdout_of(presend().args(["rules", "list", "--no-config", "--pack", "uk-identifiers"]));
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r.starts_with("uk-identifiers/")),
+        "{out}"
+    );
+    let json = presend()
+        .args(["rules", "list", "--no-config", "--format", "json"])
+        .args(["--category", "conduct", "--category", "boundaries"])
+        .output()
+        .unwrap()
+        .stdout;
+    let rules: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert!(rules.iter().any(|r| r["category"] == "conduct"));
+    assert!(rules.iter().any(|r| r["category"] == "boundaries"));
+    assert!(rules
+        .iter()
+        .all(|r| r["category"] == "conduct" || r["category"] == "boundaries"));
+}
+
+#[test]
+fn rules_list_with_an_unknown_pack_suggests_the_closest() {
+    presend()
+        .args(["rules", "list", "--no-config", "--pack", "uk-identifers"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no pack `uk-identifers`; did you mean `uk-identifiers`",
+        ));
+}
+
+#[test]
+fn explain_with_an_unknown_id_suggests_the_closest_ids() {
+    presend()
+        .args(["explain", "--no-config", "nhs-numbr"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `uk-identifiers/nhs-number`",
+        ));
+    presend()
+        .args(["explain", "--no-config", "zzzzqqqq"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no rule `zzzzqqqq`")
+                .and(predicate::str::contains("did you mean").not()),
+        );
+}

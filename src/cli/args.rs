@@ -288,6 +288,12 @@ pub enum RulesCommand {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
+        /// List only the rules of this pack (repeatable).
+        #[arg(long = "pack", value_name = "PACK")]
+        pack_filter: Vec<String>,
+        /// List only the rules of this category, e.g. identifier or conduct (repeatable).
+        #[arg(long = "category", value_name = "CATEGORY")]
+        category_filter: Vec<String>,
         #[command(flatten)]
         config: ConfigArgs,
         #[command(flatten)]
