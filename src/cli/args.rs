@@ -19,7 +19,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the draft with every identifier replaced by a readable tag.
     Redact(RedactArgs),
-    /// List or test the loaded rules.
+    /// List, document or test the loaded rules.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Print a rule's documentation: what it finds, why it matters, what to do instead.
@@ -294,6 +294,19 @@ pub enum RulesCommand {
         /// List only the rules of this category, e.g. identifier or conduct (repeatable).
         #[arg(long = "category", value_name = "CATEGORY")]
         category_filter: Vec<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Write one Markdown page per loaded pack (the pages SARIF's rule links point at).
+    Doc {
+        /// The directory to write `<pack>.md` and `README.md` into.
+        #[arg(long, value_name = "DIR", default_value = "docs/rules")]
+        out: PathBuf,
+        /// Write nothing; exit 1 if the directory's pages differ from the packs.
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         config: ConfigArgs,
         #[command(flatten)]

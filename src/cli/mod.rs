@@ -2,6 +2,7 @@
 
 mod args;
 mod rules_cmd;
+mod rules_doc;
 mod scan_cmds;
 mod setup_cmds;
 

@@ -28,6 +28,12 @@ pub fn run(cmd: RulesCommand) -> Result<Exit, Failure> {
             };
             list(format, &filter, &config, &packs)
         }
+        RulesCommand::Doc {
+            out,
+            check,
+            config,
+            packs,
+        } => super::rules_doc::run(&session(&config, &packs)?, &out, check),
         RulesCommand::Test {
             packs_to_test,
             config,

@@ -22,7 +22,7 @@ pub use ci::{Github, Gitlab, Junit, Statistics};
 pub use concise::Concise;
 pub use human::Human;
 pub use json::{Json, JsonLines};
-pub use sarif::Sarif;
+pub use sarif::{help_uri, Sarif, RULE_DOCS};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
