@@ -397,3 +397,72 @@ fn explain_with_an_unknown_id_suggests_the_closest_ids() {
                 .and(predicate::str::contains("did you mean").not()),
         );
 }
+
+#[test]
+fn channel_help_lists_every_channel_presend_knows() {
+    let help = stdout_of(presend().args(["check", "--help"]));
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let known: Vec<&str> = presend_app::channel::KNOWN
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(known.len() > 10);
+    let list = format!("({})", known.join(", "));
+    assert!(help.contains(&list), "{list} not in: {help}");
+}
+
+#[test]
+fn init_excludes_fit_a_posts_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    presend().current_dir(root).arg("init").assert().code(0);
+    let config = std::fs::read_to_string(root.join("presend.toml")).unwrap();
+    assert!(
+        !config.contains("target/**") && !config.contains("node_modules"),
+        "{config}"
+    );
+    let risky = "Patient NHS number 943 476 5919 discharged.\n";
+    for file in [
+        "posts/monday.md",
+        "drafts/archive/2023-flu.md",
+        "archive/old.md",
+        "analytics/march.csv",
+        "exports/x-analytics-2024.csv",
+        "images/ward.png",
+    ] {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, risky).unwrap();
+    }
+    let out = presend()
+        .current_dir(root)
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        ["posts/monday.md"],
+        "only the live post is scanned"
+    );
+}
+
+#[test]
+fn readme_installs_with_locked_dependencies() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let installs: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.contains("cargo install"))
+        .collect();
+    assert!(!installs.is_empty());
+    for line in installs {
+        assert!(line.contains("--locked"), "{line}");
+    }
+}
