@@ -466,3 +466,26 @@ fn readme_installs_with_locked_dependencies() {
         assert!(line.contains("--locked"), "{line}");
     }
 }
+
+#[test]
+fn warnings_about_a_file_name_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("caf\u{e9}-latin1.txt");
+    std::fs::write(&latin1, b"Caf\xe9 open on Saturday.\n").unwrap();
+    let binary = dir.path().join("photo.dat");
+    std::fs::write(&binary, [0x89, b'P', 0, 1, 2]).unwrap();
+    let out = presend()
+        .arg("check")
+        .arg(&latin1)
+        .arg(&binary)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for file in [&latin1, &binary] {
+        assert!(
+            stderr.contains(&format!("presend: warning: {}: ", file.display())),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains(" -: "), "{stderr}");
+}
