@@ -204,3 +204,75 @@ fn pre_commit_manifest_offers_both_hooks() {
         .assert()
         .code(1);
 }
+
+/// Commit in `d` with the freshly built presend first on PATH, as the hook finds it.
+fn commit_with_hook(d: &Path, msg: &str) -> (bool, String) {
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Std::new("git")
+        .current_dir(d)
+        .env("PATH", &path)
+        .env_remove("CI")
+        .args(["commit", "-qm", msg])
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+#[test]
+fn blocked_commit_ends_with_fix_suppress_or_no_verify() {
+    let tmp = repo();
+    let d = tmp.path();
+    presend(d).args(["hook", "install"]).assert().code(0);
+    fs::write(
+        d.join("b.md"),
+        "Patient NHS number 943 476 5919 discharged.\n",
+    )
+    .unwrap();
+    git(d, &["add", "b.md"]);
+    let (committed, said) = commit_with_hook(d, "risky");
+    assert!(!committed, "{said}");
+    let advice = said
+        .rfind("presend: commit blocked")
+        .map(|i| &said[i..])
+        .unwrap_or_else(|| panic!("no blocked notice after the report: {said}"));
+    assert!(said.find("nhs-number").unwrap() < said.rfind("commit blocked").unwrap());
+    for step in [
+        "Fix: edit the draft",
+        "presend-allow RULE: reason",
+        "git commit --no-verify",
+        "skips every pre-commit and commit-msg hook",
+    ] {
+        assert!(advice.contains(step), "missing {step:?}: {advice}");
+    }
+    assert!(
+        advice.trim_end().ends_with("nothing is checked."),
+        "{advice}"
+    );
+}
+
+#[test]
+fn commit_blocked_by_a_broken_config_says_presend_could_not_check() {
+    let tmp = repo();
+    let d = tmp.path();
+    presend(d).args(["hook", "install"]).assert().code(0);
+    fs::write(d.join("presend.toml"), "fial-on = \"error\"\n").unwrap();
+    fs::write(d.join("a.md"), "Flu jabs this Saturday.\n").unwrap();
+    git(d, &["add", "a.md"]);
+    let (committed, said) = commit_with_hook(d, "clean draft, broken config");
+    assert!(!committed, "{said}");
+    assert!(said.contains("fial-on"), "the error itself: {said}");
+    assert!(
+        said.contains("presend could not check the staged files"),
+        "{said}"
+    );
+    assert!(!said.contains("presend-allow"), "{said}");
+}

@@ -141,7 +141,7 @@ fn rules_test_runs_config_packs_and_skips_disabled_rules() {
         .args(["rules", "test", "local"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("2 example(s) passed, 0 failed"));
+        .stdout(predicate::str::contains("2 examples passed, 0 failed"));
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the draft with every identifier replaced by a readable tag.
     Redact(RedactArgs),
-    /// List or test the loaded rules.
+    /// List, document or test the loaded rules.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Print a rule's documentation: what it finds, why it matters, what to do instead.
@@ -91,6 +91,43 @@ fn input_format() -> impl TypedValueParser<Value = InputFormatChoice> {
     PossibleValuesParser::new(InputFormatChoice::NAMES).try_map(|s| s.parse::<InputFormatChoice>())
 }
 
+/// How the human report lays out each finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The source line, carets, why and instead.
+    Full,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
+}
+
+/// When to style output with colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` forces it).
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// The choice anstream makes with it.
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            ColorArg::Auto => anstream::ColorChoice::Auto,
+            ColorArg::Always => anstream::ColorChoice::Always,
+            ColorArg::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+/// The `--channel` help, built from the channels presend knows.
+fn channel_help() -> String {
+    format!(
+        "Where the draft will be sent ({}): its length limit and channel rules apply",
+        presend_app::channel::builtin_ids().join(", ")
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Error,
@@ -115,9 +152,7 @@ pub struct ScanArgs {
     /// The CSV column or JSON field that holds the message text (repeatable).
     #[arg(long = "field", value_name = "NAME", help_heading = "Input")]
     pub fields: Vec<String>,
-    /// Where the draft will be sent (x, bluesky, mastodon, threads, linkedin, facebook,
-    /// instagram, whatsapp, email, sms): its length limit and channel rules apply.
-    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    #[arg(long, value_name = "NAME", help_heading = "Input", help = channel_help())]
     pub channel: Option<String>,
     /// The name standard input gets in reports (and the format its extension implies).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
@@ -135,6 +170,24 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
+    /// How the human report shows each finding.
+    #[arg(long, value_enum, default_value = "full", help_heading = "Report")]
+    pub output_format: OutputFormat,
+    /// Print the findings only: no summary line, no warnings.
+    #[arg(long, short, help_heading = "Report")]
+    pub quiet: bool,
+    /// When to use colour (`NO_COLOR` turns `auto` off).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN",
+        help_heading = "Report"
+    )]
+    pub color: ColorArg,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE", help_heading = "Report")]
+    pub output_file: Option<PathBuf>,
     /// Lowest severity that makes the exit status 1 [default: warning].
     #[arg(long, value_parser = fail_on(), help_heading = "Report")]
     pub fail_on: Option<FailOn>,
@@ -225,6 +278,25 @@ pub enum RulesCommand {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
+        /// List only the rules of this pack (repeatable).
+        #[arg(long = "pack", value_name = "PACK")]
+        pack_filter: Vec<String>,
+        /// List only the rules of this category, e.g. identifier or conduct (repeatable).
+        #[arg(long = "category", value_name = "CATEGORY")]
+        category_filter: Vec<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Write one Markdown page per loaded pack (the pages SARIF's rule links point at).
+    Doc {
+        /// The directory to write `<pack>.md` and `README.md` into.
+        #[arg(long, value_name = "DIR", default_value = "docs/rules")]
+        out: PathBuf,
+        /// Write nothing; exit 1 if the directory's pages differ from the packs.
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         config: ConfigArgs,
         #[command(flatten)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod rules_cmd;
+mod rules_doc;
 mod scan_cmds;
 mod setup_cmds;
 
@@ -78,6 +79,15 @@ pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> 
     Session::open(&config, &packs)
 }
 
+/// Diagnostics from the session, on standard error, leaving out warnings when `quiet`.
+pub fn diagnose_quietly(quiet: bool) -> impl FnMut(Diagnostic) {
+    move |d| {
+        if !(quiet && matches!(d, Diagnostic::Warning { .. })) {
+            diagnose(d);
+        }
+    }
+}
+
 /// Diagnostics from the session, on standard error.
 pub fn diagnose(d: Diagnostic) {
     match d {
@@ -88,9 +98,14 @@ pub fn diagnose(d: Diagnostic) {
     }
 }
 
-/// A warning that does not stop the run, on standard error.
+/// A warning that does not stop the run, on standard error; `path` names the input it is
+/// about (`-` is standard input), or is empty when it is about the run.
 pub fn warn(path: &str, message: &str) {
-    let _ = writeln!(io::stderr(), "presend: warning: {path}: {message}");
+    let _ = if path.is_empty() {
+        writeln!(io::stderr(), "presend: warning: {message}")
+    } else {
+        writeln!(io::stderr(), "presend: warning: {path}: {message}")
+    };
 }
 
 /// Standard output, buffered, with ANSI styling stripped when it is not a terminal or when

@@ -17,9 +17,23 @@ pub fn run(cmd: RulesCommand) -> Result<Exit, Failure> {
     match cmd {
         RulesCommand::List {
             format,
+            pack_filter,
+            category_filter,
             config,
             packs,
-        } => list(format, &config, &packs),
+        } => {
+            let filter = ListFilter {
+                packs: pack_filter,
+                categories: category_filter,
+            };
+            list(format, &filter, &config, &packs)
+        }
+        RulesCommand::Doc {
+            out,
+            check,
+            config,
+            packs,
+        } => super::rules_doc::run(&session(&config, &packs)?, &out, check),
         RulesCommand::Test {
             packs_to_test,
             config,
@@ -72,14 +86,72 @@ struct ListedRule<'a> {
     description: &'a str,
 }
 
-fn list(format: ListFormat, config: &ConfigArgs, packs: &PackArgs) -> Result<Exit, Failure> {
+/// Which rules `rules list` shows: all, or those of the packs and categories named.
+struct ListFilter {
+    packs: Vec<String>,
+    categories: Vec<String>,
+}
+
+impl ListFilter {
+    fn keeps(&self, rule: &Rule) -> bool {
+        (self.packs.is_empty() || self.packs.iter().any(|p| *p == *rule.pack))
+            && (self.categories.is_empty()
+                || self.categories.iter().any(|c| c == rule.category.as_str()))
+    }
+
+    /// A pack or category that no loaded rule has is a typo, not an empty list.
+    fn check(&self, rules: &[Rule]) -> Result<(), Error> {
+        let named = [
+            (
+                "pack",
+                &self.packs,
+                rules.iter().map(|r| &*r.pack).collect::<Vec<_>>(),
+            ),
+            (
+                "category",
+                &self.categories,
+                rules.iter().map(|r| r.category.as_str()).collect(),
+            ),
+        ];
+        for (what, wanted, mut known) in named {
+            known.sort_unstable();
+            known.dedup();
+            if let Some(w) = wanted.iter().find(|w| !known.contains(&w.as_str())) {
+                return Err(Error::Usage(format!(
+                    "no {what} `{w}`{} (loaded: {})",
+                    did_you_mean(w, known.iter().copied()),
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The kind column of `rules list`: how the rule matches, or `signal` for a rule that only
+/// feeds combinations.
+fn kind_column(rule: &Rule) -> &'static str {
+    if rule.signal {
+        "signal"
+    } else {
+        rule.kind_name()
+    }
+}
+
+fn list(
+    format: ListFormat,
+    filter: &ListFilter,
+    config: &ConfigArgs,
+    packs: &PackArgs,
+) -> Result<Exit, Failure> {
     let session = session(config, packs)?;
+    filter.check(&session.engine().rules().rules)?;
     let rules: Vec<(&Rule, Severity)> = session
         .engine()
         .rules()
         .rules
         .iter()
-        .filter(|r| !session.is_disabled(r))
+        .filter(|r| !session.is_disabled(r) && filter.keeps(r))
         .map(|r| (r, session.severity(r)))
         .collect();
     let mut out = stdout();
@@ -105,20 +177,24 @@ fn list(format: ListFormat, config: &ConfigArgs, packs: &PackArgs) -> Result<Exi
             let width = rules
                 .iter()
                 .map(|(r, _)| r.full_id.len())
+                .chain(std::iter::once("RULE".len()))
                 .max()
                 .unwrap_or(0);
+            writeln!(
+                out,
+                "{:width$}  {:19}  {:8}  {:11}  MESSAGE",
+                "RULE", "CATEGORY", "SEVERITY", "KIND"
+            )?;
             for (r, severity) in rules {
-                let severity = if r.signal {
-                    "signal"
-                } else {
-                    severity.as_str()
-                };
+                // A signal reports nothing itself, so it has no severity to show.
+                let severity = if r.signal { "-" } else { severity.as_str() };
                 writeln!(
                     out,
-                    "{:width$}  {:19}  {:7}  {}",
+                    "{:width$}  {:19}  {:8}  {:11}  {}",
                     r.full_id,
                     r.category.as_str(),
                     severity,
+                    kind_column(r),
                     r.message
                 )?;
             }
@@ -126,6 +202,36 @@ fn list(format: ListFormat, config: &ConfigArgs, packs: &PackArgs) -> Result<Exi
     }
     out.flush()?;
     Ok(Exit::Clean)
+}
+
+/// ` (did you mean `a`, `b`?)` for the known names closest to a mistyped one, or nothing.
+fn did_you_mean<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let close = closest(typed, known);
+    if close.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+    format!("; did you mean {}?", list.join(" or "))
+}
+
+/// Up to three known names most like `typed` (Jaro-Winkler similarity of at least 0.8), best
+/// first. A bare rule id is compared with the bare part of `pack/rule` names too.
+fn closest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let typed = typed.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .map(|k| {
+            let whole = strsim::jaro_winkler(&typed, k);
+            let bare = k
+                .rsplit_once('/')
+                .filter(|_| !typed.contains('/'))
+                .map_or(0.0, |(_, id)| strsim::jaro_winkler(&typed, id));
+            (whole.max(bare), k)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
 }
 
 fn test(session: &Session, packs: &[String]) -> Result<Exit, Failure> {
@@ -145,8 +251,8 @@ fn test(session: &Session, packs: &[String]) -> Result<Exit, Failure> {
     }
     writeln!(
         out,
-        "{} example(s) passed, {} failed",
-        report.passed,
+        "{} passed, {} failed",
+        presend_report::counted(report.passed, "example", "examples"),
         report.failures.len()
     )?;
     out.flush()?;
@@ -161,9 +267,11 @@ pub fn explain(args: ExplainArgs) -> Result<Exit, Failure> {
     let session = session(&args.config, &args.packs)?;
     let set = session.engine().rules();
     let Some(index) = set.find(&args.rule) else {
+        let known = set.rules.iter().map(|r| &*r.full_id);
         return Err(Error::Usage(format!(
-            "no rule `{}` (see `presend rules list`)",
-            args.rule
+            "no rule `{}`{} (see `presend rules list`)",
+            args.rule,
+            did_you_mean(&args.rule, known)
         ))
         .into());
     };

@@ -1,10 +1,14 @@
 //! `presend check`, `presend baseline` and `presend redact`: arguments mapped to the library's
 //! check session, which does the work.
 
-use super::args::{BaselineArgs, CheckArgs, FormatArg, RedactArgs, ScanArgs, SeverityArg};
-use super::{diagnose, session, stdout, Exit, Failure};
+use super::args::{
+    BaselineArgs, CheckArgs, FormatArg, OutputFormat, RedactArgs, ScanArgs, SeverityArg,
+};
+use super::{diagnose, diagnose_quietly, session, Exit, Failure};
 use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest};
+use presend_core::Error;
 use presend_core::Severity;
+use presend_report::counted;
 use presend_report::Format;
 use std::io::Write;
 
@@ -21,8 +25,9 @@ fn scan_request(scan: &ScanArgs) -> ScanRequest {
     }
 }
 
-fn format(f: FormatArg) -> Format {
+fn format(f: FormatArg, layout: OutputFormat) -> Format {
     match f {
+        FormatArg::Human if layout == OutputFormat::Concise => Format::Concise,
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::JsonLines,
@@ -41,11 +46,50 @@ fn severity(s: SeverityArg) -> Severity {
     }
 }
 
+/// Option combinations that have no sensible meaning: refused with exit 2 rather than one of
+/// them silently ignored.
+fn refuse_contradictions(args: &CheckArgs) -> Result<(), Error> {
+    let machine = !matches!(args.format, FormatArg::Human);
+    if args.statistics && !matches!(args.format, FormatArg::Human | FormatArg::Json) {
+        return Err(Error::Usage(format!(
+            "--statistics prints a table (human) or JSON (--format json), not --format {}",
+            format_name(args.format)
+        )));
+    }
+    if machine && args.output_format == OutputFormat::Concise {
+        return Err(Error::Usage(format!(
+            "--output-format concise lays out the human report; it cannot apply to --format {}",
+            format_name(args.format)
+        )));
+    }
+    Ok(())
+}
+
+fn format_name(f: FormatArg) -> String {
+    use clap::ValueEnum;
+    f.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+/// The columns the human report may use: `COLUMNS` when set, else the terminal's width when
+/// standard output is one; `None` (the report's default) otherwise.
+fn report_width(to_file: bool) -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(n).filter(|&n: &usize| n >= 20);
+    }
+    if to_file {
+        return None;
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
 pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
+    refuse_contradictions(&args)?;
     let session = session(&args.scan.config, &args.scan.packs)?;
     let request = CheckRequest {
         scan: scan_request(&args.scan),
-        format: format(args.format),
+        format: format(args.format, args.output_format),
         fail_on: args.fail_on,
         min_severity: args.min_severity.map(severity),
         baseline: args.baseline.clone(),
@@ -53,9 +97,23 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
         show_matches: args.show_matches,
         redact_matches: args.redact_matches,
         verbose: args.verbose,
+        quiet: args.quiet,
+        width: report_width(args.output_file.is_some()),
     };
-    let mut out = stdout();
-    let status = session.check(&request, &mut out, &mut diagnose);
+    let mut diag = diagnose_quietly(args.quiet);
+    let choice = args.color.choice();
+    if let Some(file) = &args.output_file {
+        // The whole report is built first and the file replaced in one step, so a failed run
+        // never leaves half a report behind.
+        let mut out = anstream::AutoStream::new(Vec::new(), choice);
+        let status = session.check(&request, &mut out, &mut diag);
+        let status = status?;
+        presend_app::atomic::write(file, &out.into_inner())?;
+        return Ok(status.into());
+    }
+    let mut out =
+        std::io::BufWriter::new(anstream::AutoStream::new(std::io::stdout().lock(), choice));
+    let status = session.check(&request, &mut out, &mut diag);
     // The report first, then whatever the session had to say after it.
     out.flush()?;
     Ok(status?.into())
@@ -67,11 +125,10 @@ pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
         session.baseline(&scan_request(&args.scan), &args.output, &mut diagnose)?;
     let _ = writeln!(
         std::io::stderr(),
-        "presend: wrote {} ({} finding(s) in {} entr{})",
+        "presend: wrote {} ({} in {})",
         args.output.display(),
-        written.findings,
-        written.entries,
-        if written.entries == 1 { "y" } else { "ies" }
+        counted(written.findings, "finding", "findings"),
+        counted(written.entries, "entry", "entries"),
     );
     Ok(status.into())
 }

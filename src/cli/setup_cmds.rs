@@ -12,6 +12,23 @@ use std::path::Path;
 /// remove it, while a hook someone else wrote is left alone.
 const MARKER: &str = "# presend pre-commit hook";
 
+/// What the hook prints when it blocks a commit: that it did, and the three ways on.
+const BLOCKED: &str = "\
+presend: commit blocked: the staged drafts above have findings at or above fail-on.
+What to do:
+  - Fix: edit the draft, `git add` it and commit again.
+  - Suppress a finding that is wrong or accepted, with a reason, on the line before it:
+        presend-allow RULE: reason          (in Markdown: <!-- presend-allow RULE: reason -->)
+    e.g. presend-allow nhs-number: NHS test number from the training deck
+  - Skip the check for this one commit: git commit --no-verify
+    That skips every pre-commit and commit-msg hook, not only presend: nothing is checked.";
+
+/// What the hook prints when presend could not check (exit 2).
+const TROUBLE: &str = "\
+presend: commit blocked: presend could not check the staged files (see the error above).
+Fix the cause, or skip the check for this one commit with git commit --no-verify (that skips
+every pre-commit and commit-msg hook, not only presend).";
+
 fn hook_script() -> String {
     // Prefer the `presend` on PATH when the hook runs (upgrades apply), else the binary that
     // installed the hook.
@@ -24,10 +41,18 @@ fn hook_script() -> String {
          {MARKER}: installed by `presend hook install`; `presend hook uninstall` removes it.\n\
          # Checks the staged version of every staged file for patient identifiers and other risks\n\
          # before the commit is made. Settings: presend.toml. Skip once (think first): git commit --no-verify\n\
+         presend='{exe}'\n\
          if command -v presend >/dev/null 2>&1; then\n\
-         \x20 exec presend check --staged\n\
+         \x20 presend=presend\n\
          fi\n\
-         exec '{exe}' check --staged\n"
+         \"$presend\" check --staged\n\
+         status=$?\n\
+         if [ \"$status\" -eq 1 ]; then\n\
+         \x20 cat >&2 <<'PRESEND_BLOCKED'\n\n{BLOCKED}\nPRESEND_BLOCKED\n\
+         elif [ \"$status\" -ne 0 ]; then\n\
+         \x20 cat >&2 <<'PRESEND_TROUBLE'\n\n{TROUBLE}\nPRESEND_TROUBLE\n\
+         fi\n\
+         exit \"$status\"\n"
     )
 }
 

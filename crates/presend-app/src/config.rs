@@ -351,8 +351,8 @@ fail-on = "warning"
 # Lowest severity reported at all (error, warning, info).
 min-severity = "info"
 
-# Where drafts go when a file does not say (a `channel` front-matter key or CSV column wins):
-# x, bluesky, mastodon, threads, linkedin, facebook, instagram, whatsapp, email, sms.
+# Where drafts go when a file does not say (a `channel` front-matter key or CSV column wins);
+# `presend check --help` lists the channels presend knows.
 # The channel sets the length limit and channel rules (any identifier bound for WhatsApp is an error).
 # channel = "x"
 
@@ -374,8 +374,16 @@ min-severity = "info"
 # [severity]
 # "unprofessional/profanity" = "error"
 
-# Paths never scanned (globs relative to this file).
-exclude = ["target/**", "node_modules/**"]
+# Paths never scanned (globs relative to this file): posts already archived, analytics
+# exported from the platforms (numbers about posts, not drafts), and images, which presend
+# cannot read (check those by eye: faces, wristbands, screens, notes in the background).
+exclude = [
+  "archive/**",
+  "drafts/archive/**",
+  "analytics/**",
+  "**/*analytics*.csv",
+  "**/*.{png,jpg,jpeg,gif,webp,heic,svg}",
+]
 
 # A baseline of accepted findings (written by `presend baseline`); `check` reports only new ones.
 # baseline = ".presend-baseline.json"
@@ -398,7 +406,7 @@ mod tests {
     fn the_starter_file_parses() {
         let c = Config::parse(Path::new("presend.toml"), STARTER).unwrap();
         assert_eq!(c.data.fail_on, Some(FailOn::Warning));
-        assert_eq!(c.data.exclude.len(), 2);
+        assert_eq!(c.data.exclude.len(), 5);
     }
 
     #[test]

@@ -91,6 +91,10 @@ pub struct CheckRequest {
     pub redact_matches: bool,
     /// Repeat why/instead under every finding.
     pub verbose: bool,
+    /// Findings only: no summary line.
+    pub quiet: bool,
+    /// Columns the human report wraps at (its default when `None`).
+    pub width: Option<usize>,
 }
 
 /// What `redact` rewrites.
@@ -107,7 +111,8 @@ pub struct RedactRequest {
 /// Something the user should hear about that is not part of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Diagnostic {
-    /// A problem that was worked around (`path` is `-` when it concerns no one input).
+    /// A problem that was worked around (`path` is empty when it concerns no one input; `-` is
+    /// standard input).
     Warning {
         /// The input concerned.
         path: String,
@@ -323,7 +328,7 @@ impl Session {
         {
             warning(
                 diag,
-                "-",
+                "",
                 format!(
                     "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
                     unknown.name,
@@ -756,6 +761,8 @@ impl Session {
             verbose: req.verbose,
             statistics: req.statistics,
             paths: paths.clone(),
+            quiet: req.quiet,
+            width: req.width,
         };
         let mut reporter = report::reporter(req.format, out, &options);
         let mut summary = Summary::default();
@@ -791,8 +798,11 @@ impl Session {
         if hidden_failing > 0 {
             warning(
                 diag,
-                "-",
-                format!("{hidden_failing} finding(s) below --min-severity still fail the run (see --fail-on)"),
+                "",
+                format!(
+                    "{} below --min-severity still fail the run (see --fail-on)",
+                    report::counted(hidden_failing, "finding", "findings")
+                ),
             );
         }
         if let Some(b) = &baseline {
@@ -800,8 +810,11 @@ impl Session {
             if stale > 0 && !req.scan.staged && req.scan.paths.iter().all(|p| p.is_dir()) {
                 warning(
                     diag,
-                    "-",
-                    format!("{stale} baselined finding(s) no longer found; `presend baseline` refreshes the file"),
+                    "",
+                    format!(
+                        "{} no longer found; `presend baseline` refreshes the file",
+                        report::counted(stale, "baselined finding", "baselined findings")
+                    ),
                 );
             }
         }

@@ -99,11 +99,7 @@ impl<W: Write> Reporter for Github<W> {
                 s.findings
             )?;
         }
-        writeln!(
-            self.out,
-            "presend: {} finding(s) ({} error, {} warning, {} info) in {} file(s)",
-            s.findings, s.error, s.warning, s.info, s.files
-        )?;
+        writeln!(self.out, "presend: {}", crate::summary_line(s))?;
         self.out.flush()
     }
 }
@@ -308,8 +304,17 @@ impl<W: Write> Reporter for Statistics<W> {
             }
             writeln!(
                 self.out,
-                "{:>6}  findings in {} file(s) ({} error, {} warning, {} info)",
-                s.findings, s.files, s.error, s.warning, s.info
+                "{:>6}  {} in {} ({} error, {} warning, {} info)",
+                s.findings,
+                if s.findings == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                },
+                crate::counted(s.files, "file", "files"),
+                s.error,
+                s.warning,
+                s.info
             )?;
         }
         self.out.flush()

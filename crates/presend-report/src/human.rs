@@ -12,6 +12,10 @@
 //!
 //! `why` and `instead` are printed the first time a rule appears in a run; later findings of the
 //! same rule say only what and where, so a long file does not bury itself in repetition.
+//!
+//! Columns are display columns (East Asian wide characters and most emoji take two, combining
+//! marks none), so carets sit under the text they mark; `why` and `instead` wrap at the width
+//! the caller gives (the terminal's).
 
 use super::{Reporter, Summary};
 use crate::finding::{Finding, Severity};
@@ -20,16 +24,19 @@ use anstyle::{AnsiColor, Style};
 use presend_core::document::Document;
 use std::collections::HashSet;
 use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
 
-/// Lines of `why` and `instead` are wrapped to this many columns.
-const WIDTH: usize = 100;
+/// Columns `text` takes on a terminal; a tab is shown as one space.
+fn columns(text: &str) -> usize {
+    text.split('\t').map(UnicodeWidthStr::width).sum::<usize>() + text.matches('\t').count()
+}
 
-/// Split `text` into lines of at most `width` characters, at spaces.
+/// Split `text` into lines of at most `width` display columns, at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
         let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+        if !line.is_empty() && columns(line) + 1 + columns(word) > width {
             lines.push(word.to_string());
         } else {
             if !line.is_empty() {
@@ -46,7 +53,7 @@ const MAX_SHOWN: usize = 160;
 /// Characters of context kept before the span in a cut line.
 const LEAD: usize = 40;
 
-/// The part of a line to show for a span, and the span's character columns within it.
+/// The part of a line to show for a span, and the span's display columns within it.
 /// `line` and `span` are byte ranges of `text`. A long line (a 10 MB single-line file) is cut
 /// around the span and marked with `…`; only the shown part is ever walked, so a report stays
 /// linear in the number of findings.
@@ -57,11 +64,11 @@ fn excerpt(
 ) -> (String, usize, usize) {
     let start = span.0.clamp(line.start, line.end);
     let end = span.1.clamp(start, line.end);
-    let chars = |a: usize, b: usize| text[a..b].chars().count();
+    let cols = |a: usize, b: usize| columns(&text[a..b]);
     let whole = &text[line.clone()];
     if whole.chars().nth(MAX_SHOWN).is_none() {
-        let from = chars(line.start, start);
-        return (whole.to_string(), from, from + chars(start, end));
+        let from = cols(line.start, start);
+        return (whole.to_string(), from, from + cols(start, end));
     }
     let shown_start = text[line.start..start]
         .char_indices()
@@ -81,13 +88,13 @@ fn excerpt(
     if shown_end < line.end {
         shown.push('…');
     }
-    let from = lead + chars(shown_start, start);
+    let from = lead + columns(&text[shown_start..start]);
     // A span longer than the excerpt (a combination across a huge line) is underlined up to
     // the excerpt's end.
     (
         shown,
         from,
-        from + chars(start, end.min(shown_end).max(start)),
+        from + cols(start, end.min(shown_end).max(start)),
     )
 }
 
@@ -96,6 +103,8 @@ pub struct Human<W: Write> {
     out: W,
     color: bool,
     verbose: bool,
+    width: usize,
+    quiet: bool,
     explained: HashSet<String>,
 }
 
@@ -106,8 +115,22 @@ impl<W: Write> Human<W> {
             out,
             color,
             verbose,
+            width: crate::DEFAULT_WIDTH,
+            quiet: false,
             explained: HashSet::new(),
         }
+    }
+
+    /// Wrap `why` and `instead` at `width` display columns.
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Leave out the summary line.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     fn paint(&self, style: Style, text: &str) -> String {
@@ -173,8 +196,8 @@ impl<W: Write> Human<W> {
             let eq = self.paint(blue, "=");
             for (title, body) in [("why", &f.why), ("instead", &f.instead)] {
                 let indent = format!("{gutter}   {}", " ".repeat(title.len() + 2));
-                let wrapped =
-                    wrap(body, WIDTH.saturating_sub(indent.len())).join(&format!("\n{indent}"));
+                let wrapped = wrap(body, self.width.saturating_sub(indent.len()))
+                    .join(&format!("\n{indent}"));
                 writeln!(self.out, "{gutter} {eq} {title}: {wrapped}")?;
             }
         }
@@ -195,20 +218,8 @@ impl<W: Write> Reporter for Human<W> {
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        let files = if s.files == 1 { "file" } else { "files" };
-        if s.findings == 0 {
-            writeln!(self.out, "presend: no findings in {} {files}", s.files)?;
-        } else {
-            let plural = if s.findings == 1 {
-                "finding"
-            } else {
-                "findings"
-            };
-            writeln!(
-                self.out,
-                "presend: {} {plural} ({} error, {} warning, {} info) in {} {files}",
-                s.findings, s.error, s.warning, s.info, s.files
-            )?;
+        if !self.quiet {
+            writeln!(self.out, "presend: {}", crate::summary_line(s))?;
         }
         self.out.flush()
     }
@@ -216,7 +227,32 @@ impl<W: Write> Reporter for Human<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{excerpt, wrap};
+
+    #[test]
+    fn carets_count_display_columns_after_wide_and_combining_characters() {
+        // 👍 and 漢 take two columns each; the combining acute accent takes none.
+        let text = "👍 漢字 cafe\u{301} NHS 943";
+        let start = text.find("943").unwrap();
+        let (_, from, to) = excerpt(text, 0..text.len(), (start, start + 3));
+        assert_eq!(
+            (from, to),
+            (2 + 1 + 4 + 1 + 4 + 1 + 4, 2 + 1 + 4 + 1 + 4 + 1 + 4 + 3)
+        );
+        let wide = text.find('漢').unwrap();
+        let (_, from, to) = excerpt(text, 0..text.len(), (wide, wide + '漢'.len_utf8() * 2));
+        assert_eq!(
+            (from, to),
+            (3, 7),
+            "a wide span gets two carets per character"
+        );
+    }
+
+    #[test]
+    fn wrapping_counts_wide_characters_twice() {
+        let lines = wrap("漢字漢字 漢字漢字 ab", 10);
+        assert_eq!(lines, ["漢字漢字", "漢字漢字", "ab"]);
+    }
 
     #[test]
     fn short_lines_are_shown_whole() {

@@ -9,6 +9,7 @@ pub use presend_core::privacy;
 use presend_core::{finding, fingerprint as baseline, text};
 
 mod ci;
+mod concise;
 mod human;
 mod json;
 mod sarif;
@@ -18,15 +19,18 @@ use presend_core::document::{Document, FormatError, RepoPaths};
 use std::io::{self, Write};
 
 pub use ci::{Github, Gitlab, Junit, Statistics};
+pub use concise::Concise;
 pub use human::Human;
 pub use json::{Json, JsonLines};
-pub use sarif::Sarif;
+pub use sarif::{help_uri, Sarif, RULE_DOCS};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Compiler-style, for people.
     Human,
+    /// One line per finding (`path:line:col: severity[rule] message`), for people.
+    Concise,
     /// One JSON object with findings and a summary (contract).
     Json,
     /// One finding object per line.
@@ -44,7 +48,7 @@ pub enum Format {
 impl Format {
     /// Whether the format tends to end up in logs, so identifiers are always masked.
     pub fn is_machine(self) -> bool {
-        !matches!(self, Format::Human)
+        !matches!(self, Format::Human | Format::Concise)
     }
 }
 
@@ -100,6 +104,34 @@ pub struct Options {
     pub statistics: bool,
     /// Makes paths repository-relative (SARIF, GitHub, GitLab, JUnit).
     pub paths: RepoPaths,
+    /// Findings only: no summary line (human and concise).
+    pub quiet: bool,
+    /// Columns to wrap the human report at ([`DEFAULT_WIDTH`] when `None`).
+    pub width: Option<usize>,
+}
+
+/// Columns the human report wraps at when the terminal's width is unknown.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// `n` and the noun, in the singular for one: `1 finding`, `2 findings`.
+pub fn counted(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// The summary line of the human and concise reports, without the `presend: ` prefix.
+pub fn summary_line(s: &Summary) -> String {
+    let files = counted(s.files, "file", "files");
+    if s.findings == 0 {
+        format!("no findings in {files}")
+    } else {
+        format!(
+            "{} ({} error, {} warning, {} info) in {files}",
+            counted(s.findings, "finding", "findings"),
+            s.error,
+            s.warning,
+            s.info
+        )
+    }
 }
 
 /// A reporter for `format`, writing to `out`.
@@ -114,7 +146,12 @@ pub fn reporter<'a, W: Write + 'a>(
     }
     let paths = options.paths.clone();
     match format {
-        Format::Human => Box::new(Human::new(out, options.color, options.verbose)),
+        Format::Human => Box::new(
+            Human::new(out, options.color, options.verbose)
+                .width(options.width.unwrap_or(DEFAULT_WIDTH))
+                .quiet(options.quiet),
+        ),
+        Format::Concise => Box::new(Concise::new(out, options.color, options.quiet)),
         Format::Json => Box::new(Json::new(out)),
         Format::JsonLines => Box::new(JsonLines::new(out)),
         Format::Sarif => Box::new(Sarif::new(out, paths)),

@@ -16,6 +16,23 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
+/// Where each rule's documentation lives: `docs/rules/<pack>.md` of this release, generated from
+/// the packs by `presend rules doc`, one `## <rule>` heading (and so one anchor) per rule.
+pub const RULE_DOCS: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/v",
+    env!("CARGO_PKG_VERSION"),
+    "/docs/rules/"
+);
+
+/// The documentation page and anchor of a rule: `pack/rule` → `<RULE_DOCS>pack.md#rule`.
+pub fn help_uri(rule: &str) -> String {
+    match rule.split_once('/') {
+        Some((pack, id)) => format!("{RULE_DOCS}{pack}.md#{id}"),
+        None => format!("{RULE_DOCS}{rule}.md"),
+    }
+}
+
 /// The SARIF schema URI GitHub and the SARIF validators expect.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -170,6 +187,7 @@ impl<W: Write> Reporter for Sarif<W> {
                     "shortDescription": { "text": capitalised(&r.label) },
                     "fullDescription": { "text": full },
                     "help": { "text": help, "markdown": help },
+                    "helpUri": help_uri(id),
                     "defaultConfiguration": { "level": level(r.severity) },
                     "properties": { "tags": ["presend", r.category], "precision": "high" },
                 })
