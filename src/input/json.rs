@@ -91,10 +91,8 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Value::Scalar)
             }
-            Some(_) => {
-                let c = self.text[self.at..].chars().next().unwrap_or('?');
-                self.err(format!("unexpected character `{c}`"))
-            }
+            // The character itself is not named: it is part of the scanned text.
+            Some(_) => self.err("unexpected character (expected a value)"),
         }
     }
 
