@@ -185,7 +185,6 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn utf16_files_with_a_byte_order_mark_are_decoded_and_scanned() {
     let tmp = tempfile::tempdir().unwrap();
     let text = format!("Seen today\r\nNHS {NHS} went home\r\n");
@@ -202,7 +201,6 @@ fn utf16_files_with_a_byte_order_mark_are_decoded_and_scanned() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn utf16_on_stdin_is_decoded_and_redacted() {
     let tmp = tempfile::tempdir().unwrap();
     let text = format!("NHS {NHS} went home\n");
@@ -224,7 +222,6 @@ fn utf16_on_stdin_is_decoded_and_redacted() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn utf16_redact_in_place_keeps_the_encoding() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("draft.txt");
@@ -240,7 +237,6 @@ fn utf16_redact_in_place_keeps_the_encoding() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn named_file_that_cannot_be_decoded_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     // A UTF-16 byte-order mark followed by an unpaired surrogate and an odd byte.
@@ -395,7 +391,6 @@ fn redact_in_place_on_a_symlink_writes_through_to_the_target() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn redact_in_place_refuses_invalid_utf8() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("draft.txt");

@@ -217,6 +217,9 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
                 // A walk skips presend's own files: the config's examples and the baseline's
                 // masked entries are not drafts.
                 let walked = p.is_dir();
+                if !walked {
+                    run.named.insert(p.clone());
+                }
                 for f in files {
                     if walked && is_presend_file(&f) {
                         continue;
@@ -245,6 +248,9 @@ fn is_presend_file(path: &Path) -> bool {
 pub struct Run {
     /// Something could not be read or parsed: exit 2 at the end.
     pub trouble: bool,
+    /// Files named on the command line (not found by a walk): one that cannot be decoded is
+    /// trouble, not a skip.
+    named: HashSet<PathBuf>,
 }
 
 fn report_format_errors(path: &str, errors: &[FormatError]) {
@@ -302,13 +308,15 @@ fn scan_files(
             })
         })
         .collect();
-    for result in scanned {
+    for ((path, _), result) in files.iter().zip(scanned) {
         match result {
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "presend: error: {e}");
                 run.trouble = true;
             }
             Ok((loaded_doc, outcome)) => {
+                run.trouble |=
+                    matches!(loaded_doc, Loaded::Skipped(_)) && run.named.contains(path);
                 if let (Some(doc), Some(outcome)) = (loaded(loaded_doc), outcome) {
                     run.trouble |= !outcome.errors.is_empty();
                     sink(&doc, outcome, true)?;
@@ -449,7 +457,10 @@ pub fn scan_all(
             continue;
         }
         let doc = match source::read_stdin(&name) {
-            Ok(l) => loaded(l),
+            Ok(l) => {
+                run.trouble |= matches!(l, Loaded::Skipped(_));
+                loaded(l)
+            }
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "presend: error: {e}");
                 run.trouble = true;
@@ -689,8 +700,15 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         None => source::read_stdin(&name)?,
     };
     let Some(doc) = loaded(loaded_doc) else {
-        return Ok(Exit::Clean);
+        return Ok(Exit::Trouble);
     };
+    if args.in_place && doc.lossy {
+        return Err(Error::Usage(format!(
+            "{}: not rewritten: it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
+            doc.path
+        ))
+        .into());
+    }
     let (redacted, outcome) = pipeline::redact(&setup.engine, &doc, &policy);
     if !outcome.errors.is_empty() {
         report_format_errors(&doc.path, &outcome.errors);
@@ -705,8 +723,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     }
     match (&file, args.in_place) {
         (Some(path), true) => {
-            let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-            presend::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
+            presend::atomic::write(path, &doc.encode(&redacted))?;
         }
         _ => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -1,8 +1,9 @@
 //! Where bytes come from: standard input, files, and directory walks that honour `.gitignore`.
 //!
-//! Everything is read as bytes. Invalid UTF-8 is decoded lossily (with a notice naming the file),
-//! a byte-order mark is set aside (so columns on line 1 stay right), and binary files are skipped
-//! with a notice. Nothing here knows about rules or formats.
+//! Everything is read as bytes. UTF-16 with a byte-order mark (Excel's "Unicode Text", Notepad's
+//! "Unicode") is decoded with `encoding_rs`; invalid UTF-8 is decoded lossily (with a notice naming
+//! the file); a byte-order mark is set aside (so columns on line 1 stay right); binary files are
+//! skipped with a notice. Nothing here knows about rules or formats.
 //!
 //! [`git`] reads the staged blobs of a repository for `check --staged`.
 
@@ -27,6 +28,42 @@ pub struct Document {
     pub first_line: u32,
     /// Bytes of the file before this text.
     pub first_byte: usize,
+    /// How the file's bytes were encoded (kept when rewriting it).
+    pub encoding: TextEncoding,
+    /// Invalid UTF-8 was replaced with U+FFFD: the text is not the file's, so the file must not
+    /// be rewritten from it.
+    pub lossy: bool,
+}
+
+/// The encodings a document is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark.
+    #[default]
+    Utf8,
+    /// UTF-16, little-endian, with a byte-order mark.
+    Utf16Le,
+    /// UTF-16, big-endian, with a byte-order mark.
+    Utf16Be,
+}
+
+impl Document {
+    /// `text` encoded as this document's file was: same encoding, byte-order mark kept.
+    pub fn encode(&self, text: &str) -> Vec<u8> {
+        match self.encoding {
+            TextEncoding::Utf8 => {
+                let bom = if self.had_bom { "\u{FEFF}" } else { "" };
+                format!("{bom}{text}").into_bytes()
+            }
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+                let le = self.encoding == TextEncoding::Utf16Le;
+                std::iter::once(0xFEFF)
+                    .chain(text.encode_utf16())
+                    .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                    .collect()
+            }
+        }
+    }
 }
 
 impl Document {
@@ -38,6 +75,8 @@ impl Document {
             had_bom: false,
             first_line: 0,
             first_byte: 0,
+            encoding: TextEncoding::Utf8,
+            lossy: false,
         }
     }
 }
@@ -66,6 +105,9 @@ const BINARY_SNIFF: usize = 8192;
 
 /// Decode bytes read from `name`.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
+    if let Some(loaded) = decode_utf16(name, &bytes) {
+        return loaded;
+    }
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if sniff.contains(&0) {
         return Loaded::Skipped(Notice {
@@ -73,6 +115,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             message: "binary file skipped".to_string(),
         });
     }
+    let lossy = std::str::from_utf8(&bytes).is_err();
     let (text, notice) = match String::from_utf8(bytes) {
         Ok(s) => (s, None),
         Err(e) => (
@@ -96,9 +139,36 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             had_bom,
             first_line: 0,
             first_byte: 0,
+            encoding: TextEncoding::Utf8,
+            lossy,
         },
         notice,
     )
+}
+
+/// Bytes that start with a UTF-16 byte-order mark, decoded; `None` for anything else. Text that
+/// is not valid UTF-16 after its mark is skipped with a notice rather than guessed at.
+fn decode_utf16(name: &str, bytes: &[u8]) -> Option<Loaded> {
+    let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
+    let kind = if encoding == encoding_rs::UTF_16LE {
+        TextEncoding::Utf16Le
+    } else if encoding == encoding_rs::UTF_16BE {
+        TextEncoding::Utf16Be
+    } else {
+        return None;
+    };
+    let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
+    else {
+        return Some(Loaded::Skipped(Notice {
+            path: name.to_string(),
+            message: "starts with a UTF-16 byte-order mark but is not valid UTF-16; not scanned"
+                .to_string(),
+        }));
+    };
+    let mut doc = Document::new(name, text.into_owned());
+    doc.had_bom = true;
+    doc.encoding = kind;
+    Some(Loaded::Text(doc, None))
 }
 
 /// Read standard input, naming it `name` in reports.
