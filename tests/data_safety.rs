@@ -251,7 +251,6 @@ fn named_file_that_cannot_be_decoded_exits_2() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn markdown_link_destinations_and_html_comments_are_checked_and_redacted() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
