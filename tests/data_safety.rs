@@ -279,7 +279,6 @@ fn markdown_link_destinations_and_html_comments_are_checked_and_redacted() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn json_field_that_exists_in_no_record_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("posts.json"), "[{\"text\":\"hello\"}]").unwrap();

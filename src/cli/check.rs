@@ -268,6 +268,16 @@ fn report_format_errors(path: &str, errors: &[FormatError]) {
     }
 }
 
+/// A `--field` (or `fields=`) that no record of a JSON file has: the user's mistake, as a missing
+/// CSV column is. Names only the field asked for.
+fn missing_field_error(field: &str) -> FormatError {
+    FormatError {
+        record: None,
+        line: 1,
+        message: format!("no record has a field named `{field}`; every string of each record was scanned"),
+    }
+}
+
 fn loaded(l: Loaded) -> Option<Document> {
     match l {
         Loaded::Text(doc, notice) => {
@@ -340,8 +350,19 @@ pub fn scan_all(
     sink: &mut Sink,
 ) -> Result<(Run, RepoPaths), Failure> {
     let mut run = Run::default();
-    let process = |doc: &Document, policy: &Policy| {
+    // One JSON Lines record: a field missing from it is judged over the whole file.
+    let process_record = |doc: &Document, policy: &Policy| {
         let outcome = pipeline::process(&setup.engine, doc, policy);
+        if !outcome.errors.is_empty() {
+            report_format_errors(&doc.path, &outcome.errors);
+        }
+        outcome
+    };
+    let process = |doc: &Document, policy: &Policy| {
+        let mut outcome = pipeline::process(&setup.engine, doc, policy);
+        outcome
+            .errors
+            .extend(outcome.missing_fields.iter().map(|f| missing_field_error(f)));
         if !outcome.errors.is_empty() {
             report_format_errors(&doc.path, &outcome.errors);
         }
@@ -409,6 +430,8 @@ pub fn scan_all(
                 },
             };
             let mut first = true;
+            // Fields asked for that no record so far has.
+            let mut missing: Option<Vec<String>> = None;
             let mut chunks = LineChunks::new(&name, reader);
             loop {
                 // A batch of records is read, scanned in parallel, then reported in order:
@@ -438,14 +461,28 @@ pub fn scan_all(
                     break;
                 }
                 let docs: Vec<Document> = batch.into_iter().filter_map(loaded).collect();
-                let outcomes: Vec<Outcome> = docs.par_iter().map(|d| process(d, &policy)).collect();
+                let outcomes: Vec<Outcome> = docs
+                    .par_iter()
+                    .map(|d| process_record(d, &policy))
+                    .collect();
                 for (doc, outcome) in docs.iter().zip(outcomes) {
+                    let still = missing.get_or_insert_with(|| outcome.missing_fields.clone());
+                    still.retain(|f| outcome.missing_fields.contains(f));
                     run.trouble |= !outcome.errors.is_empty();
                     sink(doc, outcome, std::mem::take(&mut first))?;
                 }
                 if stop {
                     break;
                 }
+            }
+            let errors: Vec<FormatError> = missing
+                .unwrap_or_default()
+                .iter()
+                .map(|f| missing_field_error(f))
+                .collect();
+            if !errors.is_empty() {
+                report_format_errors(&name, &errors);
+                run.trouble = true;
             }
             continue;
         }
@@ -709,7 +746,10 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         ))
         .into());
     }
-    let (redacted, outcome) = pipeline::redact(&setup.engine, &doc, &policy);
+    let (redacted, mut outcome) = pipeline::redact(&setup.engine, &doc, &policy);
+    outcome
+        .errors
+        .extend(outcome.missing_fields.iter().map(|f| missing_field_error(f)));
     if !outcome.errors.is_empty() {
         report_format_errors(&doc.path, &outcome.errors);
         if args.in_place {

@@ -132,6 +132,7 @@ pub(super) fn read(ctx: &Ctx) -> Parsed {
         }],
         suppressions,
         errors: Vec::new(),
+        missing_fields: Vec::new(),
     }
 }
 
