@@ -452,7 +452,6 @@ fn every_subcommand_exits_0_on_a_closed_pipe() {
 /// segmenting reader could choose are all found, and memory stays bounded.
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn large_plain_text_file_is_scanned_in_bounded_memory_without_missing_a_boundary() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("big.txt");

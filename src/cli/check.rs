@@ -337,6 +337,74 @@ fn scan_files(
     Ok(())
 }
 
+/// A file large enough to be scanned window by window: plain UTF-8 text over
+/// [`source::LARGE_TEXT`] (UTF-16 and binary files are left to the whole-file reader).
+fn is_large_plain_text(path: &Path) -> bool {
+    use std::io::Read;
+    let big = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > source::LARGE_TEXT);
+    let mut head = [0u8; 8192];
+    big && std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .is_ok_and(|n| !head[..n].contains(&0))
+}
+
+/// Scan a large plain-text file window by window, a few windows in parallel at a time, so memory
+/// stays bounded whatever its size. Each finding is reported by the window that owns its start.
+fn scan_large_text(
+    path: &Path,
+    name: &str,
+    policy: &Policy,
+    process: &(dyn Fn(&Document, &Policy) -> Outcome + Sync),
+    run: &mut Run,
+    sink: &mut Sink,
+) -> Result<(), Failure> {
+    const PARALLEL_WINDOWS: usize = 4;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            warn(name, &format!("cannot read: {e}"));
+            run.trouble = true;
+            return Ok(());
+        }
+    };
+    let mut windows = source::TextWindows::new(name, std::io::BufReader::new(file));
+    let mut first = true;
+    let mut warned = false;
+    loop {
+        let mut batch = Vec::with_capacity(PARALLEL_WINDOWS);
+        for w in windows.by_ref() {
+            match w {
+                Ok(w) => batch.push(w),
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                    run.trouble = true;
+                    break;
+                }
+            }
+            if batch.len() == PARALLEL_WINDOWS {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let outcomes: Vec<Outcome> = batch.par_iter().map(|w| process(&w.doc, policy)).collect();
+        for (w, mut outcome) in batch.iter().zip(outcomes) {
+            if let (Some(n), false) = (&w.notice, warned) {
+                warn(&n.path, &n.message);
+                warned = true;
+            }
+            outcome
+                .findings
+                .retain(|f| w.owns.contains(&f.byte_range.0));
+            sink(&w.doc, outcome, std::mem::take(&mut first))?;
+        }
+        if batch.len() < PARALLEL_WINDOWS {
+            return Ok(());
+        }
+    }
+}
+
 /// A sink receives each processed document; `first` is false for later records of a JSON Lines
 /// file read record by record.
 type Sink<'a> = dyn FnMut(&Document, Outcome, bool) -> Result<(), Failure> + 'a;
@@ -485,6 +553,13 @@ pub fn scan_all(
                 run.trouble = true;
             }
             continue;
+        }
+        if let Input::File(path) = &input {
+            if format == InputFormat::Text && is_large_plain_text(path) {
+                scan_files(std::mem::take(&mut files), &process, &mut run, sink)?;
+                scan_large_text(path, &name, &policy, &process, &mut run, sink)?;
+                continue;
+            }
         }
         if let Input::File(path) = input {
             files.push((path, policy));

@@ -281,6 +281,172 @@ impl<R: std::io::BufRead> Iterator for LineChunks<R> {
     }
 }
 
+/// A plain-text file larger than this is read and scanned window by window (see [`TextWindows`]).
+pub const LARGE_TEXT: u64 = 8 << 20;
+/// The size a window aims at.
+const WINDOW: usize = 1 << 20;
+/// How far windows overlap on each side: far more than any identifier and the context a rule
+/// reads around it, so whatever straddles a window boundary lies whole inside one window.
+const OVERLAP: usize = 16 << 10;
+
+/// One window of a large plain-text file.
+#[derive(Debug)]
+pub struct Window {
+    /// The window's text, placed in the file (`first_line`, `first_byte`).
+    pub doc: Document,
+    /// Byte offsets (in the file's text) a finding must start within to belong to this window;
+    /// the overlap on either side belongs to its neighbours, so nothing is reported twice.
+    pub owns: std::ops::Range<usize>,
+    /// How the window was decoded, when worth a notice (invalid UTF-8).
+    pub notice: Option<Notice>,
+}
+
+/// A large plain-text file read as overlapping windows of about [`WINDOW`] bytes cut at line
+/// breaks, so memory holds one window however large the file is. Each window overlaps its
+/// neighbours by at least [`OVERLAP`] bytes and owns the stretch between the overlaps: a match
+/// that straddles a cut is found whole in the window that owns its start.
+pub struct TextWindows<R: Read> {
+    name: Arc<str>,
+    reader: R,
+    /// Bytes of the file from `buf_start` on (at most one window and its read-ahead).
+    buf: Vec<u8>,
+    buf_start: usize,
+    buf_line: u32,
+    /// Where the next window's owned stretch begins.
+    owned_from: usize,
+    had_bom: bool,
+    first: bool,
+    eof: bool,
+}
+
+impl<R: Read> TextWindows<R> {
+    /// Read `reader`, naming it `name` in reports.
+    pub fn new(name: &str, reader: R) -> Self {
+        TextWindows {
+            name: name.into(),
+            reader,
+            buf: Vec::new(),
+            buf_start: 0,
+            buf_line: 0,
+            owned_from: 0,
+            had_bom: false,
+            first: true,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        while !self.eof && self.buf.len() < want {
+            let old = self.buf.len();
+            self.buf.resize(want, 0);
+            match self.reader.read(&mut self.buf[old..]) {
+                Ok(0) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                }
+                Ok(n) => self.buf.truncate(old + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.buf.truncate(old),
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The cut nearest before `at` in `bytes`: just after a line break when there is one in the
+/// `span` bytes before `at`, else at a character boundary.
+fn cut_before(bytes: &[u8], at: usize, span: usize) -> usize {
+    let at = at.min(bytes.len());
+    let from = at.saturating_sub(span);
+    if let Some(i) = bytes[from..at].iter().rposition(|&b| b == b'\n') {
+        return from + i + 1;
+    }
+    let mut cut = at;
+    // Never inside a UTF-8 sequence: back up over continuation bytes.
+    while cut > 0 && cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    cut
+}
+
+impl<R: Read> Iterator for TextWindows<R> {
+    type Item = Result<Window, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Err(source) = self.fill(WINDOW + OVERLAP) {
+            return Some(Err(Error::Io {
+                path: PathBuf::from(&*self.name),
+                source,
+            }));
+        }
+        if std::mem::take(&mut self.first) && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.buf.drain(..3);
+            self.had_bom = true;
+            if let Err(source) = self.fill(WINDOW + OVERLAP) {
+                return Some(Err(Error::Io {
+                    path: PathBuf::from(&*self.name),
+                    source,
+                }));
+            }
+        }
+        if self.owned_from >= self.buf_start + self.buf.len() && self.eof {
+            return None;
+        }
+        let last = self.eof && self.buf.len() <= WINDOW + OVERLAP;
+        // The window: the whole buffer at the end of the file, else up to a cut near WINDOW.
+        let end = if last {
+            self.buf.len()
+        } else {
+            cut_before(&self.buf, WINDOW, WINDOW / 4)
+        };
+        // It owns up to OVERLAP before its end (the next window re-reads that stretch).
+        let owned_end = if last {
+            end
+        } else {
+            cut_before(&self.buf, end - OVERLAP, WINDOW / 4)
+        };
+        let bytes = &self.buf[..end];
+        let (text, lossy) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t.to_string(), false),
+            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+        };
+        let doc = Document {
+            path: self.name.clone(),
+            text,
+            had_bom: self.had_bom && self.buf_start == 0,
+            first_line: self.buf_line,
+            first_byte: self.buf_start,
+            encoding: TextEncoding::Utf8,
+            lossy,
+        };
+        let notice = lossy.then(|| Notice {
+            path: self.name.to_string(),
+            message: "not valid UTF-8; undecodable bytes were replaced with U+FFFD and the rest was scanned".to_string(),
+        });
+        let window = Window {
+            doc,
+            owns: self.owned_from..self.buf_start + owned_end,
+            notice,
+        };
+        if last {
+            self.owned_from = self.buf_start + self.buf.len();
+            self.buf.clear();
+            self.buf_start = self.owned_from;
+        } else {
+            // Keep OVERLAP before the owned end as the next window's leading context.
+            let keep_from = cut_before(&self.buf, owned_end.saturating_sub(OVERLAP), WINDOW / 4);
+            self.buf_line += self.buf[..keep_from].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.buf.drain(..keep_from);
+            self.buf_start += keep_from;
+            self.owned_from = window.owns.end;
+        }
+        Some(Ok(window))
+    }
+}
+
 /// Turns paths as reports show them into paths relative to the top of the repository (what SARIF
 /// `artifactLocation.uri`, GitHub annotations and baselines need, whatever directory presend runs
 /// in). Outside a repository, paths stay relative to the working directory.
