@@ -201,7 +201,7 @@ enum Input {
 
 /// The inputs the paths name, in order: files as given, directories walked in sorted order.
 /// A path that cannot be read is reported and counted as trouble; the others are still scanned.
-fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
+fn inputs(paths: &[PathBuf], walk: source::Walk, run: &mut Run) -> Vec<Input> {
     if paths.is_empty() {
         return vec![Input::Stdin];
     }
@@ -212,8 +212,17 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
             out.push(Input::Stdin);
             continue;
         }
-        match source::expand(std::slice::from_ref(p)) {
-            Ok(files) => {
+        match source::expand(p, walk) {
+            Ok((files, skipped)) => {
+                if !skipped.is_empty() {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "presend: note: {}: {}",
+                        source::display_path(p),
+                        skipped.describe()
+                    );
+                }
+                let before = out.len();
                 // A walk skips presend's own files: the config's examples and the baseline's
                 // masked entries are not drafts.
                 let walked = p.is_dir();
@@ -227,6 +236,14 @@ fn inputs(paths: &[PathBuf], run: &mut Run) -> Vec<Input> {
                     if seen.insert(f.clone()) {
                         out.push(Input::File(f));
                     }
+                }
+                if walked && out.len() == before {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "presend: error: {}: no file to scan in this directory",
+                        source::display_path(p)
+                    );
+                    run.trouble = true;
                 }
             }
             Err(e) => {
@@ -457,7 +474,11 @@ pub fn scan_all(
     }
     let stdin_name = scan.stdin_filename.as_deref().unwrap_or("-");
     let mut files: Vec<(PathBuf, Policy)> = Vec::new();
-    for input in inputs(&scan.paths, &mut run) {
+    let walk = source::Walk {
+        hidden: scan.hidden,
+        no_ignore: scan.no_ignore,
+    };
+    for input in inputs(&scan.paths, walk, &mut run) {
         let (name, abs) = match &input {
             Input::Stdin => (
                 stdin_name.to_string(),
@@ -774,6 +795,8 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         fields: args.fields.clone(),
         channel: None,
         stdin_filename: args.stdin_filename.clone(),
+        hidden: false,
+        no_ignore: false,
         config: args.config.clone(),
         packs: args.packs.clone(),
     };

@@ -199,35 +199,121 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// Expand the paths given on the command line into files: files as they are, directories walked
-/// recursively honouring `.gitignore`, `.ignore` and hidden-file conventions (the `ignore` crate,
-/// as ripgrep does). The order is deterministic: arguments in order, each walk sorted by path.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        if !meta.is_dir() {
-            out.push(path.clone());
-            continue;
+/// Which files a directory walk leaves out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Walk {
+    /// Walk hidden files and directories too.
+    pub hidden: bool,
+    /// Disregard `.gitignore`, `.ignore` and git's exclude files.
+    pub no_ignore: bool,
+}
+
+/// What a walk left out, by reason (files or whole directories, counted where the walk stopped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Hidden files and directories.
+    pub hidden: usize,
+    /// Files and directories an ignore file leaves out.
+    pub ignored: usize,
+}
+
+impl Skipped {
+    /// Nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        self.hidden == 0 && self.ignored == 0
+    }
+
+    /// A sentence for the user, with the options that bring them back.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.hidden > 0 {
+            parts.push(format!("{} hidden path(s) (--hidden scans them)", self.hidden));
         }
-        let walk = ignore::WalkBuilder::new(path)
-            .require_git(false)
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walk {
-            let entry = entry.map_err(|e| Error::Io {
-                path: path.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                out.push(entry.into_path());
-            }
+        if self.ignored > 0 {
+            parts.push(format!(
+                "{} path(s) left out by ignore files such as .gitignore (--no-ignore scans them)",
+                self.ignored
+            ));
+        }
+        format!("skipped {}", parts.join(" and "))
+    }
+}
+
+/// Expand a path given on the command line into files: a file as it is, a directory walked
+/// recursively honouring `.gitignore`, `.ignore` and hidden-file conventions unless `walk` says
+/// otherwise (the `ignore` crate, as ripgrep does), with what the walk left out. The order is
+/// deterministic: each walk sorted by path.
+pub fn expand(path: &Path, walk: Walk) -> Result<(Vec<PathBuf>, Skipped), Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok((vec![path.to_path_buf()], Skipped::default()));
+    }
+    let mut builder = ignore::WalkBuilder::new(path);
+    builder
+        .require_git(false)
+        .hidden(!walk.hidden)
+        // A repository's own store is never a draft, even with --hidden.
+        .filter_entry(|e| e.file_name() != ".git")
+        .sort_by_file_path(|a, b| a.cmp(b));
+    if walk.no_ignore {
+        builder
+            .ignore(false)
+            .git_ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .parents(false);
+    }
+    let mut files = Vec::new();
+    for entry in builder.build() {
+        let entry = entry.map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            files.push(entry.into_path());
         }
     }
-    Ok(out)
+    let skipped = left_out(path, &files);
+    Ok((files, skipped))
+}
+
+/// What an unfiltered walk of `root` finds that `kept` (the filtered walk) does not: each
+/// left-out directory counts once and is not entered. A `.git` directory is never counted.
+fn left_out(root: &Path, kept: &[PathBuf]) -> Skipped {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    let mut wanted: HashSet<PathBuf> = HashSet::new();
+    for f in kept {
+        wanted.extend(f.ancestors().take_while(|a| *a != root).map(Path::to_path_buf));
+    }
+    let wanted = Arc::new(wanted);
+    let skipped = Arc::new(Mutex::new(Skipped::default()));
+    let (w, s) = (wanted.clone(), skipped.clone());
+    let walk = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .filter_entry(move |e| {
+            if e.depth() == 0 || w.contains(e.path()) {
+                return true;
+            }
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if let Ok(mut s) = s.lock() {
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    s.hidden += 1;
+                } else {
+                    s.ignored += 1;
+                }
+            }
+            false
+        })
+        .build();
+    walk.for_each(drop);
+    let result = skipped.lock().map(|s| s.clone()).unwrap_or_default();
+    result
 }
 
 /// A JSON Lines file read record by record: each line becomes a [`Document`] that knows its place
