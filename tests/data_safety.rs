@@ -447,13 +447,13 @@ fn every_subcommand_exits_0_on_a_closed_pipe() {
     exits_zero_on_closed_pipe(tmp.path(), &["redact", "--no-config"], Some(&big));
 }
 
-/// ~24 MB of `filler` with an NHS number about every 1 MB, sliding a few bytes each time so
+/// ~12 MB of `filler` with an NHS number about every 1 MB, sliding a few bytes each time so
 /// that, whatever segment size a reader picks, some number straddles a boundary. Returns the text
 /// and how many numbers it holds.
 fn large_text(filler: &str, separator: &str) -> (String, usize) {
     let mut text = String::new();
     let mut planted = 0;
-    while text.len() < 24 << 20 {
+    while text.len() < 12 << 20 {
         let mb = text.len() >> 20;
         while text.len() < ((mb + 1) << 20) - 6 + (planted % 12) {
             text.push_str(filler);
@@ -504,4 +504,34 @@ fn large_plain_text_file_is_scanned_in_bounded_memory_without_missing_a_boundary
 fn large_text_without_line_breaks_finds_numbers_across_window_cuts() {
     let (text, planted) = large_text("The flu clinic is open on Saturday for everyone. ", " ");
     assert_eq!(nhs_findings_in_bounded_memory(&text), planted);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn large_plain_text_file_is_redacted_in_bounded_memory() {
+    for separator in ["\n", " "] {
+        let filler = format!("The flu clinic is open on Saturday for everyone.{separator}");
+        let (text, _) = large_text(&filler, separator);
+        let expected = text.replace(&format!("NHS {NHS}"), "NHS [NHS number]");
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("big.txt"), &text).unwrap();
+        let bin = assert_cmd::cargo::cargo_bin("presend");
+        let run = |extra: &str| {
+            std::process::Command::new("sh")
+                .current_dir(tmp.path())
+                .arg("-c")
+                .arg(format!(
+                    "ulimit -d 163840 && exec '{}' redact --no-config {extra} big.txt",
+                    bin.display()
+                ))
+                .output()
+                .unwrap()
+        };
+        let out = run("");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(out.stdout == expected.as_bytes(), "redacted text differs");
+        let out = run("--in-place");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(fs::read(tmp.path().join("big.txt")).unwrap() == expected.as_bytes());
+    }
 }

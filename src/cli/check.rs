@@ -830,6 +830,14 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     if file.is_none() && policy.format.is_none() && scan.stdin_filename.is_none() {
         policy.format = Some(InputFormat::Text);
     }
+    if let Some(path) = &file {
+        let format = policy
+            .format
+            .unwrap_or_else(|| InputFormat::from_path(&name));
+        if format == InputFormat::Text && is_large_plain_text(path) {
+            return redact_large(path, &name, &policy, &setup.engine, args.in_place);
+        }
+    }
     let loaded_doc = match &file {
         Some(p) => source::read_file(p)?,
         None => source::read_stdin(&name)?,
@@ -874,4 +882,93 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     } else {
         Exit::Trouble
     })
+}
+
+/// `redact` of a large plain-text file, window by window (bounded memory): to standard output,
+/// or atomically in place.
+fn redact_large(
+    path: &Path,
+    name: &str,
+    policy: &Policy,
+    engine: &Engine,
+    in_place: bool,
+) -> Result<Exit, Failure> {
+    if !in_place {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        redact_windows(path, name, policy, engine, false, &mut out)?;
+        out.flush()?;
+        return Ok(Exit::Clean);
+    }
+    let written = presend::atomic::write_with(path, |f| {
+        let mut out = std::io::BufWriter::new(f);
+        redact_windows(path, name, policy, engine, true, &mut out)?;
+        out.flush()
+    });
+    match written {
+        Ok(()) => Ok(Exit::Clean),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::InvalidData => {
+            Err(Error::Usage(format!("{name}: not rewritten: {source}")).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Write the redacted text of `path` to `out`, one window at a time: each window writes its own
+/// stretch of the file (extended to the end of a span it owns that runs past it), with the
+/// identifying findings it owns replaced by tags.
+fn redact_windows(
+    path: &Path,
+    name: &str,
+    policy: &Policy,
+    engine: &Engine,
+    refuse_lossy: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let mut written = 0usize;
+    let mut warned = false;
+    for w in source::TextWindows::new(name, std::io::BufReader::new(file)) {
+        let w = w.map_err(|e| std::io::Error::other(e.to_string()))?;
+        if w.doc.lossy {
+            if refuse_lossy {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
+                ));
+            }
+            if let (Some(n), false) = (&w.notice, warned) {
+                warn(&n.path, &n.message);
+                warned = true;
+            }
+        }
+        if w.owns.start == 0 && w.doc.had_bom {
+            out.write_all("\u{FEFF}".as_bytes())?;
+        }
+        let base = w.doc.first_byte;
+        let from = written.max(w.owns.start) - base;
+        let owned: Vec<Finding> = pipeline::process(engine, &w.doc, policy)
+            .findings
+            .into_iter()
+            .filter(|f| f.category.is_identifying() && w.owns.contains(&f.byte_range.0))
+            .collect();
+        let end = owned
+            .iter()
+            .map(|f| f.byte_range.1 - base)
+            .fold(w.owns.end - base, usize::max)
+            .min(w.doc.text.len());
+        let shift = |(s, e): (usize, usize)| ((s - base).saturating_sub(from), (e - base).saturating_sub(from));
+        let local: Vec<Finding> = owned
+            .into_iter()
+            .map(|mut f| {
+                f.byte_range = shift(f.byte_range);
+                f.parts.iter_mut().for_each(|p| p.byte_range = shift(p.byte_range));
+                f
+            })
+            .collect();
+        if from < end {
+            out.write_all(presend::redact::redact(&w.doc.text[from..end], &local).as_bytes())?;
+        }
+        written = base + end;
+    }
+    Ok(())
 }
