@@ -352,7 +352,6 @@ fn machine_formats_report_a_missing_file() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn json_escapes_that_spell_digits_are_decoded_before_scanning() {
     let tmp = tempfile::tempdir().unwrap();
     let line = "{\"text\":\"NHS \\u0039\\u00343 476 5919\"}\n";
@@ -365,6 +364,14 @@ fn json_escapes_that_spell_digits_are_decoded_before_scanning() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The column points at the first escape in the original line.
     assert_eq!(v["findings"][0]["column"], line.find("\\u0039").unwrap() + 1);
+    let out = presend(tmp.path())
+        .args(["redact", "--no-config", "feed.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"text\":\"NHS [NHS number]\"}\n"
+    );
 }
 
 #[cfg(unix)]

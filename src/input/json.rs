@@ -515,7 +515,13 @@ fn emit(
     let mut seg = blank::keep_only(text, range.clone(), &keep);
     for f in &chosen {
         for (r, d) in f.escapes {
-            blank::overwrite(&mut seg, r.start - range.start..r.end - range.start, d);
+            let at = r.start - range.start..r.end - range.start;
+            if text[r.clone()].starts_with("\\u") {
+                // A `\uXXXX` escape spells a character of the text: it joins its neighbours.
+                blank::overwrite_joined(&mut seg, at, d);
+            } else {
+                blank::overwrite(&mut seg, at, d);
+            }
         }
     }
     for (ls, d) in sups {
