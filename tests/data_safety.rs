@@ -29,13 +29,19 @@ fn assert_no_leak(what: &str, text: &str) {
     }
 }
 
-const FORMATS: &[&str] = &["human", "json", "jsonl", "sarif", "github", "gitlab", "junit"];
+const FORMATS: &[&str] = &[
+    "human", "json", "jsonl", "sarif", "github", "gitlab", "junit",
+];
 
 /// One input per reader, each made to produce an error or warning about its content.
 fn leaky_inputs(dir: &Path) -> Vec<(&'static str, Vec<&'static str>)> {
     let post = format!("Mrs {NAME} NHS {NHS} is home");
     // CSV whose first row is data, with a --field that names no column.
-    fs::write(dir.join("bulk.csv"), format!("\"{post}\",x\n\"Flu clinic\",y\n")).unwrap();
+    fs::write(
+        dir.join("bulk.csv"),
+        format!("\"{post}\",x\n\"Flu clinic\",y\n"),
+    )
+    .unwrap();
     // JSON and JSONL with a field that exists in no record, and a malformed record.
     fs::write(dir.join("posts.json"), format!("[{{\"text\":\"{post}\"}}]")).unwrap();
     fs::write(
@@ -126,7 +132,13 @@ fn baseline_does_not_hide_a_different_identifier_of_the_same_shape() {
     // Another valid NHS number with the same first group.
     fs::write(tmp.path().join("a.txt"), "NHS 943 000 0004\n").unwrap();
     presend(tmp.path())
-        .args(["check", "--no-config", "--baseline", ".presend-baseline.json", "a.txt"])
+        .args([
+            "check",
+            "--no-config",
+            "--baseline",
+            ".presend-baseline.json",
+            "a.txt",
+        ])
         .assert()
         .code(1);
 }
@@ -363,7 +375,10 @@ fn json_escapes_that_spell_digits_are_decoded_before_scanning() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The column points at the first escape in the original line.
-    assert_eq!(v["findings"][0]["column"], line.find("\\u0039").unwrap() + 1);
+    assert_eq!(
+        v["findings"][0]["column"],
+        line.find("\\u0039").unwrap() + 1
+    );
     let out = presend(tmp.path())
         .args(["redact", "--no-config", "feed.jsonl"])
         .output()

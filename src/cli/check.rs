@@ -291,7 +291,9 @@ fn missing_field_error(field: &str) -> FormatError {
     FormatError {
         record: None,
         line: 1,
-        message: format!("no record has a field named `{field}`; every string of each record was scanned"),
+        message: format!(
+            "no record has a field named `{field}`; every string of each record was scanned"
+        ),
     }
 }
 
@@ -342,8 +344,7 @@ fn scan_files(
                 run.trouble = true;
             }
             Ok((loaded_doc, outcome)) => {
-                run.trouble |=
-                    matches!(loaded_doc, Loaded::Skipped(_)) && run.named.contains(path);
+                run.trouble |= matches!(loaded_doc, Loaded::Skipped(_)) && run.named.contains(path);
                 if let (Some(doc), Some(outcome)) = (loaded(loaded_doc), outcome) {
                     run.trouble |= !outcome.errors.is_empty();
                     sink(&doc, outcome, true)?;
@@ -375,7 +376,7 @@ fn scan_large_text(
     run: &mut Run,
     sink: &mut Sink,
 ) -> Result<(), Failure> {
-    const PARALLEL_WINDOWS: usize = 4;
+    const PARALLEL_WINDOWS: usize = 2;
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -445,9 +446,12 @@ pub fn scan_all(
     };
     let process = |doc: &Document, policy: &Policy| {
         let mut outcome = pipeline::process(&setup.engine, doc, policy);
-        outcome
-            .errors
-            .extend(outcome.missing_fields.iter().map(|f| missing_field_error(f)));
+        outcome.errors.extend(
+            outcome
+                .missing_fields
+                .iter()
+                .map(|f| missing_field_error(f)),
+        );
         if !outcome.errors.is_empty() {
             report_format_errors(&doc.path, &outcome.errors);
         }
@@ -853,9 +857,12 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         .into());
     }
     let (redacted, mut outcome) = pipeline::redact(&setup.engine, &doc, &policy);
-    outcome
-        .errors
-        .extend(outcome.missing_fields.iter().map(|f| missing_field_error(f)));
+    outcome.errors.extend(
+        outcome
+            .missing_fields
+            .iter()
+            .map(|f| missing_field_error(f)),
+    );
     if !outcome.errors.is_empty() {
         report_format_errors(&doc.path, &outcome.errors);
         if args.in_place {
@@ -956,12 +963,19 @@ fn redact_windows(
             .map(|f| f.byte_range.1 - base)
             .fold(w.owns.end - base, usize::max)
             .min(w.doc.text.len());
-        let shift = |(s, e): (usize, usize)| ((s - base).saturating_sub(from), (e - base).saturating_sub(from));
+        let shift = |(s, e): (usize, usize)| {
+            (
+                (s - base).saturating_sub(from),
+                (e - base).saturating_sub(from),
+            )
+        };
         let local: Vec<Finding> = owned
             .into_iter()
             .map(|mut f| {
                 f.byte_range = shift(f.byte_range);
-                f.parts.iter_mut().for_each(|p| p.byte_range = shift(p.byte_range));
+                f.parts
+                    .iter_mut()
+                    .for_each(|p| p.byte_range = shift(p.byte_range));
                 f
             })
             .collect();

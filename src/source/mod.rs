@@ -157,7 +157,8 @@ fn decode_utf16(name: &str, bytes: &[u8]) -> Option<Loaded> {
     } else {
         return None;
     };
-    let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
+    let Some(text) =
+        encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
     else {
         return Some(Loaded::Skipped(Notice {
             path: name.to_string(),
@@ -227,7 +228,10 @@ impl Skipped {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.hidden > 0 {
-            parts.push(format!("{} hidden path(s) (--hidden scans them)", self.hidden));
+            parts.push(format!(
+                "{} hidden path(s) (--hidden scans them)",
+                self.hidden
+            ));
         }
         if self.ignored > 0 {
             parts.push(format!(
@@ -287,7 +291,11 @@ fn left_out(root: &Path, kept: &[PathBuf]) -> Skipped {
     use std::sync::Mutex;
     let mut wanted: HashSet<PathBuf> = HashSet::new();
     for f in kept {
-        wanted.extend(f.ancestors().take_while(|a| *a != root).map(Path::to_path_buf));
+        wanted.extend(
+            f.ancestors()
+                .take_while(|a| *a != root)
+                .map(Path::to_path_buf),
+        );
     }
     let wanted = Arc::new(wanted);
     let skipped = Arc::new(Mutex::new(Skipped::default()));
@@ -524,7 +532,10 @@ impl<R: Read> Iterator for TextWindows<R> {
         } else {
             // Keep OVERLAP before the owned end as the next window's leading context.
             let keep_from = cut_before(&self.buf, owned_end.saturating_sub(OVERLAP), WINDOW / 4);
-            self.buf_line += self.buf[..keep_from].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.buf_line += self.buf[..keep_from]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
             self.buf.drain(..keep_from);
             self.buf_start += keep_from;
             self.owned_from = window.owns.end;
