@@ -305,7 +305,7 @@ fn loaded(l: Loaded) -> Option<Document> {
             }
             Some(doc)
         }
-        Loaded::Skipped(n) => {
+        Loaded::Skipped(n) | Loaded::Undecodable(n) => {
             warn(&n.path, &n.message);
             None
         }
@@ -344,7 +344,8 @@ fn scan_files(
                 run.trouble = true;
             }
             Ok((loaded_doc, outcome)) => {
-                run.trouble |= matches!(loaded_doc, Loaded::Skipped(_)) && run.named.contains(path);
+                run.trouble |=
+                    matches!(loaded_doc, Loaded::Undecodable(_)) && run.named.contains(path);
                 if let (Some(doc), Some(outcome)) = (loaded(loaded_doc), outcome) {
                     run.trouble |= !outcome.errors.is_empty();
                     sink(&doc, outcome, true)?;
@@ -533,7 +534,7 @@ pub fn scan_all(
                 let mut stop = false;
                 for chunk in chunks.by_ref() {
                     match chunk {
-                        Ok(Loaded::Skipped(n)) => {
+                        Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
                             warn(&n.path, &n.message);
                             stop = true;
                             break;
@@ -595,7 +596,7 @@ pub fn scan_all(
         }
         let doc = match source::read_stdin(&name) {
             Ok(l) => {
-                run.trouble |= matches!(l, Loaded::Skipped(_));
+                run.trouble |= matches!(l, Loaded::Undecodable(_));
                 loaded(l)
             }
             Err(e) => {
@@ -846,8 +847,13 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         Some(p) => source::read_file(p)?,
         None => source::read_stdin(&name)?,
     };
+    let undecodable = matches!(loaded_doc, Loaded::Undecodable(_));
     let Some(doc) = loaded(loaded_doc) else {
-        return Ok(Exit::Trouble);
+        return Ok(if undecodable {
+            Exit::Trouble
+        } else {
+            Exit::Clean
+        });
     };
     if args.in_place && doc.lossy {
         return Err(Error::Usage(format!(

@@ -97,6 +97,9 @@ pub enum Loaded {
     Text(Document, Option<Notice>),
     /// A binary file, skipped.
     Skipped(Notice),
+    /// Text in an encoding it announces (a UTF-16 byte-order mark) but does not follow: not
+    /// scanned, and a file named on the command line in this state makes the run fail.
+    Undecodable(Notice),
 }
 
 /// How many leading bytes are inspected for NUL to call a file binary (git and ripgrep do the
@@ -160,7 +163,7 @@ fn decode_utf16(name: &str, bytes: &[u8]) -> Option<Loaded> {
     let Some(text) =
         encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
     else {
-        return Some(Loaded::Skipped(Notice {
+        return Some(Loaded::Undecodable(Notice {
             path: name.to_string(),
             message: "starts with a UTF-16 byte-order mark but is not valid UTF-16; not scanned"
                 .to_string(),
