@@ -71,6 +71,8 @@ pub struct Outcome {
     /// Byte spans of every identifying match the engine found, including those later
     /// suppressed, allowed or disabled: a report that prints source lines masks them all.
     pub identifying: Vec<(usize, usize)>,
+    /// Requested fields that no record of the document has (see [`crate::input::Parsed`]).
+    pub missing_fields: Vec<String>,
 }
 
 /// Redact a document: every identifying span of its messages replaced by a `[label]` tag, until
@@ -125,6 +127,7 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
         errors: parsed.errors,
         format: Some(format),
         identifying,
+        missing_fields: parsed.missing_fields,
     }
 }
 

@@ -11,12 +11,13 @@
 use crate::baseline::{Baseline, BaselineFile};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
+use crate::redact::redact as redact_text;
 use crate::suppress::rule_matches;
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
 use presend_engine::Engine;
-use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
+use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths, Walk};
 use presend_input::{FormatError, InputFormat};
 use presend_report::{self as report, Format, Summary};
 use presend_rules::{Rule, RuleSetBuilder};
@@ -66,6 +67,8 @@ pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     /// Scan the git index instead (`--staged`).
     pub staged: bool,
+    /// Which files directory walks leave out (`--hidden`, `--no-ignore`).
+    pub walk: Walk,
     /// How to read them.
     pub read: ReadSettings,
 }
@@ -353,7 +356,7 @@ enum Input {
 
 /// The inputs the paths name, in order: files as given, directories walked in sorted order.
 /// A path that cannot be read is reported and counted as trouble; the others are still scanned.
-fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input> {
+fn inputs(paths: &[PathBuf], walk: Walk, run: &mut Run, diag: &mut Diagnostics) -> Vec<Input> {
     if paths.is_empty() {
         return vec![Input::Stdin];
     }
@@ -364,11 +367,19 @@ fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input
             out.push(Input::Stdin);
             continue;
         }
-        match source::expand(std::slice::from_ref(p)) {
-            Ok(files) => {
+        match source::expand(p, walk) {
+            Ok((files, skipped)) => {
+                let name = source::display_path(p);
+                if !skipped.is_empty() {
+                    warning(diag, &name, skipped.describe());
+                }
+                let before = out.len();
                 // A walk skips presend's own files: the config's examples and the baseline's
                 // masked entries are not drafts.
                 let walked = p.is_dir();
+                if !walked {
+                    run.named.insert(p.clone());
+                }
                 for f in files {
                     if walked && is_presend_file(&f) {
                         continue;
@@ -376,6 +387,9 @@ fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input
                     if seen.insert(f.clone()) {
                         out.push(Input::File(f));
                     }
+                }
+                if walked && out.len() == before {
+                    run.error(diag, format!("{name}: no file to scan in this directory"));
                 }
             }
             Err(e) => run.error(diag, e.to_string()),
@@ -396,6 +410,9 @@ pub struct Run {
     pub trouble: bool,
     /// Paths relative to the repository top, for reports and baselines.
     pub paths: RepoPaths,
+    /// Files named on the command line (not found by a walk): one that cannot be decoded is
+    /// trouble, not a skip.
+    named: HashSet<PathBuf>,
 }
 
 impl Run {
@@ -435,6 +452,27 @@ fn report_format_errors(diag: &mut Diagnostics, path: &str, errors: &[FormatErro
     }
 }
 
+/// A `--field` (or `fields=`) that no record of a JSON file has: the user's mistake, as a missing
+/// CSV column is. Names only the field asked for.
+fn missing_field_error(field: &str) -> FormatError {
+    FormatError {
+        record: None,
+        line: 1,
+        message: format!(
+            "no record has a field named `{field}`; every string of each record was scanned"
+        ),
+    }
+}
+
+/// The fields of a whole document that no record has, as errors of the document.
+fn judge_missing_fields(mut outcome: Outcome) -> Outcome {
+    let missing = std::mem::take(&mut outcome.missing_fields);
+    outcome
+        .errors
+        .extend(missing.iter().map(|f| missing_field_error(f)));
+    outcome
+}
+
 fn loaded(l: Loaded, diag: &mut Diagnostics) -> Option<Document> {
     match l {
         Loaded::Text(doc, notice) => {
@@ -443,7 +481,7 @@ fn loaded(l: Loaded, diag: &mut Diagnostics) -> Option<Document> {
             }
             Some(doc)
         }
-        Loaded::Skipped(n) => {
+        Loaded::Skipped(n) | Loaded::Undecodable(n) => {
             warning(diag, &n.path, n.message);
             None
         }
@@ -487,17 +525,19 @@ impl Session {
             .map(|(path, policy)| {
                 source::read_file(path).map(|loaded| match loaded {
                     Loaded::Text(doc, notice) => {
-                        let outcome = pipeline::process(&self.engine, &doc, policy);
+                        let outcome = self.process(&doc, policy);
                         (Loaded::Text(doc, notice), Some(outcome))
                     }
                     skipped => (skipped, None),
                 })
             })
             .collect();
-        for result in scanned {
+        for ((path, _), result) in files.iter().zip(scanned) {
             match result {
                 Err(e) => run.error(diag, e.to_string()),
                 Ok((loaded_doc, outcome)) => {
+                    run.trouble |=
+                        matches!(loaded_doc, Loaded::Undecodable(_)) && run.named.contains(path);
                     if let (Some(doc), Some(outcome)) = (loaded(loaded_doc, diag), outcome) {
                         run.deliver(diag, sink, &doc, outcome, true)?;
                     }
@@ -539,8 +579,7 @@ impl Session {
                 let Some(doc) = loaded(source::decode(&blob.path, bytes), diag) else {
                     continue;
                 };
-                let outcome =
-                    pipeline::process(&self.engine, &doc, &self.policy(&scan.read, Some(&abs)));
+                let outcome = self.process(&doc, &self.policy(&scan.read, Some(&abs)));
                 run.deliver(diag, sink, &doc, outcome, true)?;
             }
             run.paths = RepoPaths::at_root(root);
@@ -550,7 +589,7 @@ impl Session {
         let read = &scan.read;
         let stdin_name = read.stdin_filename.as_deref().unwrap_or("-");
         let mut files: Vec<(PathBuf, Policy)> = Vec::new();
-        for input in inputs(&scan.paths, &mut run, diag) {
+        for input in inputs(&scan.paths, scan.walk, &mut run, diag) {
             let (name, abs) = match &input {
                 Input::Stdin => (
                     stdin_name.to_string(),
@@ -588,6 +627,13 @@ impl Session {
                 self.scan_records(&name, reader, &policy, &mut run, diag, sink)?;
                 continue;
             }
+            if let Input::File(path) = &input {
+                if format == InputFormat::Text && source::is_large_plain_text(path) {
+                    self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
+                    self.scan_large_text(path, &name, &policy, &mut run, diag, sink)?;
+                    continue;
+                }
+            }
             if let Input::File(path) = input {
                 files.push((path, policy));
                 if files.len() == FILE_BATCH {
@@ -596,14 +642,17 @@ impl Session {
                 continue;
             }
             let doc = match source::read_stdin(&name) {
-                Ok(l) => loaded(l, diag),
+                Ok(l) => {
+                    run.trouble |= matches!(l, Loaded::Undecodable(_));
+                    loaded(l, diag)
+                }
                 Err(e) => {
                     run.error(diag, e.to_string());
                     continue;
                 }
             };
             let Some(doc) = doc else { continue };
-            let outcome = pipeline::process(&self.engine, &doc, &policy);
+            let outcome = self.process(&doc, &policy);
             run.deliver(diag, sink, &doc, outcome, true)?;
         }
         self.scan_files(files, &mut run, diag, sink)?;
@@ -633,13 +682,15 @@ impl Session {
         sink: &mut Sink,
     ) -> Result<(), Failure> {
         let mut first = true;
+        // Fields asked for that no record so far has.
+        let mut missing: Option<Vec<String>> = None;
         let mut chunks = LineChunks::new(name, reader);
         loop {
             let mut batch = Vec::with_capacity(RECORD_BATCH);
             let mut stop = false;
             for chunk in chunks.by_ref() {
                 match chunk {
-                    Ok(Loaded::Skipped(n)) => {
+                    Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
                         warning(diag, &n.path, n.message);
                         stop = true;
                         break;
@@ -664,13 +715,91 @@ impl Session {
                 .map(|d| pipeline::process(&self.engine, d, policy))
                 .collect();
             for (doc, outcome) in docs.iter().zip(outcomes) {
+                let still = missing.get_or_insert_with(|| outcome.missing_fields.clone());
+                still.retain(|f| outcome.missing_fields.contains(f));
                 run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
             }
             if stop {
                 break;
             }
         }
+        let errors: Vec<FormatError> = missing
+            .unwrap_or_default()
+            .iter()
+            .map(|f| missing_field_error(f))
+            .collect();
+        if !errors.is_empty() {
+            report_format_errors(diag, name, &errors);
+            run.trouble = true;
+        }
         Ok(())
+    }
+
+    /// One whole document through the pipeline, a requested field that none of its records has
+    /// counted as an error of the document.
+    fn process(&self, doc: &Document, policy: &Policy) -> Outcome {
+        judge_missing_fields(pipeline::process(&self.engine, doc, policy))
+    }
+
+    /// Scan a large plain-text file window by window, a few windows in parallel at a time, so
+    /// memory stays bounded whatever its size. Each finding is reported by the window that owns
+    /// its start.
+    fn scan_large_text(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        run: &mut Run,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+    ) -> Result<(), Failure> {
+        const PARALLEL_WINDOWS: usize = 2;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                warning(diag, name, format!("cannot read: {e}"));
+                run.trouble = true;
+                return Ok(());
+            }
+        };
+        let mut windows = source::TextWindows::new(name, io::BufReader::new(file));
+        let mut first = true;
+        let mut warned = false;
+        loop {
+            let mut batch = Vec::with_capacity(PARALLEL_WINDOWS);
+            for w in windows.by_ref() {
+                match w {
+                    Ok(w) => batch.push(w),
+                    Err(e) => {
+                        run.error(diag, e.to_string());
+                        break;
+                    }
+                }
+                if batch.len() == PARALLEL_WINDOWS {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let outcomes: Vec<Outcome> = batch
+                .par_iter()
+                .map(|w| pipeline::process(&self.engine, &w.doc, policy))
+                .collect();
+            for (w, mut outcome) in batch.iter().zip(outcomes) {
+                if let (Some(n), false) = (&w.notice, warned) {
+                    warning(diag, &n.path, n.message.clone());
+                    warned = true;
+                }
+                outcome
+                    .findings
+                    .retain(|f| w.owns.contains(&f.byte_range.0));
+                run.deliver(diag, sink, &w.doc, outcome, std::mem::take(&mut first))?;
+            }
+            if batch.len() < PARALLEL_WINDOWS {
+                return Ok(());
+            }
+        }
     }
 
     fn load_baseline(&self, file: Option<&Path>) -> Result<Option<Baseline>, Error> {
@@ -815,12 +944,13 @@ impl Session {
     }
 
     /// `presend redact`: the draft with every finding replaced by its label, written back to
-    /// the file (`in_place`) or returned for the caller to print.
+    /// the file (`in_place`) or to `out`.
     pub fn redact(
         &self,
         req: &RedactRequest,
+        out: &mut dyn Write,
         diag: &mut Diagnostics,
-    ) -> Result<(Status, Option<String>), Failure> {
+    ) -> Result<Status, Failure> {
         let file = match &req.path {
             Some(p) if p.as_os_str() != "-" => Some(p.clone()),
             _ => None,
@@ -841,14 +971,36 @@ impl Session {
                 .map(|n| self.absolute(Path::new(n))),
         };
         let policy = self.input_policy(read, abs.as_deref(), file.is_none());
+        if let Some(path) = &file {
+            let format = policy
+                .format
+                .unwrap_or_else(|| InputFormat::from_path(&name));
+            if format == InputFormat::Text && source::is_large_plain_text(path) {
+                return self.redact_large(path, &name, &policy, req.in_place, out, diag);
+            }
+        }
         let loaded_doc = match &file {
             Some(p) => source::read_file(p)?,
             None => source::read_stdin(&name)?,
         };
+        let undecodable = matches!(loaded_doc, Loaded::Undecodable(_));
         let Some(doc) = loaded(loaded_doc, diag) else {
-            return Ok((Status::Clean, None));
+            let status = if undecodable {
+                Status::Trouble
+            } else {
+                Status::Clean
+            };
+            return Ok(status);
         };
+        if req.in_place && doc.lossy {
+            return Err(Error::Usage(format!(
+                "{}: not rewritten: it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
+                doc.path
+            ))
+            .into());
+        }
         let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
+        let outcome = judge_missing_fields(outcome);
         self.pattern_errors()?;
         if !outcome.errors.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
@@ -867,13 +1019,107 @@ impl Session {
             Status::Trouble
         };
         match (&file, req.in_place) {
-            (Some(path), true) => {
-                let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-                crate::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
-                Ok((status, None))
-            }
-            _ => Ok((status, Some(redacted))),
+            (Some(path), true) => crate::atomic::write(path, &doc.encode(&redacted))?,
+            _ => out.write_all(redacted.as_bytes())?,
         }
+        Ok(status)
+    }
+
+    /// `redact` of a large plain-text file, window by window (bounded memory): to standard
+    /// output, or atomically in place.
+    fn redact_large(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        in_place: bool,
+        out: &mut dyn Write,
+        diag: &mut Diagnostics,
+    ) -> Result<Status, Failure> {
+        if !in_place {
+            self.redact_windows(path, name, policy, false, out, diag)?;
+            return Ok(Status::Clean);
+        }
+        let written = crate::atomic::write_with(path, |f| {
+            let mut out = io::BufWriter::new(f);
+            self.redact_windows(path, name, policy, true, &mut out, diag)?;
+            out.flush()
+        });
+        match written {
+            Ok(()) => Ok(Status::Clean),
+            Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidData => {
+                Err(Error::Usage(format!("{name}: not rewritten: {source}")).into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Write the redacted text of `path` to `out`, one window at a time: each window writes its
+    /// own stretch of the file (extended to the end of a span it owns that runs past it), with
+    /// the identifying findings it owns replaced by tags.
+    fn redact_windows(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        refuse_lossy: bool,
+        out: &mut dyn Write,
+        diag: &mut Diagnostics,
+    ) -> io::Result<()> {
+        let file = std::fs::File::open(path)?;
+        let mut written = 0usize;
+        let mut warned = false;
+        for w in source::TextWindows::new(name, io::BufReader::new(file)) {
+            let w = w.map_err(|e| io::Error::other(e.to_string()))?;
+            if w.doc.lossy {
+                if refuse_lossy {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
+                    ));
+                }
+                if let (Some(n), false) = (&w.notice, warned) {
+                    warning(diag, &n.path, n.message.clone());
+                    warned = true;
+                }
+            }
+            if w.owns.start == 0 && w.doc.had_bom {
+                out.write_all("\u{FEFF}".as_bytes())?;
+            }
+            let base = w.doc.first_byte;
+            let from = written.max(w.owns.start) - base;
+            let owned: Vec<Finding> = pipeline::process(&self.engine, &w.doc, policy)
+                .findings
+                .into_iter()
+                .filter(|f| f.category.is_identifying() && w.owns.contains(&f.byte_range.0))
+                .collect();
+            let end = owned
+                .iter()
+                .map(|f| f.byte_range.1 - base)
+                .fold(w.owns.end - base, usize::max)
+                .min(w.doc.text.len());
+            let shift = |(s, e): (usize, usize)| {
+                (
+                    (s - base).saturating_sub(from),
+                    (e - base).saturating_sub(from),
+                )
+            };
+            let local: Vec<Finding> = owned
+                .into_iter()
+                .map(|mut f| {
+                    f.byte_range = shift(f.byte_range);
+                    f.parts
+                        .iter_mut()
+                        .for_each(|p| p.byte_range = shift(p.byte_range));
+                    f
+                })
+                .collect();
+            if from < end {
+                out.write_all(redact_text(&w.doc.text[from..end], &local).as_bytes())?;
+            }
+            written = base + end;
+        }
+        Ok(())
     }
 }
 
