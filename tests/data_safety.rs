@@ -342,7 +342,6 @@ fn hidden_and_ignored_files_are_reported_and_can_be_included() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn machine_formats_report_a_missing_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = presend(tmp.path())
@@ -363,6 +362,79 @@ fn machine_formats_report_a_missing_file() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!v["errors"].as_array().unwrap().is_empty());
+    assert_eq!(v["errors"][0]["type"], "input_error");
+    assert_eq!(v["errors"][0]["path"], "missing.txt");
+    // Every other machine format carries it too.
+    for (format, expected) in [
+        ("jsonl", "\"type\":\"input_error\""),
+        ("github", "::error file=missing.txt"),
+        ("gitlab", "\"check_name\":\"presend/input\""),
+        ("junit", "<error message="),
+    ] {
+        let out = presend(tmp.path())
+            .args(["check", "--no-config", "--format", format, "missing.txt"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(expected), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn machine_formats_report_a_skipped_file_and_a_stale_baseline_as_notices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("posts");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("a.txt"), format!("NHS {NHS}\n")).unwrap();
+    fs::write(dir.join("photo.png"), [0x89, b'P', b'N', b'G', 0, 0, 1]).unwrap();
+    presend(tmp.path())
+        .args(["baseline", "--no-config", "posts"])
+        .assert()
+        .success();
+    fs::write(dir.join("a.txt"), "Flu clinic Saturday\n").unwrap();
+    let out = presend(tmp.path())
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--baseline",
+            ".presend-baseline.json",
+            "posts",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let types: Vec<&str> = v["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap())
+        .collect();
+    assert!(types.contains(&"skipped_file"), "{types:?}");
+    assert!(types.contains(&"stale_baseline"), "{types:?}");
+    assert!(v["errors"].as_array().unwrap().is_empty());
+    let out = presend(tmp.path())
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--baseline",
+            ".presend-baseline.json",
+            "posts",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inv = &v["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], true);
+    assert_eq!(
+        inv["toolExecutionNotifications"].as_array().unwrap().len(),
+        2
+    );
 }
 
 #[test]

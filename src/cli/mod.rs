@@ -7,8 +7,9 @@ mod setup_cmds;
 
 use args::{Cli, Command, ConfigArgs, PackArgs};
 use clap::Parser;
-use presend_app::session::{ConfigSource, Diagnostic, PackSources, Session, Status};
+use presend_app::session::{ConfigSource, PackSources, Session, Status};
 use presend_core::Error;
+use presend_report::Message;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -78,19 +79,9 @@ pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> 
     Session::open(&config, &packs)
 }
 
-/// Diagnostics from the session, on standard error.
-pub fn diagnose(d: Diagnostic) {
-    match d {
-        Diagnostic::Warning { path, message } => warn(&path, &message),
-        Diagnostic::Error(message) => {
-            let _ = writeln!(io::stderr(), "presend: error: {message}");
-        }
-    }
-}
-
-/// A warning that does not stop the run, on standard error.
-pub fn warn(path: &str, message: &str) {
-    let _ = writeln!(io::stderr(), "presend: warning: {path}: {message}");
+/// Messages from the session, on standard error.
+pub fn diagnose(m: Message) {
+    let _ = writeln!(io::stderr(), "{m}");
 }
 
 /// Standard output, buffered, with ANSI styling stripped when it is not a terminal or when

@@ -5,8 +5,9 @@
 //! baseline, thresholds, masking → a reporter.
 //!
 //! Nothing here prints: reports go to the writer the caller passes, and everything else the
-//! user should hear about (an unreadable file, a skipped binary, a stale baseline) goes to the
-//! caller's [`Diagnostic`] handler.
+//! user should hear about (an unreadable file, a skipped binary, a stale baseline) is a
+//! [`Message`], handed to the reporter (so machine formats carry it) and to the caller's
+//! handler (which prints it on standard error).
 
 use crate::baseline::{Baseline, BaselineFile};
 use crate::config::{Config, FailOn};
@@ -19,7 +20,7 @@ use presend_engine::selftest::{run_examples_where, ExampleReport};
 use presend_engine::Engine;
 use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths, Walk};
 use presend_input::{FormatError, InputFormat};
-use presend_report::{self as report, Format, Summary};
+use presend_report::{self as report, Format, Message, Summary};
 use presend_rules::{Rule, RuleSetBuilder};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -107,20 +108,6 @@ pub struct RedactRequest {
     pub read: ReadSettings,
 }
 
-/// Something the user should hear about that is not part of the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Diagnostic {
-    /// A problem that was worked around (`path` is `-` when it concerns no one input).
-    Warning {
-        /// The input concerned.
-        path: String,
-        /// What happened (never includes scanned text).
-        message: String,
-    },
-    /// An input that could not be read or parsed: the run ends with trouble.
-    Error(String),
-}
-
 /// How a run ended, before the caller maps it to an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -160,14 +147,36 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Where diagnostics go.
-pub type Diagnostics<'a> = dyn FnMut(Diagnostic) + 'a;
+/// Where messages go besides the report.
+pub type Diagnostics<'a> = dyn FnMut(Message) + 'a;
 
-fn warning(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
-    diag(Diagnostic::Warning {
-        path: path.to_string(),
+/// A note about `path` (or the run, for `-`).
+fn notice(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
+    diag(Message::Notice {
+        path: (path != "-").then(|| path.to_string()),
         message: message.into(),
     });
+}
+
+/// An input error without a line: the input could not be read at all.
+fn input_error(path: &str, message: impl Into<String>) -> Message {
+    Message::InputError {
+        path: path.to_string(),
+        line: None,
+        record: None,
+        message: message.into(),
+    }
+}
+
+/// An error that stopped an input from being read, as a message naming the input.
+fn error_message(e: &Error) -> Message {
+    match e {
+        Error::Io { path, source } => input_error(
+            &source::display_path(path),
+            format!("cannot read: {source}"),
+        ),
+        other => input_error("-", other.to_string()),
+    }
 }
 
 /// The configuration and rules every subcommand works with.
@@ -371,7 +380,7 @@ fn inputs(paths: &[PathBuf], walk: Walk, run: &mut Run, diag: &mut Diagnostics) 
             Ok((files, skipped)) => {
                 let name = source::display_path(p);
                 if !skipped.is_empty() {
-                    warning(diag, &name, skipped.describe());
+                    notice(diag, &name, skipped.describe());
                 }
                 let before = out.len();
                 // A walk skips presend's own files: the config's examples and the baseline's
@@ -389,10 +398,13 @@ fn inputs(paths: &[PathBuf], walk: Walk, run: &mut Run, diag: &mut Diagnostics) 
                     }
                 }
                 if walked && out.len() == before {
-                    run.error(diag, format!("{name}: no file to scan in this directory"));
+                    run.error(
+                        diag,
+                        input_error(&name, "no file to scan in this directory"),
+                    );
                 }
             }
-            Err(e) => run.error(diag, e.to_string()),
+            Err(e) => run.error(diag, error_message(&e)),
         }
     }
     out
@@ -417,8 +429,8 @@ pub struct Run {
 
 impl Run {
     /// An input that could not be read: reported, and the run ends with trouble.
-    fn error(&mut self, diag: &mut Diagnostics, message: String) {
-        diag(Diagnostic::Error(message));
+    fn error(&mut self, diag: &mut Diagnostics, message: Message) {
+        diag(message);
         self.trouble = true;
     }
 
@@ -431,61 +443,79 @@ impl Run {
         outcome: Outcome,
         first: bool,
     ) -> Result<(), Failure> {
-        if !outcome.errors.is_empty() {
+        if !outcome.errors.is_empty() || !outcome.missing_fields.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
+            report_missing_fields(diag, &doc.path, &outcome.missing_fields);
             self.trouble = true;
         }
         sink(doc, outcome, first)
     }
 }
 
+/// The parts of a document its reader could not read in its format (they were scanned as plain
+/// text).
 fn report_format_errors(diag: &mut Diagnostics, path: &str, errors: &[FormatError]) {
     for e in errors {
-        let record = e
-            .record
-            .map(|r| format!(" record {r}:"))
-            .unwrap_or_default();
-        diag(Diagnostic::Error(format!(
-            "{path}:{}:{record} {} (scanned as plain text instead)",
-            e.line, e.message
-        )));
+        diag(Message::InputError {
+            path: path.to_string(),
+            line: Some(e.line),
+            record: e.record,
+            message: format!("{} (scanned as plain text instead)", e.message),
+        });
     }
 }
 
 /// A `--field` (or `fields=`) that no record of a JSON file has: the user's mistake, as a missing
 /// CSV column is. Names only the field asked for.
-fn missing_field_error(field: &str) -> FormatError {
-    FormatError {
-        record: None,
-        line: 1,
-        message: format!(
-            "no record has a field named `{field}`; every string of each record was scanned"
-        ),
+fn report_missing_fields(diag: &mut Diagnostics, path: &str, fields: &[String]) {
+    for field in fields {
+        diag(Message::InputError {
+            path: path.to_string(),
+            line: None,
+            record: None,
+            message: format!(
+                "no record has a field named `{field}`; every string of each record was scanned"
+            ),
+        });
     }
 }
 
-/// The fields of a whole document that no record has, as errors of the document.
-fn judge_missing_fields(mut outcome: Outcome) -> Outcome {
-    let missing = std::mem::take(&mut outcome.missing_fields);
-    outcome
-        .errors
-        .extend(missing.iter().map(|f| missing_field_error(f)));
-    outcome
-}
-
-fn loaded(l: Loaded, diag: &mut Diagnostics) -> Option<Document> {
+/// The document of a loaded input, reporting how it was decoded or why it was skipped. A file
+/// that cannot be decoded is an input error when `strict` (named on the command line, or
+/// standard input), a skipped file otherwise.
+fn loaded(l: Loaded, strict: bool, run: &mut Run, diag: &mut Diagnostics) -> Option<Document> {
     match l {
         Loaded::Text(doc, notice) => {
             if let Some(n) = notice {
-                warning(diag, &n.path, n.message);
+                diag(Message::DecodeWarning {
+                    path: n.path,
+                    message: n.message,
+                });
             }
             Some(doc)
         }
+        Loaded::Undecodable(n) if strict => {
+            run.error(diag, input_error(&n.path, n.message));
+            None
+        }
         Loaded::Skipped(n) | Loaded::Undecodable(n) => {
-            warning(diag, &n.path, n.message);
+            diag(Message::SkippedFile {
+                path: n.path,
+                reason: n.message,
+            });
             None
         }
     }
+}
+
+/// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
+const NOT_UTF8: &str = "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)";
+
+/// Whether a stream starts with a UTF-16 byte-order mark (looked at without consuming it).
+fn starts_with_utf16_bom(reader: &mut dyn io::BufRead) -> bool {
+    reader
+        .fill_buf()
+        .is_ok_and(|head| head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF"))
 }
 
 /// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
@@ -534,11 +564,11 @@ impl Session {
             .collect();
         for ((path, _), result) in files.iter().zip(scanned) {
             match result {
-                Err(e) => run.error(diag, e.to_string()),
+                Err(e) => run.error(diag, error_message(&e)),
                 Ok((loaded_doc, outcome)) => {
-                    run.trouble |=
-                        matches!(loaded_doc, Loaded::Undecodable(_)) && run.named.contains(path);
-                    if let (Some(doc), Some(outcome)) = (loaded(loaded_doc, diag), outcome) {
+                    let strict = run.named.contains(path);
+                    let doc = loaded(loaded_doc, strict, run, diag);
+                    if let (Some(doc), Some(outcome)) = (doc, outcome) {
                         run.deliver(diag, sink, &doc, outcome, true)?;
                     }
                 }
@@ -558,7 +588,7 @@ impl Session {
     ) -> Result<Run, Failure> {
         if let Some(c) = &scan.read.channel {
             if !crate::channel::is_known(&crate::channel::canonical(c)) {
-                warning(
+                notice(
                     diag,
                     "-",
                     format!("unknown channel `{c}`: no length limit applies, only packs' own channel rules"),
@@ -576,7 +606,8 @@ impl Session {
                 if self.excluded(&abs) {
                     continue;
                 }
-                let Some(doc) = loaded(source::decode(&blob.path, bytes), diag) else {
+                let Some(doc) = loaded(source::decode(&blob.path, bytes), false, &mut run, diag)
+                else {
                     continue;
                 };
                 let outcome = self.process(&doc, &self.policy(&scan.read, Some(&abs)));
@@ -613,17 +644,29 @@ impl Session {
                 self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
             }
             if format == InputFormat::Jsonl {
-                let reader: Box<dyn io::BufRead> = match &input {
+                let mut reader: Box<dyn io::BufRead> = match &input {
                     Input::Stdin => Box::new(io::stdin().lock()),
                     Input::File(p) => match std::fs::File::open(p) {
                         Ok(f) => Box::new(io::BufReader::new(f)),
                         Err(e) => {
-                            warning(diag, &name, format!("cannot read: {e}"));
-                            run.trouble = true;
+                            run.error(diag, input_error(&name, format!("cannot read: {e}")));
                             continue;
                         }
                     },
                 };
+                // UTF-16 cannot be split at `\n` bytes: such a stream is decoded whole.
+                if starts_with_utf16_bom(&mut reader) {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = reader.read_to_end(&mut bytes) {
+                        run.error(diag, input_error(&name, format!("cannot read: {e}")));
+                        continue;
+                    }
+                    if let Some(doc) = loaded(source::decode(&name, bytes), true, &mut run, diag) {
+                        let outcome = self.process(&doc, &policy);
+                        run.deliver(diag, sink, &doc, outcome, true)?;
+                    }
+                    continue;
+                }
                 self.scan_records(&name, reader, &policy, &mut run, diag, sink)?;
                 continue;
             }
@@ -642,12 +685,9 @@ impl Session {
                 continue;
             }
             let doc = match source::read_stdin(&name) {
-                Ok(l) => {
-                    run.trouble |= matches!(l, Loaded::Undecodable(_));
-                    loaded(l, diag)
-                }
+                Ok(l) => loaded(l, true, &mut run, diag),
                 Err(e) => {
-                    run.error(diag, e.to_string());
+                    run.error(diag, error_message(&e));
                     continue;
                 }
             };
@@ -691,13 +731,16 @@ impl Session {
             for chunk in chunks.by_ref() {
                 match chunk {
                     Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
-                        warning(diag, &n.path, n.message);
+                        diag(Message::SkippedFile {
+                            path: n.path,
+                            reason: n.message,
+                        });
                         stop = true;
                         break;
                     }
                     Ok(loaded) => batch.push(loaded),
                     Err(e) => {
-                        run.error(diag, e.to_string());
+                        run.error(diag, error_message(&e));
                         stop = true;
                         break;
                     }
@@ -709,36 +752,36 @@ impl Session {
             if batch.is_empty() {
                 break;
             }
-            let docs: Vec<Document> = batch.into_iter().filter_map(|l| loaded(l, diag)).collect();
+            let docs: Vec<Document> = batch
+                .into_iter()
+                .filter_map(|l| loaded(l, false, run, diag))
+                .collect();
             let outcomes: Vec<Outcome> = docs
                 .par_iter()
                 .map(|d| pipeline::process(&self.engine, d, policy))
                 .collect();
-            for (doc, outcome) in docs.iter().zip(outcomes) {
-                let still = missing.get_or_insert_with(|| outcome.missing_fields.clone());
-                still.retain(|f| outcome.missing_fields.contains(f));
+            for (doc, mut outcome) in docs.iter().zip(outcomes) {
+                // A field missing from one record is judged over the whole file, below.
+                let fields = std::mem::take(&mut outcome.missing_fields);
+                let still = missing.get_or_insert_with(|| fields.clone());
+                still.retain(|f| fields.contains(f));
                 run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
             }
             if stop {
                 break;
             }
         }
-        let errors: Vec<FormatError> = missing
-            .unwrap_or_default()
-            .iter()
-            .map(|f| missing_field_error(f))
-            .collect();
-        if !errors.is_empty() {
-            report_format_errors(diag, name, &errors);
+        let missing = missing.unwrap_or_default();
+        if !missing.is_empty() {
+            report_missing_fields(diag, name, &missing);
             run.trouble = true;
         }
         Ok(())
     }
 
-    /// One whole document through the pipeline, a requested field that none of its records has
-    /// counted as an error of the document.
+    /// One whole document through the pipeline.
     fn process(&self, doc: &Document, policy: &Policy) -> Outcome {
-        judge_missing_fields(pipeline::process(&self.engine, doc, policy))
+        pipeline::process(&self.engine, doc, policy)
     }
 
     /// Scan a large plain-text file window by window, a few windows in parallel at a time, so
@@ -757,8 +800,7 @@ impl Session {
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                warning(diag, name, format!("cannot read: {e}"));
-                run.trouble = true;
+                run.error(diag, input_error(name, format!("cannot read: {e}")));
                 return Ok(());
             }
         };
@@ -771,7 +813,7 @@ impl Session {
                 match w {
                     Ok(w) => batch.push(w),
                     Err(e) => {
-                        run.error(diag, e.to_string());
+                        run.error(diag, error_message(&e));
                         break;
                     }
                 }
@@ -788,7 +830,10 @@ impl Session {
                 .collect();
             for (w, mut outcome) in batch.iter().zip(outcomes) {
                 if let (Some(n), false) = (&w.notice, warned) {
-                    warning(diag, &n.path, n.message.clone());
+                    diag(Message::DecodeWarning {
+                        path: n.path.clone(),
+                        message: n.message.clone(),
+                    });
                     warned = true;
                 }
                 outcome
@@ -848,7 +893,13 @@ impl Session {
             statistics: req.statistics,
             paths: paths.clone(),
         };
-        let mut reporter = report::reporter(req.format, out, &options);
+        // Messages reach the report as well as the caller; the scan hands out one at a time.
+        let reporter = std::cell::RefCell::new(report::reporter(req.format, out, &options));
+        let mut tell = |m: Message| {
+            // A write error here (a closed pipe) shows again on the next finding or the summary.
+            let _ = reporter.borrow_mut().message(&m);
+            diag(m);
+        };
         let mut summary = Summary::default();
         let mut failing = false;
         let mut hidden_failing = 0;
@@ -870,18 +921,15 @@ impl Session {
             findings.retain(|f| f.severity >= shown);
             findings.iter_mut().for_each(|f| privacy.apply(f));
             findings.iter().for_each(|f| summary.add(f.severity));
-            for e in &outcome.errors {
-                reporter.input_error(&doc.path, e)?;
-            }
-            reporter.document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
+            reporter
+                .borrow_mut()
+                .document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
             Ok(())
         };
-        let run = self.scan(&req.scan, diag, &mut sink)?;
-        reporter.finish(&summary)?;
-        drop(reporter);
+        let run = self.scan(&req.scan, &mut tell, &mut sink)?;
         if hidden_failing > 0 {
-            warning(
-                diag,
+            notice(
+                &mut tell,
                 "-",
                 format!("{hidden_failing} finding(s) below --min-severity still fail the run (see --fail-on)"),
             );
@@ -889,13 +937,10 @@ impl Session {
         if let Some(b) = &baseline {
             let stale = b.unmatched();
             if stale > 0 && !req.scan.staged && req.scan.paths.iter().all(|p| p.is_dir()) {
-                warning(
-                    diag,
-                    "-",
-                    format!("{stale} baselined finding(s) no longer found; `presend baseline` refreshes the file"),
-                );
+                tell(Message::StaleBaseline { entries: stale });
             }
         }
+        reporter.borrow_mut().finish(&summary)?;
         Ok(if run.trouble {
             Status::Trouble
         } else if failing {
@@ -983,9 +1028,9 @@ impl Session {
             Some(p) => source::read_file(p)?,
             None => source::read_stdin(&name)?,
         };
-        let undecodable = matches!(loaded_doc, Loaded::Undecodable(_));
-        let Some(doc) = loaded(loaded_doc, diag) else {
-            let status = if undecodable {
+        let mut run = Run::default();
+        let Some(doc) = loaded(loaded_doc, true, &mut run, diag) else {
+            let status = if run.trouble {
                 Status::Trouble
             } else {
                 Status::Clean
@@ -993,30 +1038,33 @@ impl Session {
             return Ok(status);
         };
         if req.in_place && doc.lossy {
-            return Err(Error::Usage(format!(
-                "{}: not rewritten: it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
-                doc.path
-            ))
+            return Err(Error::NotRewritten {
+                path: doc.path.to_string(),
+                reason: NOT_UTF8.to_string(),
+            }
             .into());
         }
         let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
-        let outcome = judge_missing_fields(outcome);
         self.pattern_errors()?;
-        if !outcome.errors.is_empty() {
+        let malformed = !outcome.errors.is_empty() || !outcome.missing_fields.is_empty();
+        if malformed {
             report_format_errors(diag, &doc.path, &outcome.errors);
+            report_missing_fields(diag, &doc.path, &outcome.missing_fields);
             if req.in_place {
-                return Err(Error::Usage(format!(
-                    "{}: not rewritten: it cannot be read as {} (fix it, or pass --input-format text)",
-                    doc.path,
-                    outcome.format.map_or("its format", |f| f.as_str())
-                ))
+                return Err(Error::NotRewritten {
+                    path: doc.path.to_string(),
+                    reason: format!(
+                        "it cannot be read as {} (fix it, or pass --input-format text)",
+                        outcome.format.map_or("its format", |f| f.as_str())
+                    ),
+                }
                 .into());
             }
         }
-        let status = if outcome.errors.is_empty() {
-            Status::Clean
-        } else {
+        let status = if malformed {
             Status::Trouble
+        } else {
+            Status::Clean
         };
         match (&file, req.in_place) {
             (Some(path), true) => crate::atomic::write(path, &doc.encode(&redacted))?,
@@ -1048,7 +1096,11 @@ impl Session {
         match written {
             Ok(()) => Ok(Status::Clean),
             Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidData => {
-                Err(Error::Usage(format!("{name}: not rewritten: {source}")).into())
+                Err(Error::NotRewritten {
+                    path: name.to_string(),
+                    reason: source.to_string(),
+                }
+                .into())
             }
             Err(e) => Err(e.into()),
         }
@@ -1073,13 +1125,13 @@ impl Session {
             let w = w.map_err(|e| io::Error::other(e.to_string()))?;
             if w.doc.lossy {
                 if refuse_lossy {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)",
-                    ));
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, NOT_UTF8));
                 }
                 if let (Some(n), false) = (&w.notice, warned) {
-                    warning(diag, &n.path, n.message.clone());
+                    diag(Message::DecodeWarning {
+                        path: n.path.clone(),
+                        message: n.message.clone(),
+                    });
                     warned = true;
                 }
             }

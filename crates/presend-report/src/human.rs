@@ -194,6 +194,11 @@ impl<W: Write> Reporter for Human<W> {
         Ok(())
     }
 
+    fn message(&mut self, _: &crate::Message) -> io::Result<()> {
+        // Standard error already carries it, next to the report rather than inside it.
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let files = if s.files == 1 { "file" } else { "files" };
         if s.findings == 0 {

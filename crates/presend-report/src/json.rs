@@ -1,7 +1,7 @@
 //! JSON and JSON Lines reports, in the shape the contract fixes (`CONTRACT.md`, JSON report).
 //! Field order follows the contract; extra fields come after the contract's own.
 
-use super::{Reporter, Summary};
+use super::{Message, Reporter, Summary};
 use crate::finding::Finding;
 use presend_core::document::Document;
 use serde::Serialize;
@@ -72,6 +72,8 @@ pub struct Json<W: Write> {
     out: W,
     started: bool,
     first: bool,
+    errors: Vec<Message>,
+    notices: Vec<Message>,
 }
 
 impl<W: Write> Json<W> {
@@ -81,6 +83,8 @@ impl<W: Write> Json<W> {
             out,
             started: false,
             first: true,
+            errors: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -106,6 +110,16 @@ impl<W: Write> Reporter for Json<W> {
         Ok(())
     }
 
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        let list = if m.is_error() {
+            &mut self.errors
+        } else {
+            &mut self.notices
+        };
+        list.push(m.clone());
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         self.start()?;
         write!(self.out, "],\"summary\":")?;
@@ -117,12 +131,17 @@ impl<W: Write> Reporter for Json<W> {
             info: s.info,
         };
         serde_json::to_writer(&mut self.out, &summary)?;
+        write!(self.out, ",\"errors\":")?;
+        serde_json::to_writer(&mut self.out, &self.errors)?;
+        write!(self.out, ",\"notices\":")?;
+        serde_json::to_writer(&mut self.out, &self.notices)?;
         writeln!(self.out, "}}")?;
         self.out.flush()
     }
 }
 
-/// One finding object per line; no summary.
+/// One finding object per line, and one object per message with its `type`
+/// (`input_error`, `skipped_file`, …); no summary.
 pub struct JsonLines<W: Write> {
     out: W,
 }
@@ -141,6 +160,11 @@ impl<W: Write> Reporter for JsonLines<W> {
             writeln!(self.out)?;
         }
         Ok(())
+    }
+
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, m)?;
+        writeln!(self.out)
     }
 
     fn finish(&mut self, _: &Summary) -> io::Result<()> {
