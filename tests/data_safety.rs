@@ -119,7 +119,6 @@ fn csv_first_row_is_data_never_echoed_in_errors() {
 }
 
 #[test]
-#[ignore = "issue 11: not fixed yet"]
 fn baseline_does_not_hide_a_different_identifier_of_the_same_shape() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("a.txt"), format!("NHS {NHS}\n")).unwrap();
@@ -141,6 +140,27 @@ fn baseline_does_not_hide_a_different_identifier_of_the_same_shape() {
         ])
         .assert()
         .code(1);
+}
+
+#[test]
+fn an_old_baseline_is_refused_with_how_to_regenerate_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.txt"), format!("NHS {NHS}\n")).unwrap();
+    fs::write(
+        tmp.path().join("old.json"),
+        r#"{"version":1,"tool":"presend 0.1.0","entries":[{"rule":"uk-identifiers/nhs-number","path":"a.txt","content":"nhs 943 *** ****","count":1,"fingerprint":"0123456789abcdef"}]}"#,
+    )
+    .unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--no-config", "--baseline", "old.json", "a.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("regenerate it with `presend baseline`"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub mod redact;
 pub mod session;
 pub mod suppress;
 
-use presend_core::{error, finding, privacy, text, Error};
+use presend_core::{error, finding, privacy, text};
 use presend_engine::{self as engine, Engine};
 use presend_input::{self as input, source};
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! [`Message`], handed to the reporter (so machine formats carry it) and to the caller's
 //! handler (which prints it on standard error).
 
-use crate::baseline::{Baseline, BaselineFile};
+use crate::baseline::{Baseline, BaselineFile, KeyParams, Keyed};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
 use crate::redact::redact as redact_text;
@@ -909,7 +909,10 @@ impl Session {
             let mut hide = outcome.identifying.clone();
             hide.extend(presend_core::privacy::identifying_spans(&findings));
             if let Some(b) = baseline.as_mut() {
-                findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
+                findings.retain(|f| {
+                    let keyed = Keyed::new(f, paths.relative(&f.path), &doc.text, doc.first_byte);
+                    !b.absorbs(&keyed)
+                });
             }
             for f in &findings {
                 if fail_at.is_some_and(|t| f.severity >= t) {
@@ -958,14 +961,31 @@ impl Session {
         output: &Path,
         diag: &mut Diagnostics,
     ) -> Result<(Status, BaselineWritten), Failure> {
-        let mut all: Vec<Finding> = Vec::new();
-        let mut sink = |_: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
-            all.extend(outcome.findings);
+        // The same repository-relative paths `check` will key findings on.
+        let paths = if scan.staged {
+            git::toplevel().map(RepoPaths::at_root)?
+        } else {
+            RepoPaths::discover()
+        };
+        let mut all: Vec<Keyed> = Vec::new();
+        let mut sink = |doc: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
+            all.extend(
+                outcome
+                    .findings
+                    .iter()
+                    .map(|f| Keyed::new(f, paths.relative(&f.path), &doc.text, doc.first_byte)),
+            );
             Ok(())
         };
         let run = self.scan(scan, diag, &mut sink)?;
-        let file =
-            BaselineFile::from_findings(all.iter().map(|f| (f, run.paths.relative(&f.path))));
+        let findings = all.len();
+        // Regenerating keeps the file's salt, so unchanged entries keep their keys (and the
+        // file's diff shows only what changed).
+        let keys = std::fs::read_to_string(output)
+            .ok()
+            .and_then(|json| BaselineFile::parse("", &json).ok())
+            .map_or_else(KeyParams::fresh, |old| Ok(old.keys))?;
+        let file = BaselineFile::from_findings(keys, all)?;
         let mut json = serde_json::to_string_pretty(&file).map_err(io::Error::from)?;
         json.push('\n');
         if output.exists() {
@@ -977,7 +997,7 @@ impl Session {
             })?;
         }
         let written = BaselineWritten {
-            findings: all.len(),
+            findings,
             entries: file.entries.len(),
         };
         let status = if run.trouble {
