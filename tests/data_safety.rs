@@ -325,6 +325,8 @@ fn json_field_that_exists_in_no_record_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("`message`"), "{stderr}");
+        // It was not scanned as plain text: every string of each record was.
+        assert!(!stderr.contains("plain text"), "{stderr}");
         // A field that exists passes.
         presend(tmp.path())
             .args(["check", "--no-config", "--field", "text", name])
@@ -650,4 +652,96 @@ fn large_plain_text_file_is_redacted_in_bounded_memory() {
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         assert!(fs::read(tmp.path().join("big.txt")).unwrap() == expected.as_bytes());
     }
+}
+
+#[test]
+fn utf16_jsonl_file_is_decoded_not_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = format!("{{\"text\":\"NHS {NHS}\"}}\n{{\"text\":\"Flu clinic\"}}\n");
+    let bytes: Vec<u8> = std::iter::once(0xFEFF_u16)
+        .chain(line.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    fs::write(tmp.path().join("feed.jsonl"), bytes).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--no-config", "--format", "json", "feed.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "uk-identifiers/nhs-number");
+    assert_eq!(v["findings"][0]["line"], 1);
+    assert!(v["notices"].as_array().unwrap().is_empty(), "{v}");
+}
+
+/// A plain-text file over the windowing threshold with one NHS number past the first window,
+/// just after a line of invalid UTF-8 (in the same window).
+fn large_text_with_invalid_utf8() -> (Vec<u8>, usize) {
+    let mut bytes = Vec::new();
+    let filler = b"The flu clinic is open on Saturday for everyone.\n";
+    while bytes.len() < (9 << 20) {
+        bytes.extend_from_slice(filler);
+    }
+    bytes.extend_from_slice(b"caf\xe9 \xff\xfe line\n");
+    let at = bytes.len() + "NHS ".len();
+    bytes.extend_from_slice(format!("NHS {NHS}\n").as_bytes());
+    for _ in 0..1000 {
+        bytes.extend_from_slice(filler);
+    }
+    (bytes, at)
+}
+
+#[test]
+fn large_text_offsets_stay_true_after_invalid_utf8() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (bytes, at) = large_text_with_invalid_utf8();
+    fs::write(tmp.path().join("big.txt"), &bytes).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--no-config", "--format", "json", "big.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nhs: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "uk-identifiers/nhs-number")
+        .collect();
+    assert_eq!(nhs.len(), 1, "{nhs:?}");
+    assert_eq!(nhs[0]["byte_start"], at);
+    assert_eq!(v["notices"][0]["type"], "decode_warning");
+}
+
+#[test]
+fn large_text_is_judged_too_long_once_for_its_whole_length() {
+    let tmp = tempfile::tempdir().unwrap();
+    let filler = "The flu clinic is open on Saturday for everyone.\n";
+    let text = filler.repeat((9 << 20) / filler.len());
+    fs::write(tmp.path().join("big.txt"), &text).unwrap();
+    let out = presend(tmp.path())
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--channel",
+            "linkedin",
+            "big.txt",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let long: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "channel/too-long")
+        .collect();
+    assert_eq!(long.len(), 1, "{long:?}");
+    let message = long[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("Post is {} characters long", text.chars().count())),
+        "{message}"
+    );
 }

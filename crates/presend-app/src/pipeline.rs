@@ -215,6 +215,27 @@ fn messaging_app(f: &mut Finding, app: &str) {
     ));
 }
 
+/// The message of a post `n` units long bound for `channel`, which has a limit.
+pub fn too_long_message(n: usize, channel: &str) -> Option<String> {
+    let limit = channel::limit(channel)?;
+    Some(format!(
+        "Post is {n} {unit} long; {name} allows {max} ({rule}).",
+        unit = limit.unit,
+        name = channel::display(channel),
+        max = limit.max,
+        rule = limit.rule
+    ))
+}
+
+/// The channel a plain-text document is bound for (it has no front matter or columns).
+pub fn text_channel(policy: &Policy) -> Option<String> {
+    policy
+        .channel_override
+        .as_ref()
+        .or(policy.default_channel.as_ref())
+        .map(|c| channel::canonical(c))
+}
+
 /// The post is longer than the channel allows.
 fn too_long(unit: &Unit, channel: &str) -> Option<Finding> {
     let limit = channel::limit(channel)?;
@@ -234,12 +255,7 @@ fn too_long(unit: &Unit, channel: &str) -> Option<Finding> {
         rule: TOO_LONG.into(),
         category: Category::Conduct,
         severity: Severity::Warning,
-        message: format!(
-            "Post is {n} {unit} long; {name} allows {max} ({rule}).",
-            unit = limit.unit,
-            max = limit.max,
-            rule = limit.rule
-        ),
+        message: too_long_message(n, channel)?,
         label: "post length".into(),
         why: format!(
             "{name} refuses or cuts a post over {} {}; a scheduling tool may drop it silently, or \

@@ -508,6 +508,24 @@ fn loaded(l: Loaded, strict: bool, run: &mut Run, diag: &mut Diagnostics) -> Opt
     }
 }
 
+/// The length of a large plain-text file as `channel` counts it, window by window (each window
+/// measures the stretch it owns).
+fn measure_windows(path: &Path, name: &str, channel: &str) -> Result<usize, Error> {
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut n = 0;
+    for w in source::TextWindows::new(name, io::BufReader::new(file)) {
+        let w = w?;
+        let base = w.doc.first_byte;
+        let owned = w.doc.text.get(w.owns.start - base..w.owns.end - base);
+        n += owned.map_or(0, |t| crate::channel::measure(channel, t));
+    }
+    Ok(n)
+}
+
 /// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
 const NOT_UTF8: &str = "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)";
 
@@ -804,6 +822,13 @@ impl Session {
                 return Ok(());
             }
         };
+        // A post's length is the whole file's, not a window's: measured in a pass of its own
+        // (reading only) when the channel has a limit.
+        let length =
+            match pipeline::text_channel(policy).filter(|c| crate::channel::limit(c).is_some()) {
+                Some(c) => Some((measure_windows(path, name, &c)?, c)),
+                None => None,
+            };
         let mut windows = source::TextWindows::new(name, io::BufReader::new(file));
         let mut first = true;
         let mut warned = false;
@@ -839,6 +864,11 @@ impl Session {
                 outcome
                     .findings
                     .retain(|f| w.owns.contains(&f.byte_range.0));
+                for f in &mut outcome.findings {
+                    if let (true, Some((n, c))) = (&*f.rule == pipeline::TOO_LONG, &length) {
+                        f.message = pipeline::too_long_message(*n, c).unwrap_or_default();
+                    }
+                }
                 run.deliver(diag, sink, &w.doc, outcome, std::mem::take(&mut first))?;
             }
             if batch.len() < PARALLEL_WINDOWS {

@@ -391,6 +391,17 @@ impl<R: Read> TextWindows<R> {
     }
 }
 
+/// `bytes` as text, each byte of an invalid UTF-8 sequence replaced by U+001A (SUBSTITUTE, one
+/// byte): offsets in the text stay offsets in the file, so windows and findings line up.
+fn substitute_invalid(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
+    }
+    text
+}
+
 /// The cut nearest before `at` in `bytes`: just after a line break when there is one in the
 /// `span` bytes before `at`, else at a character boundary.
 fn cut_before(bytes: &[u8], at: usize, span: usize) -> usize {
@@ -446,7 +457,7 @@ impl<R: Read> Iterator for TextWindows<R> {
         let bytes = &self.buf[..end];
         let (text, lossy) = match std::str::from_utf8(bytes) {
             Ok(t) => (t.to_string(), false),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+            Err(_) => (substitute_invalid(bytes), true),
         };
         let doc = Document {
             path: self.name.clone(),
@@ -459,7 +470,7 @@ impl<R: Read> Iterator for TextWindows<R> {
         };
         let notice = lossy.then(|| Notice {
             path: self.name.to_string(),
-            message: "not valid UTF-8; undecodable bytes were replaced with U+FFFD and the rest was scanned".to_string(),
+            message: "not valid UTF-8; each undecodable byte was replaced with U+001A and the rest was scanned".to_string(),
         });
         let window = Window {
             doc,
@@ -488,6 +499,13 @@ impl<R: Read> Iterator for TextWindows<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_text_keeps_file_offsets_over_invalid_utf8() {
+        let text = substitute_invalid(b"caf\xe9 \xff\xfeNHS");
+        assert_eq!(text.len(), 10);
+        assert_eq!(text.find("NHS"), Some(7));
+    }
 
     #[test]
     fn nul_bytes_mean_binary() {
