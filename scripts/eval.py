@@ -111,6 +111,8 @@ def scan(binary, drafts, extra):
                 sys.exit(f"eval: presend exited {run.returncode}: {run.stderr.strip()[:500]}")
             for line in run.stdout.splitlines():
                 finding = json.loads(line)
+                if "type" in finding:  # a message (notice, skipped file), not a finding
+                    continue
                 index = indices[finding["record"] - 1]
                 found[index].append((finding["category"], finding["severity"], finding["rule"]))
     return found

@@ -157,6 +157,12 @@ pub struct ScanArgs {
     /// The name standard input gets in reports (and the format its extension implies).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<String>,
+    /// Also scan hidden files and directories (names starting with `.`) in directory walks.
+    #[arg(long, help_heading = "Input")]
+    pub hidden: bool,
+    /// Also scan files that .gitignore, .ignore or git's exclude files leave out.
+    #[arg(long, help_heading = "Input")]
+    pub no_ignore: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]

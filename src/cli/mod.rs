@@ -8,8 +8,9 @@ mod setup_cmds;
 
 use args::{Cli, Command, ConfigArgs, PackArgs};
 use clap::Parser;
-use presend_app::session::{ConfigSource, Diagnostic, PackSources, Session, Status};
+use presend_app::session::{ConfigSource, PackSources, Session, Status};
 use presend_core::Error;
+use presend_report::Message;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -79,33 +80,18 @@ pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> 
     Session::open(&config, &packs)
 }
 
-/// Diagnostics from the session, on standard error, leaving out warnings when `quiet`.
-pub fn diagnose_quietly(quiet: bool) -> impl FnMut(Diagnostic) {
-    move |d| {
-        if !(quiet && matches!(d, Diagnostic::Warning { .. })) {
-            diagnose(d);
+/// Messages from the session, on standard error, leaving out everything but errors when `quiet`.
+pub fn diagnose_quietly(quiet: bool) -> impl FnMut(Message) {
+    move |m| {
+        if !quiet || m.is_error() {
+            diagnose(m);
         }
     }
 }
 
-/// Diagnostics from the session, on standard error.
-pub fn diagnose(d: Diagnostic) {
-    match d {
-        Diagnostic::Warning { path, message } => warn(&path, &message),
-        Diagnostic::Error(message) => {
-            let _ = writeln!(io::stderr(), "presend: error: {message}");
-        }
-    }
-}
-
-/// A warning that does not stop the run, on standard error; `path` names the input it is
-/// about (`-` is standard input), or is empty when it is about the run.
-pub fn warn(path: &str, message: &str) {
-    let _ = if path.is_empty() {
-        writeln!(io::stderr(), "presend: warning: {message}")
-    } else {
-        writeln!(io::stderr(), "presend: warning: {path}: {message}")
-    };
+/// Messages from the session, on standard error.
+pub fn diagnose(m: Message) {
+    let _ = writeln!(io::stderr(), "{m}");
 }
 
 /// Standard output, buffered, with ANSI styling stripped when it is not a terminal or when

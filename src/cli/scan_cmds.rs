@@ -8,6 +8,7 @@ use super::{diagnose, diagnose_quietly, session, Exit, Failure};
 use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest};
 use presend_core::Error;
 use presend_core::Severity;
+use presend_input::source::Walk;
 use presend_report::counted;
 use presend_report::Format;
 use std::io::Write;
@@ -16,6 +17,10 @@ fn scan_request(scan: &ScanArgs) -> ScanRequest {
     ScanRequest {
         paths: scan.paths.clone(),
         staged: scan.staged,
+        walk: Walk {
+            hidden: scan.hidden,
+            no_ignore: scan.no_ignore,
+        },
         read: ReadSettings {
             format: scan.input_format.and_then(|c| c.0),
             fields: scan.fields.clone(),
@@ -145,11 +150,8 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
             stdin_filename: args.stdin_filename.clone(),
         },
     };
-    let (status, text) = session.redact(&request, &mut diagnose)?;
-    if let Some(text) = text {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
-    }
-    Ok(status.into())
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let status = session.redact(&request, &mut out, &mut diagnose);
+    out.flush()?;
+    Ok(status?.into())
 }

@@ -121,8 +121,12 @@ pub fn init(args: InitArgs) -> Result<Exit, Failure> {
 
 pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Failure> {
     use clap::CommandFactory;
+    // Generated into memory first: clap_complete panics when its writer fails, and a closed
+    // pipe (`presend completions bash | head`) is not a failure.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "presend", &mut script);
     let mut out = stdout();
-    clap_complete::generate(shell, &mut Cli::command(), "presend", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(Exit::Clean)
 }

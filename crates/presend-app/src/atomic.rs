@@ -3,7 +3,8 @@
 //! The new content goes to a temporary file in the same directory (same file system, so the
 //! final rename is atomic), is flushed to disk, takes the original's permissions, and only then
 //! is renamed over the original. If anything fails before the rename, the original is untouched
-//! and the temporary file is removed.
+//! and the temporary file is removed. A symbolic link is written through: the file it points to
+//! is replaced (in the target's directory) and the link stays a link.
 
 use presend_core::Error;
 use std::io::Write;
@@ -24,6 +25,8 @@ pub fn write_with(
         path: path.to_path_buf(),
         source,
     };
+    let target = resolve_link(path).map_err(io)?;
+    let path = target.as_path();
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -46,6 +49,15 @@ pub fn write_with(
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// `path` itself, or the file it finally points to when it is a symbolic link (renaming over the
+/// link would replace the link and leave the real file as it was).
+fn resolve_link(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 #[cfg(unix)]
@@ -88,6 +100,22 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         write(&path, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_written_through_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct Outcome {
     pub identifying: Vec<(usize, usize)>,
     /// Problems that were worked around, for the user to hear about (never scanned text).
     pub warnings: Vec<String>,
+    /// Requested fields that no record of the document has (see [`crate::input::Parsed`]).
+    pub missing_fields: Vec<String>,
 }
 
 /// Redact a document: every identifying span of its messages replaced by a `[label]` tag, until
@@ -112,6 +114,7 @@ pub fn process(engine: &Engine, doc: &Document, policy: &Policy) -> Outcome {
         format: Some(format),
         identifying,
         warnings,
+        missing_fields: parsed.missing_fields,
     }
 }
 
@@ -235,6 +238,28 @@ fn messaging_app(f: &mut Finding, app: &Channel, escalation: &presend_rules::Esc
         .push(escalation.note.replace("{channel}", &app.name));
 }
 
+/// The message of a post `n` units long bound for `channel`, when the channel has a limit.
+pub fn too_long_message(n: usize, channel: &Channel) -> Option<String> {
+    let limit = channel.limit.as_ref()?;
+    Some(format!(
+        "Post is {n} {unit} long; {name} allows {max} ({rule}).",
+        unit = limit.unit,
+        name = channel.name,
+        max = limit.max,
+        rule = limit.rule
+    ))
+}
+
+/// The channel a plain-text document is bound for (it has no front matter or columns), when a
+/// loaded pack defines it.
+pub fn text_channel<'a>(policy: &Policy, set: &'a RuleSet) -> Option<&'a Channel> {
+    let name = policy
+        .channel_override
+        .as_ref()
+        .or(policy.default_channel.as_ref())?;
+    channel::resolve(set, name).ok()
+}
+
 /// The post is longer than the channel allows (label, why and instead come from the pack).
 fn too_long(unit: &Unit, channel: &Channel) -> Option<Finding> {
     let limit = channel.limit.as_ref()?;
@@ -249,17 +274,11 @@ fn too_long(unit: &Unit, channel: &Channel) -> Option<Finding> {
     let lines = LineIndex::new(&seg.text);
     let start = offset_position(&seg.origin, lines.position(&seg.text, first));
     let end = offset_position(&seg.origin, lines.position(&seg.text, last));
-    let name = &channel.name;
     Some(Finding {
         rule: TOO_LONG.into(),
         category: Category::Conduct,
         severity: Severity::Warning,
-        message: format!(
-            "Post is {n} {unit} long; {name} allows {max} ({rule}).",
-            unit = limit.unit,
-            max = limit.max,
-            rule = limit.rule
-        ),
+        message: too_long_message(n, channel)?,
         label: "post length".into(),
         why: String::new().into(),
         instead: String::new().into(),

@@ -5,20 +5,24 @@
 //! baseline, thresholds, masking → a reporter.
 //!
 //! Nothing here prints: reports go to the writer the caller passes, and everything else the
-//! user should hear about (an unreadable file, a skipped binary, a stale baseline) goes to the
-//! caller's [`Diagnostic`] handler.
+//! user should hear about (an unreadable file, a skipped binary, a stale baseline) is a
+//! [`Message`], handed to the reporter (so machine formats carry it) and to the caller's
+//! handler (which prints it on standard error).
 
-use crate::baseline::{Baseline, BaselineFile};
+use crate::baseline::{Baseline, BaselineFile, KeyParams, Keyed};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
+use crate::redact::redact as redact_text;
 use crate::select::RuleSettings;
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
 use presend_engine::Engine;
-use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths};
+use presend_input::source::{self, git, Document, LineChunks, Loaded, RepoPaths, Walk};
 use presend_input::{FormatError, InputFormat};
-use presend_report::{self as report, Format, Summary};
+use presend_report::{self as report, Format, Message, Summary};
+use presend_rules::checks::TOO_LONG;
+use presend_rules::Channel;
 use presend_rules::{Rule, RuleSetBuilder};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -66,6 +70,8 @@ pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     /// Scan the git index instead (`--staged`).
     pub staged: bool,
+    /// Which files directory walks leave out (`--hidden`, `--no-ignore`).
+    pub walk: Walk,
     /// How to read them.
     pub read: ReadSettings,
 }
@@ -108,21 +114,6 @@ pub struct RedactRequest {
     pub read: ReadSettings,
 }
 
-/// Something the user should hear about that is not part of the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Diagnostic {
-    /// A problem that was worked around (`path` is empty when it concerns no one input; `-` is
-    /// standard input).
-    Warning {
-        /// The input concerned.
-        path: String,
-        /// What happened (never includes scanned text).
-        message: String,
-    },
-    /// An input that could not be read or parsed: the run ends with trouble.
-    Error(String),
-}
-
 /// How a run ended, before the caller maps it to an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -162,14 +153,36 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Where diagnostics go.
-pub type Diagnostics<'a> = dyn FnMut(Diagnostic) + 'a;
+/// Where messages go besides the report.
+pub type Diagnostics<'a> = dyn FnMut(Message) + 'a;
 
-fn warning(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
-    diag(Diagnostic::Warning {
-        path: path.to_string(),
+/// A note about `path` (or the run, for `-`).
+fn notice(diag: &mut Diagnostics, path: &str, message: impl Into<String>) {
+    diag(Message::Notice {
+        path: (!path.is_empty() && path != "-").then(|| path.to_string()),
         message: message.into(),
     });
+}
+
+/// An input error without a line: the input could not be read at all.
+fn input_error(path: &str, message: impl Into<String>) -> Message {
+    Message::InputError {
+        path: path.to_string(),
+        line: None,
+        record: None,
+        message: message.into(),
+    }
+}
+
+/// An error that stopped an input from being read, as a message naming the input.
+fn error_message(e: &Error) -> Message {
+    match e {
+        Error::Io { path, source } => input_error(
+            &source::display_path(path),
+            format!("cannot read: {source}"),
+        ),
+        other => input_error("-", other.to_string()),
+    }
 }
 
 /// The configuration and rules every subcommand works with.
@@ -326,7 +339,7 @@ impl Session {
             .as_ref()
             .map(|c| crate::channel::resolve(set, c))
         {
-            warning(
+            notice(
                 diag,
                 "",
                 format!(
@@ -341,7 +354,7 @@ impl Session {
             .chain(config.data.per_path.values().map(|s| s.channel.as_ref()));
         for name in tables.flatten() {
             if let Err(unknown) = crate::channel::resolve(set, name) {
-                warning(
+                notice(
                     diag,
                     &config.file.display().to_string(),
                     format!(
@@ -401,7 +414,7 @@ enum Input {
 
 /// The inputs the paths name, in order: files as given, directories walked in sorted order.
 /// A path that cannot be read is reported and counted as trouble; the others are still scanned.
-fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input> {
+fn inputs(paths: &[PathBuf], walk: Walk, run: &mut Run, diag: &mut Diagnostics) -> Vec<Input> {
     if paths.is_empty() {
         return vec![Input::Stdin];
     }
@@ -412,11 +425,19 @@ fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input
             out.push(Input::Stdin);
             continue;
         }
-        match source::expand(std::slice::from_ref(p)) {
-            Ok(files) => {
+        match source::expand(p, walk) {
+            Ok((files, skipped)) => {
+                let name = source::display_path(p);
+                if !skipped.is_empty() {
+                    notice(diag, &name, skipped.describe());
+                }
+                let before = out.len();
                 // A walk skips presend's own files: the config's examples and the baseline's
                 // masked entries are not drafts.
                 let walked = p.is_dir();
+                if !walked {
+                    run.named.insert(p.clone());
+                }
                 for f in files {
                     if walked && is_presend_file(&f) {
                         continue;
@@ -425,8 +446,14 @@ fn inputs(paths: &[PathBuf], run: &mut Run, diag: &mut Diagnostics) -> Vec<Input
                         out.push(Input::File(f));
                     }
                 }
+                if walked && out.len() == before {
+                    run.error(
+                        diag,
+                        input_error(&name, "no file to scan in this directory"),
+                    );
+                }
             }
-            Err(e) => run.error(diag, e.to_string()),
+            Err(e) => run.error(diag, error_message(&e)),
         }
     }
     out
@@ -444,12 +471,15 @@ pub struct Run {
     pub trouble: bool,
     /// Paths relative to the repository top, for reports and baselines.
     pub paths: RepoPaths,
+    /// Files named on the command line (not found by a walk): one that cannot be decoded is
+    /// trouble, not a skip.
+    named: HashSet<PathBuf>,
 }
 
 impl Run {
     /// An input that could not be read: reported, and the run ends with trouble.
-    fn error(&mut self, diag: &mut Diagnostics, message: String) {
-        diag(Diagnostic::Error(message));
+    fn error(&mut self, diag: &mut Diagnostics, message: Message) {
+        diag(message);
         self.trouble = true;
     }
 
@@ -462,43 +492,103 @@ impl Run {
         outcome: Outcome,
         first: bool,
     ) -> Result<(), Failure> {
-        if !outcome.errors.is_empty() {
+        if !outcome.errors.is_empty() || !outcome.missing_fields.is_empty() {
             report_format_errors(diag, &doc.path, &outcome.errors);
+            report_missing_fields(diag, &doc.path, &outcome.missing_fields);
             self.trouble = true;
         }
         for w in &outcome.warnings {
-            warning(diag, &doc.path, w.clone());
+            notice(diag, &doc.path, w.clone());
         }
         sink(doc, outcome, first)
     }
 }
 
+/// The parts of a document its reader could not read in its format (they were scanned as plain
+/// text).
 fn report_format_errors(diag: &mut Diagnostics, path: &str, errors: &[FormatError]) {
     for e in errors {
-        let record = e
-            .record
-            .map(|r| format!(" record {r}:"))
-            .unwrap_or_default();
-        diag(Diagnostic::Error(format!(
-            "{path}:{}:{record} {} (scanned as plain text instead)",
-            e.line, e.message
-        )));
+        diag(Message::InputError {
+            path: path.to_string(),
+            line: Some(e.line),
+            record: e.record,
+            message: format!("{} (scanned as plain text instead)", e.message),
+        });
     }
 }
 
-fn loaded(l: Loaded, diag: &mut Diagnostics) -> Option<Document> {
+/// A `--field` (or `fields=`) that no record of a JSON file has: the user's mistake, as a missing
+/// CSV column is. Names only the field asked for.
+fn report_missing_fields(diag: &mut Diagnostics, path: &str, fields: &[String]) {
+    for field in fields {
+        diag(Message::InputError {
+            path: path.to_string(),
+            line: None,
+            record: None,
+            message: format!(
+                "no record has a field named `{field}`; every string of each record was scanned"
+            ),
+        });
+    }
+}
+
+/// The document of a loaded input, reporting how it was decoded or why it was skipped. A file
+/// that cannot be decoded is an input error when `strict` (named on the command line, or
+/// standard input), a skipped file otherwise.
+fn loaded(l: Loaded, strict: bool, run: &mut Run, diag: &mut Diagnostics) -> Option<Document> {
     match l {
         Loaded::Text(doc, notice) => {
             if let Some(n) = notice {
-                warning(diag, &n.path, n.message);
+                diag(Message::DecodeWarning {
+                    path: n.path,
+                    message: n.message,
+                });
             }
             Some(doc)
         }
-        Loaded::Skipped(n) => {
-            warning(diag, &n.path, n.message);
+        Loaded::Undecodable(n) if strict => {
+            run.error(diag, input_error(&n.path, n.message));
+            None
+        }
+        Loaded::Skipped(n) | Loaded::Undecodable(n) => {
+            diag(Message::SkippedFile {
+                path: n.path,
+                reason: n.message,
+            });
             None
         }
     }
+}
+
+/// The length of a large plain-text file as `channel` counts it, window by window (each window
+/// measures the stretch it owns).
+fn measure_windows(path: &Path, name: &str, channel: &Channel) -> Result<usize, Error> {
+    let Some(limit) = channel.limit.as_ref() else {
+        return Ok(0);
+    };
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut n = 0;
+    for w in source::TextWindows::new(name, io::BufReader::new(file)) {
+        let w = w?;
+        let base = w.doc.first_byte;
+        let owned = w.doc.text.get(w.owns.start - base..w.owns.end - base);
+        n += owned.map_or(0, |t| crate::channel::measure(limit.counting, t));
+    }
+    Ok(n)
+}
+
+/// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
+const NOT_UTF8: &str = "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)";
+
+/// Whether a stream starts with a UTF-16 byte-order mark (looked at without consuming it).
+fn starts_with_utf16_bom(reader: &mut dyn io::BufRead) -> bool {
+    reader
+        .fill_buf()
+        .is_ok_and(|head| head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF"))
 }
 
 /// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
@@ -538,18 +628,20 @@ impl Session {
             .map(|(path, policy)| {
                 source::read_file(path).map(|loaded| match loaded {
                     Loaded::Text(doc, notice) => {
-                        let outcome = pipeline::process(&self.engine, &doc, policy);
+                        let outcome = self.process(&doc, policy);
                         (Loaded::Text(doc, notice), Some(outcome))
                     }
                     skipped => (skipped, None),
                 })
             })
             .collect();
-        for result in scanned {
+        for ((path, _), result) in files.iter().zip(scanned) {
             match result {
-                Err(e) => run.error(diag, e.to_string()),
+                Err(e) => run.error(diag, error_message(&e)),
                 Ok((loaded_doc, outcome)) => {
-                    if let (Some(doc), Some(outcome)) = (loaded(loaded_doc, diag), outcome) {
+                    let strict = run.named.contains(path);
+                    let doc = loaded(loaded_doc, strict, run, diag);
+                    if let (Some(doc), Some(outcome)) = (doc, outcome) {
                         run.deliver(diag, sink, &doc, outcome, true)?;
                     }
                 }
@@ -579,11 +671,11 @@ impl Session {
                 if self.excluded(&abs) {
                     continue;
                 }
-                let Some(doc) = loaded(source::decode(&blob.path, bytes), diag) else {
+                let Some(doc) = loaded(source::decode(&blob.path, bytes), false, &mut run, diag)
+                else {
                     continue;
                 };
-                let outcome =
-                    pipeline::process(&self.engine, &doc, &self.policy(&scan.read, Some(&abs)));
+                let outcome = self.process(&doc, &self.policy(&scan.read, Some(&abs)));
                 run.deliver(diag, sink, &doc, outcome, true)?;
             }
             run.paths = RepoPaths::at_root(root);
@@ -593,7 +685,7 @@ impl Session {
         let read = &scan.read;
         let stdin_name = read.stdin_filename.as_deref().unwrap_or("-");
         let mut files: Vec<(PathBuf, Policy)> = Vec::new();
-        for input in inputs(&scan.paths, &mut run, diag) {
+        for input in inputs(&scan.paths, scan.walk, &mut run, diag) {
             let (name, abs) = match &input {
                 Input::Stdin => (
                     stdin_name.to_string(),
@@ -617,19 +709,38 @@ impl Session {
                 self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
             }
             if format == InputFormat::Jsonl {
-                let reader: Box<dyn io::BufRead> = match &input {
+                let mut reader: Box<dyn io::BufRead> = match &input {
                     Input::Stdin => Box::new(io::stdin().lock()),
                     Input::File(p) => match std::fs::File::open(p) {
                         Ok(f) => Box::new(io::BufReader::new(f)),
                         Err(e) => {
-                            warning(diag, &name, format!("cannot read: {e}"));
-                            run.trouble = true;
+                            run.error(diag, input_error(&name, format!("cannot read: {e}")));
                             continue;
                         }
                     },
                 };
+                // UTF-16 cannot be split at `\n` bytes: such a stream is decoded whole.
+                if starts_with_utf16_bom(&mut reader) {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = reader.read_to_end(&mut bytes) {
+                        run.error(diag, input_error(&name, format!("cannot read: {e}")));
+                        continue;
+                    }
+                    if let Some(doc) = loaded(source::decode(&name, bytes), true, &mut run, diag) {
+                        let outcome = self.process(&doc, &policy);
+                        run.deliver(diag, sink, &doc, outcome, true)?;
+                    }
+                    continue;
+                }
                 self.scan_records(&name, reader, &policy, &mut run, diag, sink)?;
                 continue;
+            }
+            if let Input::File(path) = &input {
+                if format == InputFormat::Text && source::is_large_plain_text(path) {
+                    self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
+                    self.scan_large_text(path, &name, &policy, &mut run, diag, sink)?;
+                    continue;
+                }
             }
             if let Input::File(path) = input {
                 files.push((path, policy));
@@ -639,14 +750,14 @@ impl Session {
                 continue;
             }
             let doc = match source::read_stdin(&name) {
-                Ok(l) => loaded(l, diag),
+                Ok(l) => loaded(l, true, &mut run, diag),
                 Err(e) => {
-                    run.error(diag, e.to_string());
+                    run.error(diag, error_message(&e));
                     continue;
                 }
             };
             let Some(doc) = doc else { continue };
-            let outcome = pipeline::process(&self.engine, &doc, &policy);
+            let outcome = self.process(&doc, &policy);
             run.deliver(diag, sink, &doc, outcome, true)?;
         }
         self.scan_files(files, &mut run, diag, sink)?;
@@ -676,20 +787,25 @@ impl Session {
         sink: &mut Sink,
     ) -> Result<(), Failure> {
         let mut first = true;
+        // Fields asked for that no record so far has.
+        let mut missing: Option<Vec<String>> = None;
         let mut chunks = LineChunks::new(name, reader);
         loop {
             let mut batch = Vec::with_capacity(RECORD_BATCH);
             let mut stop = false;
             for chunk in chunks.by_ref() {
                 match chunk {
-                    Ok(Loaded::Skipped(n)) => {
-                        warning(diag, &n.path, n.message);
+                    Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
+                        diag(Message::SkippedFile {
+                            path: n.path,
+                            reason: n.message,
+                        });
                         stop = true;
                         break;
                     }
                     Ok(loaded) => batch.push(loaded),
                     Err(e) => {
-                        run.error(diag, e.to_string());
+                        run.error(diag, error_message(&e));
                         stop = true;
                         break;
                     }
@@ -701,19 +817,112 @@ impl Session {
             if batch.is_empty() {
                 break;
             }
-            let docs: Vec<Document> = batch.into_iter().filter_map(|l| loaded(l, diag)).collect();
+            let docs: Vec<Document> = batch
+                .into_iter()
+                .filter_map(|l| loaded(l, false, run, diag))
+                .collect();
             let outcomes: Vec<Outcome> = docs
                 .par_iter()
                 .map(|d| pipeline::process(&self.engine, d, policy))
                 .collect();
-            for (doc, outcome) in docs.iter().zip(outcomes) {
+            for (doc, mut outcome) in docs.iter().zip(outcomes) {
+                // A field missing from one record is judged over the whole file, below.
+                let fields = std::mem::take(&mut outcome.missing_fields);
+                let still = missing.get_or_insert_with(|| fields.clone());
+                still.retain(|f| fields.contains(f));
                 run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
             }
             if stop {
                 break;
             }
         }
+        let missing = missing.unwrap_or_default();
+        if !missing.is_empty() {
+            report_missing_fields(diag, name, &missing);
+            run.trouble = true;
+        }
         Ok(())
+    }
+
+    /// One whole document through the pipeline.
+    fn process(&self, doc: &Document, policy: &Policy) -> Outcome {
+        pipeline::process(&self.engine, doc, policy)
+    }
+
+    /// Scan a large plain-text file window by window, a few windows in parallel at a time, so
+    /// memory stays bounded whatever its size. Each finding is reported by the window that owns
+    /// its start.
+    fn scan_large_text(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        run: &mut Run,
+        diag: &mut Diagnostics,
+        sink: &mut Sink,
+    ) -> Result<(), Failure> {
+        const PARALLEL_WINDOWS: usize = 2;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                run.error(diag, input_error(name, format!("cannot read: {e}")));
+                return Ok(());
+            }
+        };
+        // A post's length is the whole file's, not a window's: measured in a pass of its own
+        // (reading only) when the channel has a limit.
+        let length = match pipeline::text_channel(policy, self.engine.rules())
+            .filter(|c| c.limit.is_some())
+        {
+            Some(c) => Some((measure_windows(path, name, c)?, c)),
+            None => None,
+        };
+        let mut windows = source::TextWindows::new(name, io::BufReader::new(file));
+        let mut first = true;
+        let mut warned = false;
+        loop {
+            let mut batch = Vec::with_capacity(PARALLEL_WINDOWS);
+            for w in windows.by_ref() {
+                match w {
+                    Ok(w) => batch.push(w),
+                    Err(e) => {
+                        run.error(diag, error_message(&e));
+                        break;
+                    }
+                }
+                if batch.len() == PARALLEL_WINDOWS {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let outcomes: Vec<Outcome> = batch
+                .par_iter()
+                .map(|w| pipeline::process(&self.engine, &w.doc, policy))
+                .collect();
+            for (w, mut outcome) in batch.iter().zip(outcomes) {
+                if let (Some(n), false) = (&w.notice, warned) {
+                    diag(Message::DecodeWarning {
+                        path: n.path.clone(),
+                        message: n.message.clone(),
+                    });
+                    warned = true;
+                }
+                outcome
+                    .findings
+                    .retain(|f| w.owns.contains(&f.byte_range.0));
+                for f in &mut outcome.findings {
+                    if let (true, Some((n, c))) = (&*f.rule == TOO_LONG, &length) {
+                        f.message = pipeline::too_long_message(*n, c).unwrap_or_default();
+                    }
+                }
+                run.deliver(diag, sink, &w.doc, outcome, std::mem::take(&mut first))?;
+            }
+            if batch.len() < PARALLEL_WINDOWS {
+                return Ok(());
+            }
+        }
     }
 
     fn load_baseline(&self, file: Option<&Path>) -> Result<Option<Baseline>, Error> {
@@ -764,7 +973,13 @@ impl Session {
             quiet: req.quiet,
             width: req.width,
         };
-        let mut reporter = report::reporter(req.format, out, &options);
+        // Messages reach the report as well as the caller; the scan hands out one at a time.
+        let reporter = std::cell::RefCell::new(report::reporter(req.format, out, &options));
+        let mut tell = |m: Message| {
+            // A write error here (a closed pipe) shows again on the next finding or the summary.
+            let _ = reporter.borrow_mut().message(&m);
+            diag(m);
+        };
         let mut summary = Summary::default();
         let mut failing = false;
         let mut hidden_failing = 0;
@@ -774,7 +989,10 @@ impl Session {
             let mut hide = outcome.identifying.clone();
             hide.extend(presend_core::privacy::identifying_spans(&findings));
             if let Some(b) = baseline.as_mut() {
-                findings.retain(|f| !b.absorbs(f, &paths.relative(&f.path)));
+                findings.retain(|f| {
+                    let keyed = Keyed::new(f, paths.relative(&f.path), &doc.text, doc.first_byte);
+                    !b.absorbs(&keyed)
+                });
             }
             for f in &findings {
                 if fail_at.is_some_and(|t| f.severity >= t) {
@@ -786,18 +1004,15 @@ impl Session {
             findings.retain(|f| f.severity >= shown);
             findings.iter_mut().for_each(|f| privacy.apply(f));
             findings.iter().for_each(|f| summary.add(f.severity));
-            for e in &outcome.errors {
-                reporter.input_error(&doc.path, e)?;
-            }
-            reporter.document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
+            reporter
+                .borrow_mut()
+                .document(doc, text.as_deref().unwrap_or(&doc.text), &findings)?;
             Ok(())
         };
-        let run = self.scan(&req.scan, diag, &mut sink)?;
-        reporter.finish(&summary)?;
-        drop(reporter);
+        let run = self.scan(&req.scan, &mut tell, &mut sink)?;
         if hidden_failing > 0 {
-            warning(
-                diag,
+            notice(
+                &mut tell,
                 "",
                 format!(
                     "{} below --min-severity still fail the run (see --fail-on)",
@@ -808,16 +1023,10 @@ impl Session {
         if let Some(b) = &baseline {
             let stale = b.unmatched();
             if stale > 0 && !req.scan.staged && req.scan.paths.iter().all(|p| p.is_dir()) {
-                warning(
-                    diag,
-                    "",
-                    format!(
-                        "{} no longer found; `presend baseline` refreshes the file",
-                        report::counted(stale, "baselined finding", "baselined findings")
-                    ),
-                );
+                tell(Message::StaleBaseline { entries: stale });
             }
         }
+        reporter.borrow_mut().finish(&summary)?;
         Ok(if run.trouble {
             Status::Trouble
         } else if failing {
@@ -835,14 +1044,31 @@ impl Session {
         output: &Path,
         diag: &mut Diagnostics,
     ) -> Result<(Status, BaselineWritten), Failure> {
-        let mut all: Vec<Finding> = Vec::new();
-        let mut sink = |_: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
-            all.extend(outcome.findings);
+        // The same repository-relative paths `check` will key findings on.
+        let paths = if scan.staged {
+            git::toplevel().map(RepoPaths::at_root)?
+        } else {
+            RepoPaths::discover()
+        };
+        let mut all: Vec<Keyed> = Vec::new();
+        let mut sink = |doc: &Document, outcome: Outcome, _: bool| -> Result<(), Failure> {
+            all.extend(
+                outcome
+                    .findings
+                    .iter()
+                    .map(|f| Keyed::new(f, paths.relative(&f.path), &doc.text, doc.first_byte)),
+            );
             Ok(())
         };
         let run = self.scan(scan, diag, &mut sink)?;
-        let file =
-            BaselineFile::from_findings(all.iter().map(|f| (f, run.paths.relative(&f.path))));
+        let findings = all.len();
+        // Regenerating keeps the file's salt, so unchanged entries keep their keys (and the
+        // file's diff shows only what changed).
+        let keys = std::fs::read_to_string(output)
+            .ok()
+            .and_then(|json| BaselineFile::parse("", &json).ok())
+            .map_or_else(KeyParams::fresh, |old| Ok(old.keys))?;
+        let file = BaselineFile::from_findings(keys, all)?;
         let mut json = serde_json::to_string_pretty(&file).map_err(io::Error::from)?;
         json.push('\n');
         if output.exists() {
@@ -854,7 +1080,7 @@ impl Session {
             })?;
         }
         let written = BaselineWritten {
-            findings: all.len(),
+            findings,
             entries: file.entries.len(),
         };
         let status = if run.trouble {
@@ -866,12 +1092,13 @@ impl Session {
     }
 
     /// `presend redact`: the draft with every finding replaced by its label, written back to
-    /// the file (`in_place`) or returned for the caller to print.
+    /// the file (`in_place`) or to `out`.
     pub fn redact(
         &self,
         req: &RedactRequest,
+        out: &mut dyn Write,
         diag: &mut Diagnostics,
-    ) -> Result<(Status, Option<String>), Failure> {
+    ) -> Result<Status, Failure> {
         let file = match &req.path {
             Some(p) if p.as_os_str() != "-" => Some(p.clone()),
             _ => None,
@@ -892,43 +1119,166 @@ impl Session {
                 .map(|n| self.absolute(Path::new(n))),
         };
         let policy = self.input_policy(read, abs.as_deref(), file.is_none());
+        if let Some(path) = &file {
+            let format = policy
+                .format
+                .unwrap_or_else(|| InputFormat::from_path(&name));
+            if format == InputFormat::Text && source::is_large_plain_text(path) {
+                return self.redact_large(path, &name, &policy, req.in_place, out, diag);
+            }
+        }
         let loaded_doc = match &file {
             Some(p) => source::read_file(p)?,
             None => source::read_stdin(&name)?,
         };
-        let Some(doc) = loaded(loaded_doc, diag) else {
-            return Ok((Status::Clean, None));
+        let mut run = Run::default();
+        let Some(doc) = loaded(loaded_doc, true, &mut run, diag) else {
+            let status = if run.trouble {
+                Status::Trouble
+            } else {
+                Status::Clean
+            };
+            return Ok(status);
         };
+        if req.in_place && doc.lossy {
+            return Err(Error::NotRewritten {
+                path: doc.path.to_string(),
+                reason: NOT_UTF8.to_string(),
+            }
+            .into());
+        }
         self.warn_unknown_channels(read, diag);
         let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
         self.pattern_errors()?;
         for w in &outcome.warnings {
-            warning(diag, &doc.path, w.clone());
+            notice(diag, &doc.path, w.clone());
         }
-        if !outcome.errors.is_empty() {
+        let malformed = !outcome.errors.is_empty() || !outcome.missing_fields.is_empty();
+        if malformed {
             report_format_errors(diag, &doc.path, &outcome.errors);
+            report_missing_fields(diag, &doc.path, &outcome.missing_fields);
             if req.in_place {
-                return Err(Error::Usage(format!(
-                    "{}: not rewritten: it cannot be read as {} (fix it, or pass --input-format text)",
-                    doc.path,
-                    outcome.format.map_or("its format", |f| f.as_str())
-                ))
+                return Err(Error::NotRewritten {
+                    path: doc.path.to_string(),
+                    reason: format!(
+                        "it cannot be read as {} (fix it, or pass --input-format text)",
+                        outcome.format.map_or("its format", |f| f.as_str())
+                    ),
+                }
                 .into());
             }
         }
-        let status = if outcome.errors.is_empty() {
-            Status::Clean
-        } else {
+        let status = if malformed {
             Status::Trouble
+        } else {
+            Status::Clean
         };
         match (&file, req.in_place) {
-            (Some(path), true) => {
-                let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
-                crate::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
-                Ok((status, None))
-            }
-            _ => Ok((status, Some(redacted))),
+            (Some(path), true) => crate::atomic::write(path, &doc.encode(&redacted))?,
+            _ => out.write_all(redacted.as_bytes())?,
         }
+        Ok(status)
+    }
+
+    /// `redact` of a large plain-text file, window by window (bounded memory): to standard
+    /// output, or atomically in place.
+    fn redact_large(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        in_place: bool,
+        out: &mut dyn Write,
+        diag: &mut Diagnostics,
+    ) -> Result<Status, Failure> {
+        if !in_place {
+            self.redact_windows(path, name, policy, false, out, diag)?;
+            return Ok(Status::Clean);
+        }
+        let written = crate::atomic::write_with(path, |f| {
+            let mut out = io::BufWriter::new(f);
+            self.redact_windows(path, name, policy, true, &mut out, diag)?;
+            out.flush()
+        });
+        match written {
+            Ok(()) => Ok(Status::Clean),
+            Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidData => {
+                Err(Error::NotRewritten {
+                    path: name.to_string(),
+                    reason: source.to_string(),
+                }
+                .into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Write the redacted text of `path` to `out`, one window at a time: each window writes its
+    /// own stretch of the file (extended to the end of a span it owns that runs past it), with
+    /// the identifying findings it owns replaced by tags.
+    fn redact_windows(
+        &self,
+        path: &Path,
+        name: &str,
+        policy: &Policy,
+        refuse_lossy: bool,
+        out: &mut dyn Write,
+        diag: &mut Diagnostics,
+    ) -> io::Result<()> {
+        let file = std::fs::File::open(path)?;
+        let mut written = 0usize;
+        let mut warned = false;
+        for w in source::TextWindows::new(name, io::BufReader::new(file)) {
+            let w = w.map_err(|e| io::Error::other(e.to_string()))?;
+            if w.doc.lossy {
+                if refuse_lossy {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, NOT_UTF8));
+                }
+                if let (Some(n), false) = (&w.notice, warned) {
+                    diag(Message::DecodeWarning {
+                        path: n.path.clone(),
+                        message: n.message.clone(),
+                    });
+                    warned = true;
+                }
+            }
+            if w.owns.start == 0 && w.doc.had_bom {
+                out.write_all("\u{FEFF}".as_bytes())?;
+            }
+            let base = w.doc.first_byte;
+            let from = written.max(w.owns.start) - base;
+            let owned: Vec<Finding> = pipeline::process(&self.engine, &w.doc, policy)
+                .findings
+                .into_iter()
+                .filter(|f| f.category.is_identifying() && w.owns.contains(&f.byte_range.0))
+                .collect();
+            let end = owned
+                .iter()
+                .map(|f| f.byte_range.1 - base)
+                .fold(w.owns.end - base, usize::max)
+                .min(w.doc.text.len());
+            let shift = |(s, e): (usize, usize)| {
+                (
+                    (s - base).saturating_sub(from),
+                    (e - base).saturating_sub(from),
+                )
+            };
+            let local: Vec<Finding> = owned
+                .into_iter()
+                .map(|mut f| {
+                    f.byte_range = shift(f.byte_range);
+                    f.parts
+                        .iter_mut()
+                        .for_each(|p| p.byte_range = shift(p.byte_range));
+                    f
+                })
+                .collect();
+            if from < end {
+                out.write_all(redact_text(&w.doc.text[from..end], &local).as_bytes())?;
+            }
+            written = base + end;
+        }
+        Ok(())
     }
 }
 

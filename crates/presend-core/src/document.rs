@@ -20,6 +20,23 @@ pub struct Document {
     pub first_line: u32,
     /// Bytes of the file before this text.
     pub first_byte: usize,
+    /// How the file's bytes were encoded (kept when rewriting it).
+    pub encoding: TextEncoding,
+    /// Invalid UTF-8 was replaced with U+FFFD: the text is not the file's, so the file must not
+    /// be rewritten from it.
+    pub lossy: bool,
+}
+
+/// The encodings a document is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark.
+    #[default]
+    Utf8,
+    /// UTF-16, little-endian, with a byte-order mark.
+    Utf16Le,
+    /// UTF-16, big-endian, with a byte-order mark.
+    Utf16Be,
 }
 
 impl Document {
@@ -31,6 +48,25 @@ impl Document {
             had_bom: false,
             first_line: 0,
             first_byte: 0,
+            encoding: TextEncoding::Utf8,
+            lossy: false,
+        }
+    }
+
+    /// `text` encoded as this document's file was: same encoding, byte-order mark kept.
+    pub fn encode(&self, text: &str) -> Vec<u8> {
+        match self.encoding {
+            TextEncoding::Utf8 => {
+                let bom = if self.had_bom { "\u{FEFF}" } else { "" };
+                format!("{bom}{text}").into_bytes()
+            }
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+                let le = self.encoding == TextEncoding::Utf16Le;
+                std::iter::once(0xFEFF)
+                    .chain(text.encode_utf16())
+                    .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                    .collect()
+            }
         }
     }
 }

@@ -18,6 +18,20 @@ pub enum Error {
     },
     /// The request cannot be carried out (an unknown rule id, a bad combination of options).
     Usage(String),
+    /// `redact --in-place` left a file as it was, because rewriting it would lose something.
+    NotRewritten {
+        /// The file, as reports show it.
+        path: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// A baseline file cannot be used.
+    Baseline {
+        /// The file.
+        path: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
 }
 
 /// Where a pack is wrong: file, line, rule and what.
@@ -52,6 +66,8 @@ impl fmt::Display for Error {
             Error::Pack(e) => write!(f, "invalid rule pack: {e}"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Usage(m) => f.write_str(m),
+            Error::NotRewritten { path, reason } => write!(f, "{path}: not rewritten: {reason}"),
+            Error::Baseline { path, message } => write!(f, "{path}: {message}"),
         }
     }
 }

@@ -26,6 +26,12 @@ fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
+/// A stable 64-bit hash of `parts`, in hex: for identifiers of report entries that are not
+/// findings (an unreadable input in GitLab Code Quality).
+pub fn hash_hex(parts: &[&str]) -> String {
+    format!("{:016x}", fnv1a(parts))
+}
+
 /// The matched text as a baseline keeps it: masked when identifying (whether or not the report
 /// masks it), whitespace collapsed, lower case.
 pub fn content(f: &Finding) -> String {

@@ -73,6 +73,27 @@ pub fn overwrite(seg: &mut String, range: Range<usize>, with: &str) {
     seg.replace_range(range, &replacement);
 }
 
+/// Overwrite `seg[range]` with `with` followed by invisible characters (which the matcher's
+/// normaliser removes, mapping offsets back) instead of spaces: a decoded escape then joins its
+/// neighbours, so `\u0039\u00343 476 5919` reads as `943 476 5919`. A remainder of one byte,
+/// which no invisible character fits, is a space.
+pub fn overwrite_joined(seg: &mut String, range: Range<usize>, with: &str) {
+    debug_assert!(with.len() <= range.len());
+    let mut replacement = String::with_capacity(range.len());
+    replacement.push_str(with);
+    loop {
+        let rest = range.len() - replacement.len();
+        replacement.push_str(match rest {
+            0 => break,
+            1 => " ",
+            2 => "\u{00AD}",
+            3 | 5.. => "\u{200B}",
+            4 => "\u{E0020}",
+        });
+    }
+    seg.replace_range(range, &replacement);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

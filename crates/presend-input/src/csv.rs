@@ -135,7 +135,8 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions) -> Parsed {
                 .iter()
                 .map(|f| normalise_header(&decode(text, f)))
                 .collect();
-            match Columns::choose(&names, &options.fields) {
+            let is_header = looks_like_header(&names, &options.fields);
+            match Columns::choose(&names, &options.fields, is_header) {
                 Ok(c) => columns = c,
                 Err(message) => {
                     parsed.errors.push(FormatError {
@@ -148,7 +149,9 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions) -> Parsed {
                 }
             }
             header = Some(names);
-            continue;
+            if is_header {
+                continue;
+            }
         }
         record_no += 1;
         parsed.units.push(unit(
@@ -164,14 +167,43 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions) -> Parsed {
 
 #[derive(Default)]
 struct Columns {
+    /// No header: every cell of every row is scanned.
+    every: bool,
     message: Vec<usize>,
     media: Vec<usize>,
     channel: Vec<usize>,
 }
 
+/// Whether a first row is a header: one of its cells is a column name we know, or one the user
+/// asked for. A first row that is not is data and is scanned like every other row (a header of
+/// unknown names is scanned too: scanning a header costs little, skipping a post costs much).
+fn looks_like_header(names: &[String], fields: &[String]) -> bool {
+    let wanted: Vec<String> = fields.iter().map(|f| normalise_header(f)).collect();
+    names.iter().any(|n| {
+        MESSAGE_COLUMNS.contains(&n.as_str())
+            || METADATA_COLUMNS.contains(&n.as_str())
+            || CHANNEL_COLUMNS.contains(&n.as_str())
+            || wanted.contains(n)
+            || (n.len() <= 24 && MEDIA_WORDS.iter().any(|w| n.contains(w)))
+    })
+}
+
 impl Columns {
-    fn choose(names: &[String], fields: &[String]) -> Result<Columns, String> {
+    /// The columns to read, given the first row's normalised cells. The error names only the
+    /// column asked for and the number of columns: the first row may be a post, so its cells
+    /// are never repeated.
+    fn choose(names: &[String], fields: &[String], is_header: bool) -> Result<Columns, String> {
         let mut c = Columns::default();
+        if !is_header {
+            if let Some(f) = fields.first() {
+                return Err(format!(
+                    "no column named `{f}`; the file has {} column(s) and its first row is not a header",
+                    names.len()
+                ));
+            }
+            c.every = true;
+            return Ok(c);
+        }
         if fields.is_empty() {
             c.message = MESSAGE_COLUMNS
                 .iter()
@@ -190,8 +222,8 @@ impl Columns {
                     Some(i) => c.message.push(i),
                     None => {
                         return Err(format!(
-                            "no column named `{f}` (the header has: {})",
-                            names.join(", ")
+                            "no column named `{f}`; the header has {} column(s)",
+                            names.len()
                         ))
                     }
                 }
@@ -219,12 +251,16 @@ fn unit(
     let text = ctx.text;
     let start = record.range.start;
     let cell = |i: usize| record.fields.get(i);
-    let kept: Vec<&Field> = columns
-        .message
-        .iter()
-        .chain(&columns.media)
-        .filter_map(|&i| cell(i))
-        .collect();
+    let kept: Vec<&Field> = if columns.every {
+        record.fields.iter().collect()
+    } else {
+        columns
+            .message
+            .iter()
+            .chain(&columns.media)
+            .filter_map(|&i| cell(i))
+            .collect()
+    };
     let keep: Vec<Range<usize>> = kept.iter().map(|f| f.inner.clone()).collect();
     let mut seg = blank::keep_only(text, record.range.clone(), &keep);
     for f in &kept {
@@ -255,10 +291,13 @@ fn unit(
             });
         }
     }
-    let body: Vec<String> = columns
-        .message
-        .iter()
-        .filter_map(|&i| cell(i))
+    let body_cells: Vec<&Field> = if columns.every {
+        record.fields.iter().collect()
+    } else {
+        columns.message.iter().filter_map(|&i| cell(i)).collect()
+    };
+    let body: Vec<String> = body_cells
+        .into_iter()
         .map(|f| decode(text, f))
         .filter(|s| !s.trim().is_empty())
         .collect();

@@ -91,10 +91,8 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Value::Scalar)
             }
-            Some(_) => {
-                let c = self.text[self.at..].chars().next().unwrap_or('?');
-                self.err(format!("unexpected character `{c}`"))
-            }
+            // The character itself is not named: it is part of the scanned text.
+            Some(_) => self.err("unexpected character (expected a value)"),
         }
     }
 
@@ -268,6 +266,73 @@ fn decode(text: &str, inner: &Range<usize>, escapes: &[(Range<usize>, String)]) 
 }
 
 pub(super) fn read(ctx: &Ctx, options: &ReadOptions, lines: bool) -> Parsed {
+    let mut found = vec![false; options.fields.len()];
+    let mut parsed = read_records(ctx, options, lines, &mut found);
+    parsed.missing_fields = options
+        .fields
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| !f)
+        .map(|(name, _)| name.clone())
+        .collect();
+    parsed
+}
+
+/// Units of one record: only the requested fields when the record has one of them, every string
+/// otherwise (so a record without the field is never passed unseen). `found` marks each field
+/// seen.
+fn record_units(
+    ctx: &Ctx,
+    options: &ReadOptions,
+    v: &Value,
+    record: Option<u64>,
+    found: &mut [bool],
+    out: &mut Parsed,
+) {
+    if options.fields.is_empty() {
+        return units(ctx, options, v, record, out);
+    }
+    let mut here = vec![false; options.fields.len()];
+    mark_fields(v, "", "", &options.fields, &mut here);
+    for (f, h) in found.iter_mut().zip(&here) {
+        *f |= h;
+    }
+    if here.contains(&true) {
+        units(ctx, options, v, record, out);
+    } else {
+        units(ctx, &ReadOptions::default(), v, record, out);
+    }
+}
+
+/// Mark in `found` each of `fields` that names a string of `v` (by key or dotted path).
+fn mark_fields(v: &Value, key: &str, path: &str, fields: &[String], found: &mut [bool]) {
+    match v {
+        Value::Str { .. } => {
+            for (i, want) in fields.iter().enumerate() {
+                let want = want.trim_start_matches('/').replace('/', ".");
+                if want.eq_ignore_ascii_case(key) || want.eq_ignore_ascii_case(path) {
+                    found[i] = true;
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|i| mark_fields(i, key, path, fields, found)),
+        Value::Object { members, .. } => {
+            for (k, m) in members {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                mark_fields(m, k, &p, fields, found);
+            }
+        }
+        Value::Scalar => {}
+    }
+}
+
+fn read_records(ctx: &Ctx, options: &ReadOptions, lines: bool, found: &mut [bool]) -> Parsed {
     let mut parsed = Parsed::default();
     let text = ctx.text;
     if lines {
@@ -285,7 +350,7 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions, lines: bool) -> Parsed {
                     Ok(v)
                 }
             }) {
-                Ok(v) => units(ctx, options, &v, Some(record), &mut parsed),
+                Ok(v) => record_units(ctx, options, &v, Some(record), found, &mut parsed),
                 Err((_, message)) => {
                     parsed.errors.push(FormatError {
                         record: Some(record),
@@ -312,10 +377,10 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions, lines: bool) -> Parsed {
     match result {
         Ok(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                units(ctx, options, item, Some(i as u64 + 1), &mut parsed);
+                record_units(ctx, options, item, Some(i as u64 + 1), found, &mut parsed);
             }
         }
-        Ok(v) => units(ctx, options, &v, None, &mut parsed),
+        Ok(v) => record_units(ctx, options, &v, None, found, &mut parsed),
         Err((at, message)) => {
             parsed.errors.push(FormatError {
                 record: p.element.map(|e| e as u64 + 1),
@@ -450,7 +515,13 @@ fn emit(
     let mut seg = blank::keep_only(text, range.clone(), &keep);
     for f in &chosen {
         for (r, d) in f.escapes {
-            blank::overwrite(&mut seg, r.start - range.start..r.end - range.start, d);
+            let at = r.start - range.start..r.end - range.start;
+            if text[r.clone()].starts_with("\\u") {
+                // A `\uXXXX` escape spells a character of the text: it joins its neighbours.
+                blank::overwrite_joined(&mut seg, at, d);
+            } else {
+                blank::overwrite(&mut seg, at, d);
+            }
         }
     }
     for (ls, d) in sups {

@@ -138,6 +138,10 @@ pub struct Parsed {
     /// Malformed parts. Their text is still scanned as plain text, so nothing escapes the check,
     /// but the run must report them.
     pub errors: Vec<FormatError>,
+    /// JSON fields asked for that no record of this document has. A record without any of the
+    /// fields is scanned whole; a field missing from every record of a file is the user's
+    /// mistake, which the caller reports (a JSON Lines file may arrive one record at a time).
+    pub missing_fields: Vec<String>,
 }
 
 /// Read `doc` as `format`.
@@ -276,6 +280,7 @@ fn read_text(ctx: &Ctx) -> Parsed {
         }],
         suppressions,
         errors: Vec::new(),
+        missing_fields: Vec::new(),
     }
 }
 

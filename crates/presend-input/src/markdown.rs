@@ -1,7 +1,9 @@
 //! Markdown posts: prose, link text, image alt text and front-matter strings.
 //!
-//! The post is one message. Markup (emphasis markers, heading hashes, link destinations, HTML
-//! tags and comments, front-matter keys) is blanked; what a reader of the post would see is kept.
+//! The post is one message. Markup (emphasis markers, heading hashes, HTML tags, front-matter
+//! keys) is blanked; what a reader of the post would see is kept, and so are link destinations
+//! and the inside of HTML comments: a published page carries them, and a URL can carry an
+//! identifier (`?nhs=...`).
 //! An image — `![alt](photo.jpg)`, a link to an image file, or an HTML `<img>` — is kept whole, so
 //! the `markdown` pack can treat an attached picture as a clinical-image signal and its file name
 //! (`IMG_2041.jpg`, `wound-bed4.png`) is scanned too.
@@ -106,6 +108,7 @@ pub(super) fn read(ctx: &Ctx) -> Parsed {
             Event::Start(Tag::Link { dest_url, .. }) if looks_like_image(&dest_url) => {
                 keep.push(range);
             }
+            Event::Start(Tag::Link { .. }) => keep.extend(inline_destination(text, range)),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -117,6 +120,7 @@ pub(super) fn read(ctx: &Ctx) -> Parsed {
             _ => {}
         }
     }
+    keep.extend(reference_destinations(text, body_start));
     let mut seg = blank::keep_only(text, 0..text.len(), &keep);
     let mut suppressions = Vec::new();
     ctx.directives(0..text.len(), &mut seg, 0, None, &mut suppressions);
@@ -128,6 +132,7 @@ pub(super) fn read(ctx: &Ctx) -> Parsed {
         }],
         suppressions,
         errors: Vec::new(),
+        missing_fields: Vec::new(),
     }
 }
 
@@ -318,6 +323,36 @@ fn flow_list(text: &str, s: usize, e: usize, key: &str) -> Vec<FrontMatterItem> 
 
 /// In an HTML fragment, the text between tags, plus `<img …>` tags whole (an image is a signal
 /// and its `alt` is published text). Comments and other tags are blanked.
+/// The destination of an inline link `[text](destination "title")`, from the link's range.
+fn inline_destination(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let link = &text[range.clone()];
+    let inner = link.strip_suffix(')')?;
+    let open = inner.rfind("](")? + 2;
+    Some(range.start + open..range.start + inner.len())
+}
+
+/// The destinations of link reference definitions (`[label]: https://...`), which produce no
+/// event of their own.
+fn reference_destinations(text: &str, from: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = from;
+    for line in text[from..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent <= 3 && trimmed.starts_with('[') && !trimmed.starts_with("[^") {
+            if let Some(colon) = trimmed.find("]:") {
+                let start = at + indent + colon + 2;
+                let end = at + line.trim_end().len();
+                if start < end {
+                    out.push(start..end);
+                }
+            }
+        }
+        at += line.len();
+    }
+    out
+}
+
 fn html_text(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut at = range.start;
@@ -339,7 +374,11 @@ fn html_text(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             tag.find('>').map(|i| i + 1)
         };
         let tag_end = close.map_or(end, |c| tag_start + c);
-        if tag[1..].to_ascii_lowercase().starts_with("img") {
+        if tag.starts_with("<!--") {
+            // The comment's inside: published in the page source.
+            let inner_end = if close.is_some() { tag_end - 3 } else { end };
+            out.push((tag_start + 4).min(inner_end)..inner_end);
+        } else if tag[1..].to_ascii_lowercase().starts_with("img") {
             out.push(tag_start..tag_end);
         }
         at = tag_end;
@@ -367,7 +406,7 @@ mod tests {
         let seg = &p.units[0].segment.text;
         assert_eq!(seg.len(), text.len());
         assert!(seg.contains("Mrs Smith"));
-        assert!(!seg.contains("example.org"));
+        assert!(seg.contains("https://example.org/p?id=943"));
         assert!(!seg.contains("**"));
         assert!(seg.contains("![wound on leg](IMG_2041.jpg)"));
         assert_eq!(

@@ -3,7 +3,7 @@
 //! All three get masked matches (they end up in logs and dashboards), repository-relative paths
 //! and 1-based positions.
 
-use super::{Reporter, Summary};
+use super::{Message, Reporter, Summary};
 use crate::baseline;
 use crate::finding::{Finding, Severity};
 use presend_core::document::{Document, RepoPaths};
@@ -70,24 +70,28 @@ impl<W: Write> Reporter for Github<W> {
         Ok(())
     }
 
-    fn input_error(
-        &mut self,
-        path: &str,
-        e: &presend_core::document::FormatError,
-    ) -> io::Result<()> {
-        let record = e
-            .record
-            .map(|r| format!(" (record {r})"))
-            .unwrap_or_default();
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        let command = match m.level() {
+            "error" => "error",
+            "warning" => "warning",
+            _ => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(path) = m.path().filter(|p| *p != "-") {
+            props.push(format!(
+                "file={}",
+                escape_property(&self.paths.relative(path))
+            ));
+            if let Some(line) = m.line() {
+                props.push(format!("line={}", line.max(1)));
+            }
+        }
+        props.push("title=presend".to_string());
         writeln!(
             self.out,
-            "::error file={},line={},title=presend: unreadable input::{}",
-            escape_property(&self.paths.relative(path)),
-            e.line,
-            escape_data(&format!(
-                "{}{record}; scanned as plain text instead",
-                e.message
-            ))
+            "::{command} {}::{}",
+            props.join(","),
+            escape_data(&m.text())
         )
     }
 
@@ -157,6 +161,30 @@ impl<W: Write> Reporter for Gitlab<W> {
         Ok(())
     }
 
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        // Code Quality has no place for run notes; what failed to be scanned is an issue of the
+        // file, so a merge request shows it.
+        if !m.is_error() && !matches!(m, Message::SkippedFile { .. }) {
+            return Ok(());
+        }
+        let path = m
+            .path()
+            .map_or_else(String::new, |p| self.paths.relative(p));
+        let text = m.text();
+        let fp = baseline::hash_hex(&["presend/input", &path, &text]);
+        let v = json!({
+            "description": text,
+            "check_name": "presend/input",
+            "fingerprint": fp,
+            "severity": if m.is_error() { "blocker" } else { "minor" },
+            "categories": ["Bug Risk"],
+            "location": { "path": path, "lines": { "begin": m.line().unwrap_or(1).max(1) } },
+        });
+        write!(self.out, "{}", if self.first { "[\n" } else { ",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, &v).map_err(io::Error::from)
+    }
+
     fn finish(&mut self, _: &Summary) -> io::Result<()> {
         writeln!(self.out, "{}", if self.first { "[]" } else { "\n]" })?;
         self.out.flush()
@@ -169,6 +197,8 @@ pub struct Junit<W: Write> {
     paths: RepoPaths,
     cases: Vec<String>,
     failures: usize,
+    errors: usize,
+    skipped: usize,
 }
 
 impl<W: Write> Junit<W> {
@@ -179,6 +209,8 @@ impl<W: Write> Junit<W> {
             paths,
             cases: Vec::new(),
             failures: 0,
+            errors: 0,
+            skipped: 0,
         }
     }
 }
@@ -232,13 +264,38 @@ impl<W: Write> Reporter for Junit<W> {
         Ok(())
     }
 
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        // An input error is an errored case, a skipped file a skipped one; notes stay on stderr.
+        let element = match m {
+            Message::InputError { .. } => "error",
+            Message::SkippedFile { .. } => "skipped",
+            _ => return Ok(()),
+        };
+        if element == "error" {
+            self.errors += 1;
+        } else {
+            self.skipped += 1;
+        }
+        let path = m
+            .path()
+            .map_or_else(String::new, |p| self.paths.relative(p));
+        self.cases.push(format!(
+            "    <testcase classname=\"{p}\" name=\"{p}\" file=\"{p}\">\n      <{element} message=\"{msg}\"/>\n    </testcase>",
+            p = xml(&path),
+            msg = xml(&m.text()),
+        ));
+        Ok(())
+    }
+
     fn finish(&mut self, _: &Summary) -> io::Result<()> {
         writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(
             self.out,
-            "<testsuites name=\"presend\" tests=\"{t}\" failures=\"{f}\">\n  <testsuite name=\"presend\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"0\">",
+            "<testsuites name=\"presend\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\" skipped=\"{s}\">\n  <testsuite name=\"presend\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\" skipped=\"{s}\">",
             t = self.cases.len(),
-            f = self.failures
+            f = self.failures,
+            e = self.errors,
+            s = self.skipped
         )?;
         for c in &self.cases {
             writeln!(self.out, "{c}")?;
@@ -278,6 +335,11 @@ impl<W: Write> Reporter for Statistics<W> {
             e.0 += 1;
             e.1 = e.1.max(f.severity);
         }
+        Ok(())
+    }
+
+    fn message(&mut self, _: &Message) -> io::Result<()> {
+        // Counts per rule only; messages stay on standard error.
         Ok(())
     }
 

@@ -217,6 +217,11 @@ impl<W: Write> Reporter for Human<W> {
         Ok(())
     }
 
+    fn message(&mut self, _: &crate::Message) -> io::Result<()> {
+        // Standard error already carries it, next to the report rather than inside it.
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         if !self.quiet {
             writeln!(self.out, "presend: {}", crate::summary_line(s))?;

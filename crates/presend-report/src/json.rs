@@ -2,7 +2,7 @@
 //! report snapshot test (tests/snapshots) fixes them.
 //! Field order follows the contract; extra fields come after the contract's own.
 
-use super::{Reporter, Summary};
+use super::{Message, Reporter, Summary};
 use crate::finding::Finding;
 use presend_core::document::Document;
 use serde::Serialize;
@@ -73,6 +73,8 @@ pub struct Json<W: Write> {
     out: W,
     started: bool,
     first: bool,
+    errors: Vec<Message>,
+    notices: Vec<Message>,
 }
 
 impl<W: Write> Json<W> {
@@ -82,6 +84,8 @@ impl<W: Write> Json<W> {
             out,
             started: false,
             first: true,
+            errors: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -107,6 +111,16 @@ impl<W: Write> Reporter for Json<W> {
         Ok(())
     }
 
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        let list = if m.is_error() {
+            &mut self.errors
+        } else {
+            &mut self.notices
+        };
+        list.push(m.clone());
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         self.start()?;
         write!(self.out, "],\"summary\":")?;
@@ -118,12 +132,17 @@ impl<W: Write> Reporter for Json<W> {
             info: s.info,
         };
         serde_json::to_writer(&mut self.out, &summary)?;
+        write!(self.out, ",\"errors\":")?;
+        serde_json::to_writer(&mut self.out, &self.errors)?;
+        write!(self.out, ",\"notices\":")?;
+        serde_json::to_writer(&mut self.out, &self.notices)?;
         writeln!(self.out, "}}")?;
         self.out.flush()
     }
 }
 
-/// One finding object per line; no summary.
+/// One finding object per line, and one object per message with its `type`
+/// (`input_error`, `skipped_file`, …); no summary.
 pub struct JsonLines<W: Write> {
     out: W,
 }
@@ -142,6 +161,11 @@ impl<W: Write> Reporter for JsonLines<W> {
             writeln!(self.out)?;
         }
         Ok(())
+    }
+
+    fn message(&mut self, m: &Message) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, m)?;
+        writeln!(self.out)
     }
 
     fn finish(&mut self, _: &Summary) -> io::Result<()> {

@@ -12,16 +12,18 @@ mod ci;
 mod concise;
 mod human;
 mod json;
+mod message;
 mod sarif;
 
 use crate::finding::{Finding, Severity};
-use presend_core::document::{Document, FormatError, RepoPaths};
+use presend_core::document::{Document, RepoPaths};
 use std::io::{self, Write};
 
 pub use ci::{Github, Gitlab, Junit, Statistics};
 pub use concise::Concise;
 pub use human::Human;
 pub use json::{Json, JsonLines};
+pub use message::Message;
 pub use sarif::{help_uri, Sarif, RULE_DOCS};
 
 /// The report formats.
@@ -84,11 +86,10 @@ pub trait Reporter {
     /// Report the findings of one document. `text` is the document as the report may show it
     /// (already masked when privacy requires).
     fn document(&mut self, doc: &Document, text: &str, findings: &[Finding]) -> io::Result<()>;
-    /// A part of an input that could not be read in its format (it was scanned as plain text).
-    /// Standard error always says so; formats that reach CI dashboards may say it too.
-    fn input_error(&mut self, _path: &str, _error: &FormatError) -> io::Result<()> {
-        Ok(())
-    }
+    /// Something the run has to say besides findings (an input error, a skipped file, a stale
+    /// baseline …). The caller prints every message on standard error as well, so a format
+    /// meant for people (human, statistics) leaves them there.
+    fn message(&mut self, message: &Message) -> io::Result<()>;
     /// Finish the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }

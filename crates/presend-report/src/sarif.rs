@@ -52,6 +52,8 @@ pub struct Sarif<W: Write> {
     results: Vec<(String, Value)>,
     occurrences: HashMap<String, usize>,
     notifications: Vec<Value>,
+    /// An input error was reported: the run did not do all it was asked.
+    failed: bool,
 }
 
 impl<W: Write> Sarif<W> {
@@ -64,6 +66,7 @@ impl<W: Write> Sarif<W> {
             results: Vec::new(),
             occurrences: HashMap::new(),
             notifications: Vec::new(),
+            failed: false,
         }
     }
 }
@@ -137,23 +140,21 @@ impl<W: Write> Reporter for Sarif<W> {
         Ok(())
     }
 
-    fn input_error(
-        &mut self,
-        path: &str,
-        e: &presend_core::document::FormatError,
-    ) -> io::Result<()> {
-        let record = e
-            .record
-            .map(|r| format!(" (record {r})"))
-            .unwrap_or_default();
-        self.notifications.push(json!({
-            "level": "error",
-            "message": { "text": format!("{}{record}; scanned as plain text instead.", e.message) },
-            "locations": [{ "physicalLocation": {
-                "artifactLocation": { "uri": self.paths.relative(path) },
-                "region": { "startLine": e.line },
-            }}],
-        }));
+    fn message(&mut self, m: &crate::Message) -> io::Result<()> {
+        self.failed |= m.is_error();
+        let mut note = json!({
+            "level": m.level(),
+            "message": { "text": m.text() },
+            "descriptor": { "id": message_kind(m) },
+        });
+        if let Some(path) = m.path().filter(|p| *p != "-") {
+            let mut location = json!({ "artifactLocation": { "uri": self.paths.relative(path) } });
+            if let Some(line) = m.line() {
+                location["region"] = json!({ "startLine": line.max(1) });
+            }
+            note["locations"] = json!([{ "physicalLocation": location }]);
+        }
+        self.notifications.push(note);
         Ok(())
     }
 
@@ -212,7 +213,7 @@ impl<W: Write> Reporter for Sarif<W> {
                     "rules": rules,
                 }},
                 "invocations": [{
-                    "executionSuccessful": self.notifications.is_empty(),
+                    "executionSuccessful": !self.failed,
                     "toolExecutionNotifications": self.notifications,
                 }],
                 "automationDetails": { "id": "presend/" },
@@ -224,6 +225,14 @@ impl<W: Write> Reporter for Sarif<W> {
         writeln!(self.out)?;
         self.out.flush()
     }
+}
+
+/// The notification descriptor id of a message: its type, as JSON names it.
+fn message_kind(m: &crate::Message) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v["type"].as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The result message: what was found, where in a record, and the (masked) match.

@@ -1,14 +1,15 @@
 //! Where bytes come from: standard input, files, and directory walks that honour `.gitignore`.
 //!
-//! Everything is read as bytes. Invalid UTF-8 is decoded lossily (with a notice naming the file),
-//! a byte-order mark is set aside (so columns on line 1 stay right), and binary files are skipped
-//! with a notice. Nothing here knows about rules or formats.
+//! Everything is read as bytes. UTF-16 with a byte-order mark (Excel's "Unicode Text", Notepad's
+//! "Unicode") is decoded with `encoding_rs`; invalid UTF-8 is decoded lossily (with a notice naming
+//! the file); a byte-order mark is set aside (so columns on line 1 stay right); binary files are
+//! skipped with a notice. Nothing here knows about rules or formats.
 //!
 //! [`git`] reads the staged blobs of a repository for `check --staged`.
 
 pub mod git;
 
-pub use presend_core::document::{display_path, Document, RepoPaths};
+pub use presend_core::document::{display_path, Document, RepoPaths, TextEncoding};
 use presend_core::error::Error;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ pub enum Loaded {
     Text(Document, Option<Notice>),
     /// A binary file, skipped.
     Skipped(Notice),
+    /// Text in an encoding it announces (a UTF-16 byte-order mark) but does not follow: not
+    /// scanned, and a file named on the command line in this state makes the run fail.
+    Undecodable(Notice),
 }
 
 /// How many leading bytes are inspected for NUL to call a file binary (git and ripgrep do the
@@ -38,6 +42,9 @@ const BINARY_SNIFF: usize = 8192;
 
 /// Decode bytes read from `name`.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
+    if let Some(loaded) = decode_utf16(name, &bytes) {
+        return loaded;
+    }
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if sniff.contains(&0) {
         return Loaded::Skipped(Notice {
@@ -45,6 +52,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             message: "binary file skipped".to_string(),
         });
     }
+    let lossy = std::str::from_utf8(&bytes).is_err();
     let (text, notice) = match String::from_utf8(bytes) {
         Ok(s) => (s, None),
         Err(e) => (
@@ -68,9 +76,37 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             had_bom,
             first_line: 0,
             first_byte: 0,
+            encoding: TextEncoding::Utf8,
+            lossy,
         },
         notice,
     )
+}
+
+/// Bytes that start with a UTF-16 byte-order mark, decoded; `None` for anything else. Text that
+/// is not valid UTF-16 after its mark is skipped with a notice rather than guessed at.
+fn decode_utf16(name: &str, bytes: &[u8]) -> Option<Loaded> {
+    let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
+    let kind = if encoding == encoding_rs::UTF_16LE {
+        TextEncoding::Utf16Le
+    } else if encoding == encoding_rs::UTF_16BE {
+        TextEncoding::Utf16Be
+    } else {
+        return None;
+    };
+    let Some(text) =
+        encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
+    else {
+        return Some(Loaded::Undecodable(Notice {
+            path: name.to_string(),
+            message: "starts with a UTF-16 byte-order mark but is not valid UTF-16; not scanned"
+                .to_string(),
+        }));
+    };
+    let mut doc = Document::new(name, text.into_owned());
+    doc.had_bom = true;
+    doc.encoding = kind;
+    Some(Loaded::Text(doc, None))
 }
 
 /// Read standard input, naming it `name` in reports.
@@ -95,35 +131,128 @@ pub fn read_file(path: &Path) -> Result<Loaded, Error> {
     Ok(decode(&display_path(path), bytes))
 }
 
-/// Expand the paths given on the command line into files: files as they are, directories walked
-/// recursively honouring `.gitignore`, `.ignore` and hidden-file conventions (the `ignore` crate,
-/// as ripgrep does). The order is deterministic: arguments in order, each walk sorted by path.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        if !meta.is_dir() {
-            out.push(path.clone());
-            continue;
+/// Which files a directory walk leaves out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Walk {
+    /// Walk hidden files and directories too.
+    pub hidden: bool,
+    /// Disregard `.gitignore`, `.ignore` and git's exclude files.
+    pub no_ignore: bool,
+}
+
+/// What a walk left out, by reason (files or whole directories, counted where the walk stopped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Hidden files and directories.
+    pub hidden: usize,
+    /// Files and directories an ignore file leaves out.
+    pub ignored: usize,
+}
+
+impl Skipped {
+    /// Nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        self.hidden == 0 && self.ignored == 0
+    }
+
+    /// A sentence for the user, with the options that bring them back.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.hidden > 0 {
+            parts.push(format!(
+                "{} hidden path(s) (--hidden scans them)",
+                self.hidden
+            ));
         }
-        let walk = ignore::WalkBuilder::new(path)
-            .require_git(false)
-            .sort_by_file_path(|a, b| a.cmp(b))
-            .build();
-        for entry in walk {
-            let entry = entry.map_err(|e| Error::Io {
-                path: path.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                out.push(entry.into_path());
-            }
+        if self.ignored > 0 {
+            parts.push(format!(
+                "{} path(s) left out by ignore files such as .gitignore (--no-ignore scans them)",
+                self.ignored
+            ));
+        }
+        format!("skipped {}", parts.join(" and "))
+    }
+}
+
+/// Expand a path given on the command line into files: a file as it is, a directory walked
+/// recursively honouring `.gitignore`, `.ignore` and hidden-file conventions unless `walk` says
+/// otherwise (the `ignore` crate, as ripgrep does), with what the walk left out. The order is
+/// deterministic: each walk sorted by path.
+pub fn expand(path: &Path, walk: Walk) -> Result<(Vec<PathBuf>, Skipped), Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok((vec![path.to_path_buf()], Skipped::default()));
+    }
+    let mut builder = ignore::WalkBuilder::new(path);
+    builder
+        .require_git(false)
+        .hidden(!walk.hidden)
+        // A repository's own store is never a draft, even with --hidden.
+        .filter_entry(|e| e.file_name() != ".git")
+        .sort_by_file_path(|a, b| a.cmp(b));
+    if walk.no_ignore {
+        builder
+            .ignore(false)
+            .git_ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .parents(false);
+    }
+    let mut files = Vec::new();
+    for entry in builder.build() {
+        let entry = entry.map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            files.push(entry.into_path());
         }
     }
-    Ok(out)
+    let skipped = left_out(path, &files);
+    Ok((files, skipped))
+}
+
+/// What an unfiltered walk of `root` finds that `kept` (the filtered walk) does not: each
+/// left-out directory counts once and is not entered. A `.git` directory is never counted.
+fn left_out(root: &Path, kept: &[PathBuf]) -> Skipped {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    let mut wanted: HashSet<PathBuf> = HashSet::new();
+    for f in kept {
+        wanted.extend(
+            f.ancestors()
+                .take_while(|a| *a != root)
+                .map(Path::to_path_buf),
+        );
+    }
+    let wanted = Arc::new(wanted);
+    let skipped = Arc::new(Mutex::new(Skipped::default()));
+    let (w, s) = (wanted.clone(), skipped.clone());
+    let walk = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .filter_entry(move |e| {
+            if e.depth() == 0 || w.contains(e.path()) {
+                return true;
+            }
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if let Ok(mut s) = s.lock() {
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    s.hidden += 1;
+                } else {
+                    s.ignored += 1;
+                }
+            }
+            false
+        })
+        .build();
+    walk.for_each(drop);
+    let result = skipped.lock().map(|s| s.clone()).unwrap_or_default();
+    result
 }
 
 /// A JSON Lines file read record by record: each line becomes a [`Document`] that knows its place
@@ -177,9 +306,208 @@ impl<R: std::io::BufRead> Iterator for LineChunks<R> {
     }
 }
 
+/// A plain-text file larger than this is read and scanned window by window (see [`TextWindows`]).
+pub const LARGE_TEXT: u64 = 8 << 20;
+
+/// A file large enough to be scanned window by window: plain UTF-8 text over [`LARGE_TEXT`]
+/// (UTF-16 and binary files are left to the whole-file reader).
+pub fn is_large_plain_text(path: &Path) -> bool {
+    let big = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > LARGE_TEXT);
+    let mut head = [0u8; BINARY_SNIFF];
+    big && std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .is_ok_and(|n| !head[..n].contains(&0))
+}
+/// The size a window aims at. The engine's working memory grows with the hits in one window
+/// (a 1 MiB window of ordinary prose with today's packs asked for a 48 MiB hit list), so windows
+/// stay small enough for two in flight to fit the bounded-memory tests' 160 MB heap limit.
+const WINDOW: usize = 256 << 10;
+/// How far windows overlap on each side: far more than any identifier and the context a rule
+/// reads around it, so whatever straddles a window boundary lies whole inside one window.
+const OVERLAP: usize = 16 << 10;
+
+/// One window of a large plain-text file.
+#[derive(Debug)]
+pub struct Window {
+    /// The window's text, placed in the file (`first_line`, `first_byte`).
+    pub doc: Document,
+    /// Byte offsets (in the file's text) a finding must start within to belong to this window;
+    /// the overlap on either side belongs to its neighbours, so nothing is reported twice.
+    pub owns: std::ops::Range<usize>,
+    /// How the window was decoded, when worth a notice (invalid UTF-8).
+    pub notice: Option<Notice>,
+}
+
+/// A large plain-text file read as overlapping windows of about [`WINDOW`] bytes cut at line
+/// breaks, so memory holds one window however large the file is. Each window overlaps its
+/// neighbours by at least [`OVERLAP`] bytes and owns the stretch between the overlaps: a match
+/// that straddles a cut is found whole in the window that owns its start.
+pub struct TextWindows<R: Read> {
+    name: Arc<str>,
+    reader: R,
+    /// Bytes of the file from `buf_start` on (at most one window and its read-ahead).
+    buf: Vec<u8>,
+    buf_start: usize,
+    buf_line: u32,
+    /// Where the next window's owned stretch begins.
+    owned_from: usize,
+    had_bom: bool,
+    first: bool,
+    eof: bool,
+}
+
+impl<R: Read> TextWindows<R> {
+    /// Read `reader`, naming it `name` in reports.
+    pub fn new(name: &str, reader: R) -> Self {
+        TextWindows {
+            name: name.into(),
+            reader,
+            buf: Vec::new(),
+            buf_start: 0,
+            buf_line: 0,
+            owned_from: 0,
+            had_bom: false,
+            first: true,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self, want: usize) -> std::io::Result<()> {
+        while !self.eof && self.buf.len() < want {
+            let old = self.buf.len();
+            self.buf.resize(want, 0);
+            match self.reader.read(&mut self.buf[old..]) {
+                Ok(0) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                }
+                Ok(n) => self.buf.truncate(old + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.buf.truncate(old),
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `bytes` as text, each byte of an invalid UTF-8 sequence replaced by U+001A (SUBSTITUTE, one
+/// byte): offsets in the text stay offsets in the file, so windows and findings line up.
+fn substitute_invalid(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
+    }
+    text
+}
+
+/// The cut nearest before `at` in `bytes`: just after a line break when there is one in the
+/// `span` bytes before `at`, else at a character boundary.
+fn cut_before(bytes: &[u8], at: usize, span: usize) -> usize {
+    let at = at.min(bytes.len());
+    let from = at.saturating_sub(span);
+    if let Some(i) = bytes[from..at].iter().rposition(|&b| b == b'\n') {
+        return from + i + 1;
+    }
+    let mut cut = at;
+    // Never inside a UTF-8 sequence: back up over continuation bytes.
+    while cut > 0 && cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    cut
+}
+
+impl<R: Read> Iterator for TextWindows<R> {
+    type Item = Result<Window, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Err(source) = self.fill(WINDOW + OVERLAP) {
+            return Some(Err(Error::Io {
+                path: PathBuf::from(&*self.name),
+                source,
+            }));
+        }
+        if std::mem::take(&mut self.first) && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            self.buf.drain(..3);
+            self.had_bom = true;
+            if let Err(source) = self.fill(WINDOW + OVERLAP) {
+                return Some(Err(Error::Io {
+                    path: PathBuf::from(&*self.name),
+                    source,
+                }));
+            }
+        }
+        if self.owned_from >= self.buf_start + self.buf.len() && self.eof {
+            return None;
+        }
+        let last = self.eof && self.buf.len() <= WINDOW + OVERLAP;
+        // The window: the whole buffer at the end of the file, else up to a cut near WINDOW.
+        let end = if last {
+            self.buf.len()
+        } else {
+            cut_before(&self.buf, WINDOW, WINDOW / 4)
+        };
+        // It owns up to OVERLAP before its end (the next window re-reads that stretch).
+        let owned_end = if last {
+            end
+        } else {
+            cut_before(&self.buf, end - OVERLAP, WINDOW / 4)
+        };
+        let bytes = &self.buf[..end];
+        let (text, lossy) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t.to_string(), false),
+            Err(_) => (substitute_invalid(bytes), true),
+        };
+        let doc = Document {
+            path: self.name.clone(),
+            text,
+            had_bom: self.had_bom && self.buf_start == 0,
+            first_line: self.buf_line,
+            first_byte: self.buf_start,
+            encoding: TextEncoding::Utf8,
+            lossy,
+        };
+        let notice = lossy.then(|| Notice {
+            path: self.name.to_string(),
+            message: "not valid UTF-8; each undecodable byte was replaced with U+001A and the rest was scanned".to_string(),
+        });
+        let window = Window {
+            doc,
+            owns: self.owned_from..self.buf_start + owned_end,
+            notice,
+        };
+        if last {
+            self.owned_from = self.buf_start + self.buf.len();
+            self.buf.clear();
+            self.buf_start = self.owned_from;
+        } else {
+            // Keep OVERLAP before the owned end as the next window's leading context.
+            let keep_from = cut_before(&self.buf, owned_end.saturating_sub(OVERLAP), WINDOW / 4);
+            self.buf_line += self.buf[..keep_from]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
+            self.buf.drain(..keep_from);
+            self.buf_start += keep_from;
+            self.owned_from = window.owns.end;
+        }
+        Some(Ok(window))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_text_keeps_file_offsets_over_invalid_utf8() {
+        let text = substitute_invalid(b"caf\xe9 \xff\xfeNHS");
+        assert_eq!(text.len(), 10);
+        assert_eq!(text.find("NHS"), Some(7));
+    }
 
     #[test]
     fn nul_bytes_mean_binary() {
