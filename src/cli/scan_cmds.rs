@@ -78,10 +78,23 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
         redact_matches: args.redact_matches,
         verbose: args.verbose,
     };
-    let mut out = stdout();
-    let status = session.check(&request, &mut out, &mut diagnose);
+    // Machine formats never carry terminal styling, so they skip the styling filter, which
+    // would otherwise read every byte of a large JSON Lines report once more.
+    let mut styled;
+    let mut plain;
+    let out: &mut dyn Write = if request.format.is_machine() {
+        plain = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        &mut plain
+    } else {
+        styled = stdout();
+        &mut styled
+    };
+    let status = session.check(&request, out, &mut diagnose);
     // The report first, then whatever the session had to say after it.
     out.flush()?;
+    // The process ends here: freeing the compiled rules one allocation at a time would only
+    // delay the exit.
+    std::mem::forget(session);
     Ok(status?.into())
 }
 
