@@ -9,10 +9,14 @@
 #   2. generates a seeded corpus (scripts/gen_corpus.py): BENCH_POSTS posts as plain text and
 #      JSONL, one ~200-character draft, the corpus concatenated 10 times, and a pack that
 #      doubles every term list (scripts/rg_patterns.py --doubled-pack);
-#   3. writes ripgrep pattern files equivalent to the packs (scripts/rg_patterns.py: every pack
-#      regex with Unicode off, every term as an ASCII-case-insensitive whole-word regex);
+#   3. takes the fixed reference, benches/reference-patterns.txt (a few hundred hand-written
+#      regexes for the same risks, run as `rg -i --no-unicode -f`), and writes ripgrep pattern
+#      files derived from the packs (scripts/rg_patterns.py: every pack regex with Unicode off,
+#      every term as an ASCII-case-insensitive whole-word regex);
 #   4. times, alternating presend and rg in blocks of a few runs for BENCH_ROUNDS rounds
-#      (hyperfine, no shell), and prints medians and the ratio presend / rg for:
+#      (hyperfine, no shell), and prints medians and the ratio presend / rg, first against the
+#      reference (the headline: one draft, the stream, the stream ten times over), then against
+#      the derived pattern files:
 #        draft   presend check draft.txt            vs  rg -f patterns.txt draft.txt
 #        stream  presend check --input-format jsonl --field text --format jsonl corpus.jsonl
 #                (or, until that flag exists, presend check --format jsonl corpus.txt)
@@ -79,6 +83,9 @@ python3 scripts/gen_corpus.py --posts "$posts" --seed "$seed" \
 for ext in txt jsonl; do
     for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$dir/corpus.$ext"; done >"$dir/corpus10.$ext"
 done
+# The fixed reference: comment and blank lines dropped.
+grep -v -e '^#' -e '^[[:space:]]*$' benches/reference-patterns.txt >"$dir/reference.txt"
+reference_count=$(wc -l <"$dir/reference.txt")
 packs=(rules/*.toml)
 python3 scripts/rg_patterns.py --stats "${packs[@]}" >"$dir/patterns.txt"
 python3 scripts/rg_patterns.py --doubled-pack "$dir/doubled.toml" "${packs[@]}"
@@ -113,6 +120,11 @@ draft_runs=20
 stream_runs=3
 [[ -n "${BENCH_QUICK:-}" ]] && draft_runs=5 && stream_runs=1
 
+ref_rg="rg --no-config -i --no-unicode -f $dir/reference.txt"
+compare ref-draft "$draft_runs" "$PRESEND check $dir/draft.txt" "$ref_rg $dir/draft.txt"
+compare ref-stream "$stream_runs" "$(stream "$dir/corpus.$mode")" "$ref_rg $dir/corpus.$mode"
+compare ref-stream10 1 "$(stream "$dir/corpus10.$mode")" "$ref_rg $dir/corpus10.$mode"
+
 compare draft "$draft_runs" "$PRESEND check $dir/draft.txt" \
     "rg --no-config -f $dir/patterns.txt $dir/draft.txt"
 compare stream "$stream_runs" "$(stream "$dir/corpus.$mode")" \
@@ -139,6 +151,7 @@ rss() {
 # shellcheck disable=SC2046
 presend_rss=$(rss $(stream "$dir/corpus.$mode"))
 rg_rss=$(rss rg --no-config -f "$dir/patterns.txt" "$dir/corpus.$mode")
+rg_ref_rss=$(rss rg --no-config -i --no-unicode -f "$dir/reference.txt" "$dir/corpus.$mode")
 # shellcheck disable=SC2046
 presend_rss10=$(rss $(stream "$dir/corpus10.$mode"))
 draft_rss=$(rss "$PRESEND" check "$dir/draft.txt")
@@ -147,6 +160,8 @@ draft_rss=$(rss "$PRESEND" check "$dir/draft.txt")
 python3 scripts/bench_summary.py "$dir" \
     --engine "$dir/engine.txt" --engine-doubled "$dir/engine-doubled.txt" \
     --mode "$mode" --posts "$posts" --seed "$seed" --rounds "$rounds" \
-    --rss "stream:presend=$presend_rss" --rss "stream:rg=$rg_rss" \
+    --reference-count "$reference_count" \
+    --rss "stream:presend=$presend_rss" --rss "stream:rg (reference)=$rg_ref_rss" \
+    --rss "stream:rg (derived patterns)=$rg_rss" \
     --rss "stream10:presend=$presend_rss10" --rss "draft:presend=$draft_rss" |
     tee "$dir/results.md"

@@ -14,6 +14,14 @@ import statistics
 import subprocess
 import sys
 
+# Against the fixed hand-written reference (benches/reference-patterns.txt): the headline.
+REFERENCE = [
+    ("ref-draft", "one draft (start-up included)", "draft.txt"),
+    ("ref-stream", "stream, 1x corpus", "corpus.{mode}"),
+    ("ref-stream10", "stream, 10x corpus", "corpus10.{mode}"),
+]
+
+# Against patterns generated from the packs (scripts/rg_patterns.py): the second table.
 COMPARISONS = [
     ("draft", "one draft (start-up included)", "draft.txt"),
     ("stream", "stream, 1x corpus", "corpus.{mode}"),
@@ -62,6 +70,7 @@ def main(argv):
     ap.add_argument("--rss", action="append", default=[], help="comparison:tool=kilobytes")
     ap.add_argument("--engine", help="output of benches/scan_file.rs on the corpus")
     ap.add_argument("--engine-doubled", help="the same with the doubled-terms pack")
+    ap.add_argument("--reference-count", type=int, help="regexes in the reference file")
     args = ap.parse_args(argv)
 
     rss = {}
@@ -86,11 +95,54 @@ def main(argv):
     w(f"Medians of all runs over {args.rounds} alternating rounds: wall time, and CPU time "
       "(user + system, less disturbed by other work on a shared machine).")
     w("")
+    medians = {}
+    w("### Against the fixed reference (benches/reference-patterns.txt, "
+      f"{args.reference_count or '?'} hand-written regexes, `rg -i --no-unicode`)")
+    w("")
+    table(args, REFERENCE, medians, w)
+    if "ref-stream" in medians and "ref-stream10" in medians:
+        (p1, r1), (p10, r10) = medians["ref-stream"], medians["ref-stream10"]
+        w(f"- Growth, 10x corpus / 1x: presend {p10 / p1:.1f}x, rg {r10 / r1:.1f}x.")
+    for label, path in (("as shipped", args.engine), ("term lists doubled", args.engine_doubled)):
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                line = f.read().strip()
+            w(f"- Engine alone, one thread, one segment per post, {label} "
+              f"(benches/scan_file.rs): {line}.")
+    if rss:
+        parts = [f"{k} {v:.1f} MB" for k, v in sorted(rss.items())]
+        w(f"- Peak RSS (`/usr/bin/time -v`): {', '.join(parts)}.")
+    w("")
+    _, commands = times(args.dir, "ref-stream")
+    if commands:
+        w("Commands (stream):")
+        w("")
+        for tool in ("presend", "rg"):
+            w(f"    {commands.get(tool, '')}")
+        w("")
+    w("### Against patterns generated from the packs (scripts/rg_patterns.py: every term and "
+      "pack regex, as presend runs them)")
+    w("")
+    table(args, COMPARISONS, medians, w)
+    if "stream" in medians and "stream10" in medians:
+        (p1, r1), (p10, r10) = medians["stream"], medians["stream10"]
+        w(f"- Growth, 10x corpus / 1x: presend {p10 / p1:.1f}x, rg {r10 / r1:.1f}x "
+          "(10x is linear).")
+    if "stream" in medians and "doubled" in medians:
+        (p1, r1), (pd, rd) = medians["stream"], medians["doubled"]
+        w(f"- Term lists doubled / as shipped: presend {pd / p1:.2f}x, rg {rd / r1:.2f}x "
+          "(1.00x: cost independent of the number of term rules).")
+    w("")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def table(args, comparisons, medians, w):
+    """One Markdown table: wall and CPU medians of each comparison, side by side."""
     w("| comparison | input | presend | rg | presend / rg | CPU: presend | CPU: rg "
       "| CPU ratio | presend MB/s | rg MB/s |")
     w("|---|---|---|---|---|---|---|---|---|---|")
-    medians = {}
-    for name, label, input_name in COMPARISONS:
+    for name, label, input_name in comparisons:
         tools, _ = times(args.dir, name)
         if not tools["presend"] or not tools["rg"]:
             continue
@@ -101,37 +153,12 @@ def main(argv):
         path = os.path.join(args.dir, input_name.format(mode=args.mode))
         size = os.path.getsize(path) if os.path.exists(path) else 0
         mb = size / 1e6
-        rate = lambda t: f"{mb / t:.0f}" if name != "draft" and t > 0 else "–"
+        rate = lambda t: f"{mb / t:.0f}" if not name.endswith("draft") and t > 0 else "–"
         size_s = f"{size} B" if size < 10_000 else f"{mb:.1f} MB"
         cpu_ratio = f"{pc / rc:.2f}x" if rc > 0 else "–"
         w(f"| {label} | {size_s} | {fmt_time(p)} | {fmt_time(r)} | **{p / r:.2f}x** "
           f"| {fmt_time(pc)} | {fmt_time(rc)} | {cpu_ratio} | {rate(p)} | {rate(r)} |")
     w("")
-    if "stream" in medians and "stream10" in medians:
-        (p1, r1), (p10, r10) = medians["stream"], medians["stream10"]
-        w(f"- Growth, 10x corpus / 1x: presend {p10 / p1:.1f}x, rg {r10 / r1:.1f}x "
-          "(10x is linear).")
-    if "stream" in medians and "doubled" in medians:
-        (p1, r1), (pd, rd) = medians["stream"], medians["doubled"]
-        w(f"- Term lists doubled / as shipped: presend {pd / p1:.2f}x, rg {rd / r1:.2f}x "
-          "(1.00x: cost independent of the number of term rules).")
-    for label, path in (("as shipped", args.engine), ("term lists doubled", args.engine_doubled)):
-        if path and os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                line = f.read().strip()
-            w(f"- Engine alone, one segment per post, {label} (benches/scan_file.rs): {line}.")
-    if rss:
-        parts = [f"{k} {v:.1f} MB" for k, v in sorted(rss.items())]
-        w(f"- Peak RSS (`/usr/bin/time -v`): {', '.join(parts)}.")
-    w("")
-    _, commands = times(args.dir, "stream")
-    if commands:
-        w("Commands (stream):")
-        w("")
-        for tool in ("presend", "rg"):
-            w(f"    {commands.get(tool, '')}")
-    sys.stdout.write("\n".join(out) + "\n")
-    return 0
 
 
 if __name__ == "__main__":

@@ -116,11 +116,24 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
         presend_app::atomic::write(file, &out.into_inner())?;
         return Ok(status.into());
     }
-    let mut out =
-        std::io::BufWriter::new(anstream::AutoStream::new(std::io::stdout().lock(), choice));
-    let status = session.check(&request, &mut out, &mut diag);
+    // Machine formats never carry terminal styling, so they skip the styling filter, which
+    // would otherwise read every byte of a large JSON Lines report once more.
+    let mut styled;
+    let mut plain;
+    let out: &mut dyn Write = if request.format.is_machine() {
+        plain = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        &mut plain
+    } else {
+        styled =
+            std::io::BufWriter::new(anstream::AutoStream::new(std::io::stdout().lock(), choice));
+        &mut styled
+    };
+    let status = session.check(&request, out, &mut diag);
     // The report first, then whatever the session had to say after it.
     out.flush()?;
+    // The process ends here: freeing the compiled rules one allocation at a time would only
+    // delay the exit.
+    std::mem::forget(session);
     Ok(status?.into())
 }
 

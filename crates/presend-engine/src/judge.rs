@@ -123,8 +123,11 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     let applies = |r: u32| engine.applies(r, options);
     hits.retain_mut(|h| applies(h.rule) && judge.weigh(h));
     dedupe_within_rule(&mut hits);
+    let mut fired = RuleBits::new(engine.rules.rules.len());
+    hits.iter().for_each(|h| fired.insert(h.rule));
     for &r in engine.near_rules.iter().filter(|&&r| applies(r)) {
-        let near = judge.near_hits(r, &hits);
+        let near = judge.near_hits(r, &hits, &fired);
+        near.iter().for_each(|h| fired.insert(h.rule));
         hits.extend(near);
     }
     for &r in engine.combination_rules.iter().filter(|&&r| applies(r)) {
@@ -135,8 +138,30 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     for h in &mut hits {
         judge.cap_mention(h);
     }
-    hits.sort_by_key(|h| (h.start, h.end, h.rule));
+    // No two hits share a key (one rule's hits never overlap after the dedupe, near hits of a
+    // rule are disjoint, a combination fires once), so an unstable sort gives the same order.
+    hits.sort_unstable_by_key(|h| (h.start, h.end, h.rule));
     hits
+}
+
+/// Which rules have a hit so far in one message: one bit per rule, so a near rule's side can
+/// ask about the rules it is built from without reading every hit.
+struct RuleBits(Vec<u64>);
+
+impl RuleBits {
+    fn new(rules: usize) -> RuleBits {
+        RuleBits(vec![0; rules.div_ceil(64)])
+    }
+
+    fn insert(&mut self, rule: u32) {
+        self.0[rule as usize / 64] |= 1 << (rule % 64);
+    }
+
+    fn contains(&self, rule: usize) -> bool {
+        self.0
+            .get(rule / 64)
+            .is_some_and(|w| w & (1 << (rule % 64)) != 0)
+    }
 }
 
 struct Judge<'a> {
@@ -162,7 +187,7 @@ impl Judge<'_> {
 
     /// Hits of `terms` rules, from their own terms and from the lexicons they name.
     fn term_rule_hits(&self) -> Vec<Hit> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(32);
         for (slot, list) in self.slots.iter() {
             let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
@@ -263,15 +288,23 @@ impl Judge<'_> {
     }
 
     /// Spans of one side of a near rule.
-    fn side(&self, r: u32, b: bool, set: &TermSet, hits: &[Hit]) -> Vec<(usize, usize)> {
+    fn side(
+        &self,
+        r: u32,
+        b: bool,
+        set: &TermSet,
+        hits: &[Hit],
+        fired: &RuleBits,
+    ) -> Vec<(usize, usize)> {
         // Most messages have nothing on a given side: say so without allocating.
-        let lexicon_hits = set
-            .lexicons
-            .iter()
-            .any(|&l| self.slots.contains(Slot::Lexicon(l as u32)));
-        let rule_hits =
-            || !set.rules.is_empty() && hits.iter().any(|h| set.rules.contains(&(h.rule as usize)));
-        if !self.slots.contains(Slot::Side(r, b)) && !lexicon_hits && !rule_hits() {
+        let rule_hits = set.rules.iter().any(|&x| fired.contains(x));
+        if !rule_hits
+            && !self.slots.contains(Slot::Side(r, b))
+            && !set
+                .lexicons
+                .iter()
+                .any(|&l| self.slots.contains(Slot::Lexicon(l as u32)))
+        {
             return Vec::new();
         }
         let mut spans: Vec<_> = self
@@ -284,17 +317,19 @@ impl Judge<'_> {
             )
             .map(|t| (t.start, t.end))
             .collect();
-        spans.extend(
-            hits.iter()
-                .filter(|h| set.rules.contains(&(h.rule as usize)))
-                .map(Hit::span),
-        );
+        if rule_hits {
+            spans.extend(
+                hits.iter()
+                    .filter(|h| set.rules.contains(&(h.rule as usize)))
+                    .map(Hit::span),
+            );
+        }
         spans.sort_unstable();
         spans.dedup();
         spans
     }
 
-    fn near_hits(&self, r: u32, hits: &[Hit]) -> Vec<Hit> {
+    fn near_hits(&self, r: u32, hits: &[Hit], fired: &RuleBits) -> Vec<Hit> {
         let rule = self.rule(r);
         let RuleKind::Near {
             a,
@@ -305,11 +340,11 @@ impl Judge<'_> {
         else {
             return Vec::new();
         };
-        let side_a = self.side(r, false, a, hits);
+        let side_a = self.side(r, false, a, hits, fired);
         if side_a.is_empty() {
             return Vec::new();
         }
-        let side_b = self.side(r, true, b, hits);
+        let side_b = self.side(r, true, b, hits, fired);
         let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
         // The spans in `out`, sorted: they never overlap, so sorted by start they are sorted by

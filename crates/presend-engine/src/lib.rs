@@ -44,6 +44,10 @@ pub mod selftest;
 mod terms;
 pub mod validators;
 
+/// The term automaton on its own, for `benches/terms_vs_ac.rs`; not part of the interface.
+#[doc(hidden)]
+pub use terms::bench as term_bench;
+
 use crate::finding::{Finding, Part, Severity};
 use crate::rules::{RuleKind, RuleSet};
 use crate::text::{advance, offset_position, PositionCursor, Segment};

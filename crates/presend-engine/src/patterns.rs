@@ -332,17 +332,22 @@ fn prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
         HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
         HirKind::Literal(lit) => Some(vec![(lit.0.to_ascii_lowercase(), true)]),
         HirKind::Class(Class::Bytes(c)) => {
+            // Stop as soon as the class is too large (most are: `[A-Za-z0-9]`).
             let mut seen = [false; 256];
+            let mut bytes: Vec<u8> = Vec::with_capacity(MAX_CLASS_BYTES);
             for r in c.ranges() {
                 for b in r.start()..=r.end() {
-                    seen[b.to_ascii_lowercase() as usize] = true;
+                    let lower = b.to_ascii_lowercase();
+                    if !std::mem::replace(&mut seen[lower as usize], true) {
+                        if bytes.len() == MAX_CLASS_BYTES {
+                            return None;
+                        }
+                        bytes.push(lower);
+                    }
                 }
             }
-            let bytes: Vec<Prefix> = (0..=255u8)
-                .filter(|&b| seen[b as usize])
-                .map(|b| (vec![b], true))
-                .collect();
-            (bytes.len() <= MAX_CLASS_BYTES).then_some(bytes)
+            bytes.sort_unstable();
+            Some(bytes.into_iter().map(|b| (vec![b], true)).collect())
         }
         HirKind::Class(Class::Unicode(_)) => None,
         HirKind::Capture(c) => prefixes(&c.sub),

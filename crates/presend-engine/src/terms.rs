@@ -108,17 +108,18 @@ pub(crate) struct SlotHits {
     groups: Vec<(Slot, u32, u32, usize)>,
     /// [`Slot::key`] of each group, for the binary search.
     keys: Vec<u64>,
+    /// One bit per group key ([`filter_bit`]): a slot whose bit is clear has no hit.
+    filter: [u64; 4],
     hits: Vec<TermHit>,
     /// Where each word of the text starts (a word character after a non-word character).
     word_starts: Vec<usize>,
 }
 
 impl SlotHits {
-    fn new(mut hits: Vec<TermHit>, word_starts: Vec<usize>) -> SlotHits {
-        // Stable: hits of one slot stay in text order.
-        hits.sort_by_key(|h| h.key);
-        let mut groups: Vec<(Slot, u32, u32, usize)> = Vec::new();
-        let mut keys: Vec<u64> = Vec::new();
+    fn new(hits: Vec<TermHit>, word_starts: Vec<usize>) -> SlotHits {
+        let hits = group_by_slot(hits);
+        let mut groups: Vec<(Slot, u32, u32, usize)> = Vec::with_capacity(hits.len());
+        let mut keys: Vec<u64> = Vec::with_capacity(hits.len());
         for (i, hit) in hits.iter().enumerate() {
             let (i, len) = (i as u32, hit.end - hit.start);
             match groups.last_mut() {
@@ -132,19 +133,28 @@ impl SlotHits {
                 }
             }
         }
+        let mut filter = [0u64; 4];
+        for &k in &keys {
+            let bit = filter_bit(k);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
         SlotHits {
             groups,
             keys,
+            filter,
             hits,
             word_starts,
         }
     }
 
     fn group(&self, slot: Slot) -> Option<&(Slot, u32, u32, usize)> {
-        self.keys
-            .binary_search(&slot.key())
-            .ok()
-            .map(|i| &self.groups[i])
+        let key = slot.key();
+        // Most slots asked about have no hit: one bit says so without a search.
+        let bit = filter_bit(key);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.keys.binary_search(&key).ok().map(|i| &self.groups[i])
     }
 
     /// The hits of `slot`, in text order.
@@ -187,48 +197,50 @@ impl SlotHits {
     }
 }
 
+/// Where a slot key lands in [`SlotHits`]' filter (a multiplicative hash to 0..256).
+fn filter_bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
+
+/// Bits of a sort key left for a hit's position in the term pass: [`Slot::key`] uses 44.
+const ORDER_BITS: u32 = 20;
+
+/// The hits of one message grouped by slot (in [`Slot::key`] order), each slot's hits in the
+/// order the term pass found them (text order). Sorting one `u64` per hit, the slot key above
+/// the hit's position, gives that order with an unstable sort of plain numbers, which is much
+/// cheaper than a stable sort of the hits themselves.
+fn group_by_slot(mut hits: Vec<TermHit>) -> Vec<TermHit> {
+    if hits.len() >= 1 << ORDER_BITS {
+        hits.sort_by_key(|h| h.key);
+        return hits;
+    }
+    let mut order: Vec<u64> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.key << ORDER_BITS) | i as u64)
+        .collect();
+    order.sort_unstable();
+    let mut taken: Vec<Option<TermHit>> = hits.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|o| {
+            let i = (o & ((1 << ORDER_BITS) - 1)) as usize;
+            taken[i].take().expect("each hit once")
+        })
+        .collect()
+}
+
 impl TermMatcher {
     /// Compile every term of `set`, plus `anchors`: for each anchored pattern (by id), the
     /// lower-case literals its matches can start with.
     pub fn build(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> TermMatcher {
-        let mut b = Collector::default();
-        for (id, literals) in anchors.iter().enumerate() {
-            for lit in literals {
-                b.add_anchor(lit, Slot::Anchor(id as u32));
-            }
-        }
-        for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
-            b.add_all(&lex.terms, Slot::Lexicon(i as u32));
-        }
-        for (i, pack) in set.packs.iter().enumerate() {
-            b.add_phrases(&pack.allow, Slot::AllowPack(i as u32));
-        }
-        for (i, rule) in set.rules.iter().enumerate() {
-            let r = i as u32;
-            match &rule.kind {
-                RuleKind::Terms(ts) => b.add_all(&ts.terms, Slot::Rule(r)),
-                RuleKind::Near { a, b: side_b, .. } => {
-                    b.add_set(a, Slot::Side(r, false));
-                    b.add_set(side_b, Slot::Side(r, true));
-                }
-                RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
-                RuleKind::Combination { .. } | RuleKind::Check => {}
-            }
-            if let Some(c) = &rule.context {
-                b.add_set(&c.words, Slot::Context(r));
-            }
-            if let Some(c) = &rule.negative_context {
-                b.add_set(&c.words, Slot::Negative(r));
-            }
-            b.add_phrases(&rule.allow, Slot::AllowRule(r));
-        }
-        b.finish()
+        Collector::gather(set, anchors).finish()
     }
 
     /// Find every whole-word term occurrence in `norm`.
     pub fn find(&self, norm: &Normalized) -> SlotHits {
         let text = norm.as_str();
-        let mut hits = Vec::with_capacity(16);
+        let mut hits: Vec<TermHit> = Vec::with_capacity(64);
         let mut word_starts = Vec::with_capacity(text.len() / 3 + 1);
         self.trie
             .for_each_match(text, &mut word_starts, |pattern, start, matched_end, at| {
@@ -726,6 +738,43 @@ impl Collector {
         }
     }
 
+    /// Every term of `set`, plus `anchors`: for each anchored pattern (by id), the lower-case
+    /// literals its matches can start with.
+    fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> Collector {
+        let mut b = Collector::default();
+        for (id, literals) in anchors.iter().enumerate() {
+            for lit in literals {
+                b.add_anchor(lit, Slot::Anchor(id as u32));
+            }
+        }
+        for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
+            b.add_all(&lex.terms, Slot::Lexicon(i as u32));
+        }
+        for (i, pack) in set.packs.iter().enumerate() {
+            b.add_phrases(&pack.allow, Slot::AllowPack(i as u32));
+        }
+        for (i, rule) in set.rules.iter().enumerate() {
+            let r = i as u32;
+            match &rule.kind {
+                RuleKind::Terms(ts) => b.add_all(&ts.terms, Slot::Rule(r)),
+                RuleKind::Near { a, b: side_b, .. } => {
+                    b.add_set(a, Slot::Side(r, false));
+                    b.add_set(side_b, Slot::Side(r, true));
+                }
+                RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
+                RuleKind::Combination { .. } | RuleKind::Check => {}
+            }
+            if let Some(c) = &rule.context {
+                b.add_set(&c.words, Slot::Context(r));
+            }
+            if let Some(c) = &rule.negative_context {
+                b.add_set(&c.words, Slot::Negative(r));
+            }
+            b.add_phrases(&rule.allow, Slot::AllowRule(r));
+        }
+        b
+    }
+
     fn finish(self) -> TermMatcher {
         TermMatcher {
             trie: Trie::build(&self.literals, self.anchors),
@@ -733,6 +782,53 @@ impl Collector {
             #[cfg(test)]
             literals: self.literals,
         }
+    }
+}
+
+/// What `benches/terms_vs_ac.rs` needs to compare this matcher with an Aho-Corasick automaton
+/// over the same strings. Not part of the engine's interface.
+#[doc(hidden)]
+pub mod bench {
+    use super::{end_bounded, is_word_char, Collector, RuleSet, TermMatcher};
+
+    /// The term automaton of `set` (terms only, no pattern anchors).
+    pub struct Terms(TermMatcher);
+
+    /// Build the automaton, as the engine does at start-up.
+    pub fn build(set: &RuleSet) -> Terms {
+        Terms(TermMatcher::build(set, &[]))
+    }
+
+    /// The automaton's strings (lower case), each with whether it ends in `*` (takes the rest
+    /// of the word) and whether it ends with a word character (needs a boundary after it).
+    pub fn strings(set: &RuleSet) -> Vec<(Vec<u8>, bool, bool)> {
+        let c = Collector::gather(set, &[]);
+        c.literals
+            .into_iter()
+            .zip(c.patterns)
+            .map(|(l, p)| (l, p.wildcard, p.ends_in_word))
+            .collect()
+    }
+
+    /// Whole-word occurrences in `text` (already normalised), one per string and place: what
+    /// the engine's term pass finds before handing hits to their uses.
+    pub fn count(terms: &Terms, text: &str) -> usize {
+        let mut n = 0;
+        let mut word_starts = Vec::new();
+        terms
+            .0
+            .trie
+            .for_each_match(text, &mut word_starts, |p, _, end, at| {
+                if at.term && end_bounded(text, end, &terms.0.patterns[p as usize]).is_some() {
+                    n += 1;
+                }
+            });
+        n
+    }
+
+    /// Whether a character continues a word, as the matcher decides it.
+    pub fn word_char(c: char) -> bool {
+        is_word_char(c)
     }
 }
 
@@ -939,6 +1035,41 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             for b in slots {
                 assert_eq!(a.cmp(&b), a.key().cmp(&b.key()), "{a:?} {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn slot_keys_leave_room_for_the_hit_order() {
+        assert!(Slot::Anchor(u32::MAX).key() < 1 << (64 - ORDER_BITS));
+    }
+
+    #[test]
+    fn grouping_by_slot_keeps_each_slot_in_text_order() {
+        // The same order as a stable sort by slot, on every benchmark post.
+        let m = matcher(EXTRA);
+        let posts = include_str!("../../../benches/data/posts-1000.txt");
+        for t in posts.lines() {
+            let norm = Normalized::new(t);
+            let mut found = Vec::new();
+            let text = norm.as_str();
+            m.trie
+                .for_each_match(text, &mut Vec::new(), |p, start, end, _| {
+                    for u in &m.patterns[p as usize].uses {
+                        found.push(TermHit {
+                            start,
+                            end,
+                            suggestion: u.suggestion.clone(),
+                            slot: u.slot,
+                            key: u.key,
+                        });
+                    }
+                });
+            let spans = |hs: &[TermHit]| -> Vec<(u64, usize, usize)> {
+                hs.iter().map(|h| (h.key, h.start, h.end)).collect()
+            };
+            let mut stable = found.clone();
+            stable.sort_by_key(|h| h.key);
+            assert_eq!(spans(&group_by_slot(found)), spans(&stable), "{t:?}");
         }
     }
 
