@@ -227,13 +227,18 @@ pub struct BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// The draft to redact; none, or `-`, reads standard input.
+    /// The drafts to redact; none, or `-`, reads standard input. More than one file needs
+    /// `--in-place` or `--diff`.
     #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
-    /// Rewrite the file in place (atomically: a temporary file renamed over it). A file that
-    /// cannot be parsed in its format is never touched.
-    #[arg(long)]
+    pub paths: Vec<PathBuf>,
+    /// Rewrite each file in place (atomically: a temporary file renamed over it), then say on
+    /// standard error how many spans were redacted. A file that cannot be parsed in its format
+    /// is never touched.
+    #[arg(long, conflicts_with = "diff")]
     pub in_place: bool,
+    /// Print a unified diff of what would change, and write nothing.
+    #[arg(long)]
+    pub diff: bool,
     /// How to read the input (auto: by file extension).
     #[arg(long, value_parser = input_format(), value_name = "FORMAT")]
     pub input_format: Option<InputFormatChoice>,

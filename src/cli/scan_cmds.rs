@@ -5,12 +5,13 @@ use super::args::{
     BaselineArgs, CheckArgs, FormatArg, OutputFormat, RedactArgs, ScanArgs, SeverityArg,
 };
 use super::{diagnose, diagnose_quietly, session, Exit, Failure};
-use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest};
+use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest, Status};
 use presend_core::Error;
 use presend_core::Severity;
 use presend_report::counted;
 use presend_report::Format;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 fn scan_request(scan: &ScanArgs) -> ScanRequest {
     ScanRequest {
@@ -134,22 +135,71 @@ pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
 }
 
 pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
-    let session = session(&args.config, &args.packs)?;
-    let request = RedactRequest {
-        path: args.path.clone(),
-        in_place: args.in_place,
-        read: ReadSettings {
-            format: args.input_format.and_then(|c| c.0),
-            fields: args.fields.clone(),
-            channel: None,
-            stdin_filename: args.stdin_filename.clone(),
-        },
-    };
-    let (status, text) = session.redact(&request, &mut diagnose)?;
-    if let Some(text) = text {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+    let files: Vec<&PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").collect();
+    if args.diff && files.len() != args.paths.len() {
+        return Err(Error::Usage("--diff needs files, not standard input".into()).into());
     }
-    Ok(status.into())
+    if args.paths.len() > 1 && !args.in_place && !args.diff {
+        return Err(Error::Usage(
+            "more than one file needs --in-place (rewrite them) or --diff (show the changes)"
+                .into(),
+        )
+        .into());
+    }
+    let session = session(&args.config, &args.packs)?;
+    let read = ReadSettings {
+        format: args.input_format.and_then(|c| c.0),
+        fields: args.fields.clone(),
+        channel: None,
+        stdin_filename: args.stdin_filename.clone(),
+    };
+    let paths: Vec<Option<PathBuf>> = if args.paths.is_empty() {
+        vec![None]
+    } else {
+        args.paths.iter().cloned().map(Some).collect()
+    };
+    let mut worst = Status::Clean;
+    let (mut spans, mut changed_files) = (0, 0);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for path in paths {
+        let request = RedactRequest {
+            path: path.clone(),
+            in_place: args.in_place,
+            read: read.clone(),
+        };
+        let (status, text, replaced) = session.redact(&request, &mut diagnose)?;
+        worst = worst.max(status);
+        spans += replaced;
+        changed_files += usize::from(replaced > 0);
+        let Some(text) = text else { continue };
+        match (&path, args.diff) {
+            (Some(path), true) => out.write_all(unified_diff(path, &text)?.as_bytes())?,
+            _ => out.write_all(text.as_bytes())?,
+        }
+    }
+    out.flush()?;
+    if args.in_place {
+        let _ = writeln!(
+            std::io::stderr(),
+            "presend: redacted {} in {}",
+            counted(spans, "span", "spans"),
+            counted(changed_files, "file", "files"),
+        );
+    }
+    Ok(worst.into())
+}
+
+/// The unified diff from `path` as it is on disk to `redacted` (empty when nothing changes).
+fn unified_diff(path: &Path, redacted: &str) -> Result<String, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let original = String::from_utf8_lossy(&bytes);
+    let original = original.strip_prefix('\u{FEFF}').unwrap_or(&original);
+    let name = path.display().to_string();
+    Ok(similar::TextDiff::from_lines(original, redacted)
+        .unified_diff()
+        .header(&name, &format!("{name} (redacted)"))
+        .to_string())
 }

@@ -124,7 +124,7 @@ pub enum Diagnostic {
 }
 
 /// How a run ended, before the caller maps it to an exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     /// Nothing at or above the failing severity.
     Clean,
@@ -866,12 +866,13 @@ impl Session {
     }
 
     /// `presend redact`: the draft with every finding replaced by its label, written back to
-    /// the file (`in_place`) or returned for the caller to print.
+    /// the file (`in_place`) or returned for the caller to print, with the number of spans
+    /// replaced.
     pub fn redact(
         &self,
         req: &RedactRequest,
         diag: &mut Diagnostics,
-    ) -> Result<(Status, Option<String>), Failure> {
+    ) -> Result<(Status, Option<String>, usize), Failure> {
         let file = match &req.path {
             Some(p) if p.as_os_str() != "-" => Some(p.clone()),
             _ => None,
@@ -897,10 +898,10 @@ impl Session {
             None => source::read_stdin(&name)?,
         };
         let Some(doc) = loaded(loaded_doc, diag) else {
-            return Ok((Status::Clean, None));
+            return Ok((Status::Clean, None, 0));
         };
         self.warn_unknown_channels(read, diag);
-        let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
+        let (redacted, outcome, replaced) = pipeline::redact_counted(&self.engine, &doc, &policy);
         self.pattern_errors()?;
         for w in &outcome.warnings {
             warning(diag, &doc.path, w.clone());
@@ -925,9 +926,9 @@ impl Session {
             (Some(path), true) => {
                 let bom = if doc.had_bom { "\u{FEFF}" } else { "" };
                 crate::atomic::write(path, format!("{bom}{redacted}").as_bytes())?;
-                Ok((status, None))
+                Ok((status, None, replaced))
             }
-            _ => Ok((status, Some(redacted))),
+            _ => Ok((status, Some(redacted), replaced)),
         }
     }
 }
