@@ -41,6 +41,47 @@ pub enum Command {
     },
 }
 
+/// Which loaded rules run.
+#[derive(Debug, Args, Clone)]
+pub struct SelectArgs {
+    /// Run only these rules: rule ids, pack ids or category names, comma-separated or repeated
+    /// (as ruff's --select). Rules the configuration disables stay off.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub select: Vec<String>,
+    /// Run these as well as the --select ones.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub extend_select: Vec<String>,
+    /// Never run these rules, packs or categories.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub ignore: Vec<String>,
+}
+
+impl SelectArgs {
+    /// The selectors as the library takes them.
+    pub fn selectors(&self) -> presend_app::select::Selectors {
+        presend_app::select::Selectors {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+        }
+    }
+}
+
 /// Which rule packs to load.
 #[derive(Debug, Args, Clone)]
 pub struct PackArgs {
@@ -161,6 +202,8 @@ pub struct ScanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +295,8 @@ pub struct RedactArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Subcommand)]

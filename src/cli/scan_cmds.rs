@@ -87,7 +87,8 @@ fn report_width(to_file: bool) -> Option<usize> {
 
 pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     refuse_contradictions(&args)?;
-    let session = session(&args.scan.config, &args.scan.packs)?;
+    let session = session(&args.scan.config, &args.scan.packs)?
+        .with_selectors(&args.scan.select.selectors())?;
     let request = CheckRequest {
         scan: scan_request(&args.scan),
         format: format(args.format, args.output_format),
@@ -121,7 +122,8 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
 }
 
 pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
-    let session = session(&args.scan.config, &args.scan.packs)?;
+    let session = session(&args.scan.config, &args.scan.packs)?
+        .with_selectors(&args.scan.select.selectors())?;
     let (status, written) =
         session.baseline(&scan_request(&args.scan), &args.output, &mut diagnose)?;
     let _ = writeln!(
@@ -146,7 +148,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         )
         .into());
     }
-    let session = session(&args.config, &args.packs)?;
+    let session = session(&args.config, &args.packs)?.with_selectors(&args.select.selectors())?;
     let read = ReadSettings {
         format: args.input_format.and_then(|c| c.0),
         fields: args.fields.clone(),

@@ -11,7 +11,7 @@
 use crate::baseline::{Baseline, BaselineFile};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
-use crate::select::RuleSettings;
+use crate::select::{RuleSettings, Selectors};
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
@@ -178,6 +178,8 @@ pub struct Session {
     config: Option<Config>,
     /// Each config table's rule settings, resolved once (see [`Config::tables`]).
     tables: Vec<RuleSettings>,
+    /// The rules the command line's selectors turn off, after every config table.
+    selected: RuleSettings,
     cwd: PathBuf,
 }
 
@@ -255,8 +257,18 @@ impl Session {
             engine,
             config,
             tables,
+            selected: RuleSettings::default(),
             cwd,
         })
+    }
+
+    /// Narrow the rules with the command line's `--select`, `--extend-select` and `--ignore`,
+    /// resolved once; a selector that names no loaded rule, pack or category is an error.
+    pub fn with_selectors(mut self, selectors: &Selectors) -> Result<Session, Error> {
+        self.selected = selectors
+            .resolve(self.engine.rules())
+            .map_err(|e| Error::Usage(format!("{e} (see `presend rules list`)")))?;
+        Ok(self)
     }
 
     /// The compiled rules.
@@ -278,12 +290,13 @@ impl Session {
             .position(|r| r.full_id == rule.full_id)
     }
 
-    /// Whether the configuration's top-level `disable` turns this rule off.
+    /// Whether the configuration's top-level `disable`, or the command line's selectors, turn
+    /// this rule off.
     pub fn is_disabled(&self, rule: &Rule) -> bool {
-        match (self.tables.first(), self.index_of(rule)) {
-            (Some(top), Some(i)) => top.is_disabled(i),
-            _ => false,
-        }
+        let Some(i) = self.index_of(rule) else {
+            return false;
+        };
+        self.selected.is_disabled(i) || self.tables.first().is_some_and(|top| top.is_disabled(i))
     }
 
     /// The rule's severity after the configuration's top-level `severity` overrides (the last
@@ -370,6 +383,7 @@ impl Session {
         for t in tables {
             p.rules.extend(&self.tables[t]);
         }
+        p.rules.extend(&self.selected);
         let settings = match (&self.config, abs) {
             (Some(c), Some(a)) => c.for_path(a),
             (Some(c), None) => c.for_path(&self.cwd.join("-")),
