@@ -213,6 +213,12 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
+    /// Print which config file, packs and rules a check would use, then exit.
+    #[arg(long, conflicts_with = "show_files", help_heading = "Report")]
+    pub show_settings: bool,
+    /// Print the files a check would scan (after excludes), then exit.
+    #[arg(long, help_heading = "Report")]
+    pub show_files: bool,
     /// How the human report shows each finding.
     #[arg(long, value_enum, default_value = "full", help_heading = "Report")]
     pub output_format: OutputFormat,

@@ -4,8 +4,10 @@
 use super::args::{
     BaselineArgs, CheckArgs, FormatArg, OutputFormat, RedactArgs, ScanArgs, SeverityArg,
 };
-use super::{diagnose, diagnose_quietly, session, Exit, Failure};
-use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest, Status};
+use super::{diagnose, diagnose_quietly, session, session_from, Exit, Failure};
+use presend_app::session::{
+    CheckRequest, ReadSettings, RedactRequest, ScanRequest, Session, Status,
+};
 use presend_core::Error;
 use presend_core::Severity;
 use presend_report::counted;
@@ -87,8 +89,24 @@ fn report_width(to_file: bool) -> Option<usize> {
 
 pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     refuse_contradictions(&args)?;
-    let session = session(&args.scan.config, &args.scan.packs)?
-        .with_selectors(&args.scan.select.selectors())?;
+    let session = session_from(
+        &args.scan.config,
+        &args.scan.packs,
+        discovery_start(&args.scan),
+    )?
+    .with_selectors(&args.scan.select.selectors())?;
+    if args.show_settings {
+        show_settings(&session)?;
+        return Ok(Exit::Clean);
+    }
+    if args.show_files {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for file in session.files(&args.scan.paths, &mut diagnose) {
+            writeln!(out, "{file}")?;
+        }
+        out.flush()?;
+        return Ok(Exit::Clean);
+    }
     let request = CheckRequest {
         scan: scan_request(&args.scan),
         format: format(args.format, args.output_format),
@@ -121,9 +139,55 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     Ok(status?.into())
 }
 
+/// Where configuration discovery starts: the first checked path, unless the run reads the
+/// index (`--staged`) or standard input only.
+fn discovery_start(scan: &ScanArgs) -> Option<&Path> {
+    if scan.staged {
+        return None;
+    }
+    scan.paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .map(PathBuf::as_path)
+}
+
+/// `check --show-settings`: the config file, the packs and how many of their rules run.
+fn show_settings(session: &Session) -> Result<(), Failure> {
+    let set = session.engine().rules();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let config = session
+        .config()
+        .map_or_else(|| "none".to_string(), |c| c.file.display().to_string());
+    writeln!(out, "config: {config}")?;
+    let packs: Vec<&str> = set.packs.iter().map(|p| &*p.id).collect();
+    writeln!(out, "packs: {}", packs.join(", "))?;
+    let checked: Vec<_> = set.rules.iter().filter(|r| !r.signal).collect();
+    let disabled: Vec<&str> = checked
+        .iter()
+        .filter(|r| session.is_disabled(r))
+        .map(|r| &*r.full_id)
+        .collect();
+    writeln!(
+        out,
+        "rules enabled: {} of {}",
+        checked.len() - disabled.len(),
+        checked.len()
+    )?;
+    writeln!(out, "rules disabled: {}", disabled.len())?;
+    for id in disabled {
+        writeln!(out, "  {id}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
-    let session = session(&args.scan.config, &args.scan.packs)?
-        .with_selectors(&args.scan.select.selectors())?;
+    let session = session_from(
+        &args.scan.config,
+        &args.scan.packs,
+        discovery_start(&args.scan),
+    )?
+    .with_selectors(&args.scan.select.selectors())?;
     let (status, written) =
         session.baseline(&scan_request(&args.scan), &args.output, &mut diagnose)?;
     let _ = writeln!(

@@ -31,6 +31,9 @@ pub enum ConfigSource {
     /// The nearest `presend.toml` from the working directory up to the repository top.
     #[default]
     Discover,
+    /// The nearest `presend.toml` from this checked path (a file's directory) upwards, so
+    /// `presend check /repo/posts` run from elsewhere uses /repo/presend.toml.
+    DiscoverFrom(PathBuf),
     /// This file (`--config`).
     File(PathBuf),
     /// None (`--no-config`).
@@ -190,6 +193,15 @@ fn load_config(source: &ConfigSource, cwd: &Path) -> Result<Option<Config>, Erro
         ConfigSource::Ignore => Ok(None),
         ConfigSource::File(file) => Config::load(file).map(Some),
         ConfigSource::Discover => Config::discover(cwd),
+        ConfigSource::DiscoverFrom(path) => {
+            let abs = cwd.join(path);
+            let dir = if abs.is_dir() {
+                abs.as_path()
+            } else {
+                abs.parent().unwrap_or(cwd)
+            };
+            Config::discover(dir)
+        }
     }
 }
 
@@ -536,6 +548,21 @@ impl Session {
 
     fn excluded(&self, abs: &Path) -> bool {
         self.config.as_ref().is_some_and(|c| c.excluded(abs))
+    }
+
+    /// The files a scan of `paths` would read, after the configuration's excludes (`-` for
+    /// standard input); paths that cannot be read are reported.
+    pub fn files(&self, paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<String> {
+        let mut run = Run::default();
+        inputs(paths, &mut run, diag)
+            .into_iter()
+            .filter_map(|input| match input {
+                Input::Stdin => Some("-".to_string()),
+                Input::File(p) => {
+                    (!self.excluded(&self.absolute(&p))).then(|| source::display_path(&p))
+                }
+            })
+            .collect()
     }
 
     /// Read and scan `files` in parallel, then hand them to `sink` in the order given, so
