@@ -128,3 +128,13 @@ fn redact_of_several_files_without_in_place_or_diff_is_refused() {
         "DOB 12/03/1948 noted.\n"
     );
 }
+
+#[test]
+fn an_exact_age_and_an_age_band_count_as_one_kind_in_a_combination() {
+    presend()
+        .args(["check", "--no-config", "--output-format", "concise"])
+        .write_stdin("An 83-year-old lady in her eighties.\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("indirect-combination").not());
+}
