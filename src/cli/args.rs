@@ -41,6 +41,47 @@ pub enum Command {
     },
 }
 
+/// Which loaded rules run.
+#[derive(Debug, Args, Clone)]
+pub struct SelectArgs {
+    /// Run only these rules: rule ids, pack ids or category names, comma-separated or repeated
+    /// (as ruff's --select). Rules the configuration disables stay off.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub select: Vec<String>,
+    /// Run these as well as the --select ones.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub extend_select: Vec<String>,
+    /// Never run these rules, packs or categories.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULE|PACK|CATEGORY",
+        help_heading = "Rules"
+    )]
+    pub ignore: Vec<String>,
+}
+
+impl SelectArgs {
+    /// The selectors as the library takes them.
+    pub fn selectors(&self) -> presend_app::select::Selectors {
+        presend_app::select::Selectors {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+        }
+    }
+}
+
 /// Which rule packs to load.
 #[derive(Debug, Args, Clone)]
 pub struct PackArgs {
@@ -167,6 +208,8 @@ pub struct ScanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +219,12 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
+    /// Print which config file, packs and rules a check would use, then exit.
+    #[arg(long, conflicts_with = "show_files", help_heading = "Report")]
+    pub show_settings: bool,
+    /// Print the files a check would scan (after excludes), then exit.
+    #[arg(long, help_heading = "Report")]
+    pub show_files: bool,
     /// How the human report shows each finding.
     #[arg(long, value_enum, default_value = "full", help_heading = "Report")]
     pub output_format: OutputFormat,
@@ -233,13 +282,18 @@ pub struct BaselineArgs {
 
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// The draft to redact; none, or `-`, reads standard input.
+    /// The drafts to redact; none, or `-`, reads standard input. More than one file needs
+    /// `--in-place` or `--diff`.
     #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
-    /// Rewrite the file in place (atomically: a temporary file renamed over it). A file that
-    /// cannot be parsed in its format is never touched.
-    #[arg(long)]
+    pub paths: Vec<PathBuf>,
+    /// Rewrite each file in place (atomically: a temporary file renamed over it), then say on
+    /// standard error how many spans were redacted. A file that cannot be parsed in its format
+    /// is never touched.
+    #[arg(long, conflicts_with = "diff")]
     pub in_place: bool,
+    /// Print a unified diff of what would change, and write nothing.
+    #[arg(long)]
+    pub diff: bool,
     /// How to read the input (auto: by file extension).
     #[arg(long, value_parser = input_format(), value_name = "FORMAT")]
     pub input_format: Option<InputFormatChoice>,
@@ -253,6 +307,8 @@ pub struct RedactArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub packs: PackArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -68,10 +68,21 @@ impl From<Status> for Exit {
 
 /// The session every subcommand builds its rules through: configuration, then packs.
 pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> {
-    let config = match (&config.config, config.no_config) {
-        (_, true) => ConfigSource::Ignore,
-        (Some(file), false) => ConfigSource::File(file.clone()),
-        (None, false) => ConfigSource::Discover,
+    session_from(config, packs, None)
+}
+
+/// [`session`], discovering the configuration from `start` (the first checked path) upwards
+/// rather than from the working directory.
+pub fn session_from(
+    config: &ConfigArgs,
+    packs: &PackArgs,
+    start: Option<&std::path::Path>,
+) -> Result<Session, Error> {
+    let config = match (&config.config, config.no_config, start) {
+        (_, true, _) => ConfigSource::Ignore,
+        (Some(file), false, _) => ConfigSource::File(file.clone()),
+        (None, false, Some(start)) => ConfigSource::DiscoverFrom(start.to_path_buf()),
+        (None, false, None) => ConfigSource::Discover,
     };
     let packs = PackSources {
         paths: packs.rules.clone(),

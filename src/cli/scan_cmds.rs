@@ -4,14 +4,17 @@
 use super::args::{
     BaselineArgs, CheckArgs, FormatArg, OutputFormat, RedactArgs, ScanArgs, SeverityArg,
 };
-use super::{diagnose, diagnose_quietly, session, Exit, Failure};
-use presend_app::session::{CheckRequest, ReadSettings, RedactRequest, ScanRequest};
+use super::{diagnose, diagnose_quietly, session, session_from, Exit, Failure};
+use presend_app::session::{
+    CheckRequest, ReadSettings, RedactRequest, ScanRequest, Session, Status,
+};
 use presend_core::Error;
 use presend_core::Severity;
 use presend_input::source::Walk;
 use presend_report::counted;
 use presend_report::Format;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 fn scan_request(scan: &ScanArgs) -> ScanRequest {
     ScanRequest {
@@ -91,7 +94,28 @@ fn report_width(to_file: bool) -> Option<usize> {
 
 pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     refuse_contradictions(&args)?;
-    let session = session(&args.scan.config, &args.scan.packs)?;
+    let session = session_from(
+        &args.scan.config,
+        &args.scan.packs,
+        discovery_start(&args.scan),
+    )?
+    .with_selectors(&args.scan.select.selectors())?;
+    if args.show_settings {
+        show_settings(&session)?;
+        return Ok(Exit::Clean);
+    }
+    if args.show_files {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let walk = Walk {
+            hidden: args.scan.hidden,
+            no_ignore: args.scan.no_ignore,
+        };
+        for file in session.files(&args.scan.paths, walk, &mut diagnose) {
+            writeln!(out, "{file}")?;
+        }
+        out.flush()?;
+        return Ok(Exit::Clean);
+    }
     let request = CheckRequest {
         scan: scan_request(&args.scan),
         format: format(args.format, args.output_format),
@@ -137,8 +161,55 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     Ok(status?.into())
 }
 
+/// Where configuration discovery starts: the first checked path, unless the run reads the
+/// index (`--staged`) or standard input only.
+fn discovery_start(scan: &ScanArgs) -> Option<&Path> {
+    if scan.staged {
+        return None;
+    }
+    scan.paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .map(PathBuf::as_path)
+}
+
+/// `check --show-settings`: the config file, the packs and how many of their rules run.
+fn show_settings(session: &Session) -> Result<(), Failure> {
+    let set = session.engine().rules();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let config = session
+        .config()
+        .map_or_else(|| "none".to_string(), |c| c.file.display().to_string());
+    writeln!(out, "config: {config}")?;
+    let packs: Vec<&str> = set.packs.iter().map(|p| &*p.id).collect();
+    writeln!(out, "packs: {}", packs.join(", "))?;
+    let checked: Vec<_> = set.rules.iter().filter(|r| !r.signal).collect();
+    let disabled: Vec<&str> = checked
+        .iter()
+        .filter(|r| session.is_disabled(r))
+        .map(|r| &*r.full_id)
+        .collect();
+    writeln!(
+        out,
+        "rules enabled: {} of {}",
+        checked.len() - disabled.len(),
+        checked.len()
+    )?;
+    writeln!(out, "rules disabled: {}", disabled.len())?;
+    for id in disabled {
+        writeln!(out, "  {id}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
-    let session = session(&args.scan.config, &args.scan.packs)?;
+    let session = session_from(
+        &args.scan.config,
+        &args.scan.packs,
+        discovery_start(&args.scan),
+    )?
+    .with_selectors(&args.scan.select.selectors())?;
     let (status, written) =
         session.baseline(&scan_request(&args.scan), &args.output, &mut diagnose)?;
     let _ = writeln!(
@@ -152,19 +223,75 @@ pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
 }
 
 pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
-    let session = session(&args.config, &args.packs)?;
-    let request = RedactRequest {
-        path: args.path.clone(),
-        in_place: args.in_place,
-        read: ReadSettings {
-            format: args.input_format.and_then(|c| c.0),
-            fields: args.fields.clone(),
-            channel: None,
-            stdin_filename: args.stdin_filename.clone(),
-        },
+    let files: Vec<&PathBuf> = args.paths.iter().filter(|p| p.as_os_str() != "-").collect();
+    if args.diff && files.len() != args.paths.len() {
+        return Err(Error::Usage("--diff needs files, not standard input".into()).into());
+    }
+    if args.paths.len() > 1 && !args.in_place && !args.diff {
+        return Err(Error::Usage(
+            "more than one file needs --in-place (rewrite them) or --diff (show the changes)"
+                .into(),
+        )
+        .into());
+    }
+    let session = session(&args.config, &args.packs)?.with_selectors(&args.select.selectors())?;
+    let read = ReadSettings {
+        format: args.input_format.and_then(|c| c.0),
+        fields: args.fields.clone(),
+        channel: None,
+        stdin_filename: args.stdin_filename.clone(),
     };
+    let paths: Vec<Option<PathBuf>> = if args.paths.is_empty() {
+        vec![None]
+    } else {
+        args.paths.iter().cloned().map(Some).collect()
+    };
+    let mut worst = Status::Clean;
+    let (mut spans, mut changed_files) = (0, 0);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let status = session.redact(&request, &mut out, &mut diagnose);
+    for path in paths {
+        let request = RedactRequest {
+            path: path.clone(),
+            in_place: args.in_place,
+            read: read.clone(),
+        };
+        let (status, replaced) = match (&path, args.diff) {
+            (Some(file), true) => {
+                let mut text = Vec::new();
+                let done = session.redact(&request, &mut text, &mut diagnose)?;
+                let text = String::from_utf8_lossy(&text);
+                out.write_all(unified_diff(file, &text)?.as_bytes())?;
+                done
+            }
+            _ => session.redact(&request, &mut out, &mut diagnose)?,
+        };
+        worst = worst.max(status);
+        spans += replaced;
+        changed_files += usize::from(replaced > 0);
+    }
     out.flush()?;
-    Ok(status?.into())
+    if args.in_place {
+        let _ = writeln!(
+            std::io::stderr(),
+            "presend: redacted {} in {}",
+            counted(spans, "span", "spans"),
+            counted(changed_files, "file", "files"),
+        );
+    }
+    Ok(worst.into())
+}
+
+/// The unified diff from `path` as it is on disk to `redacted` (empty when nothing changes).
+fn unified_diff(path: &Path, redacted: &str) -> Result<String, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let original = String::from_utf8_lossy(&bytes);
+    let original = original.strip_prefix('\u{FEFF}').unwrap_or(&original);
+    let name = path.display().to_string();
+    Ok(similar::TextDiff::from_lines(original, redacted)
+        .unified_diff()
+        .header(&name, &format!("{name} (redacted)"))
+        .to_string())
 }

@@ -184,6 +184,15 @@ fn mastodon_plain(text: &str) -> usize {
     n
 }
 
+/// The ids of the channels presend's own pack defines, in its order (for help texts; packs may
+/// add more at run time).
+pub fn builtin_ids() -> Vec<String> {
+    let (file, source) = presend_rules::PRESEND_PACK;
+    presend_rules::load_pack_source(file, source)
+        .map(|set| set.channels.into_iter().map(|c| c.id).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,13 +260,4 @@ mod tests {
     fn mastodon_counts_remote_handles_locally() {
         assert_eq!(measure(Counting::Mastodon, "hi @ann@example.social"), 3 + 4);
     }
-}
-
-/// The ids of the channels presend's own pack defines, in its order (for help texts; packs may
-/// add more at run time).
-pub fn builtin_ids() -> Vec<String> {
-    let (file, source) = presend_rules::PRESEND_PACK;
-    presend_rules::load_pack_source(file, source)
-        .map(|set| set.channels.into_iter().map(|c| c.id).collect())
-        .unwrap_or_default()
 }

@@ -1,5 +1,5 @@
-//! `presend.toml`: a team's settings, found from the working directory upwards to the top of the
-//! repository (`presend.toml` or `.presend.toml`; the nearest wins), or named with `--config`.
+//! `presend.toml`: a team's settings, found from the checked path (or the working directory)
+//! upwards to the top of the repository (`presend.toml` or `.presend.toml`; the nearest wins), or named with `--config`.
 //!
 //! Strict like typos and ruff: an unknown key is an error naming the file and line, never a
 //! silent no-op. Command-line options beat the file; `[per-path."GLOB"]` tables refine it for the
@@ -261,9 +261,8 @@ impl Config {
     }
 
     /// Find the nearest config file from `start` upwards, stopping at the top of the git
-    /// repository (the directory holding `.git`). Outside a repository only `start` is searched.
+    /// repository (the directory holding `.git`); outside a repository, up to the root.
     pub fn discover(start: &Path) -> Result<Option<Config>, Error> {
-        let in_repo = start.ancestors().any(|d| d.join(".git").exists());
         for dir in start.ancestors() {
             for name in FILE_NAMES {
                 let candidate = dir.join(name);
@@ -271,7 +270,7 @@ impl Config {
                     return Config::load(&candidate).map(Some);
                 }
             }
-            if !in_repo || dir.join(".git").exists() {
+            if dir.join(".git").exists() {
                 break;
             }
         }

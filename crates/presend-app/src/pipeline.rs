@@ -63,18 +63,31 @@ pub struct Outcome {
 /// only turns spans into tags, so a few rounds settle it. Returns the text and the first pass's
 /// outcome (its format errors decide whether the file may be rewritten).
 pub fn redact(engine: &Engine, doc: &Document, policy: &Policy) -> (String, Outcome) {
+    let (text, outcome, _) = redact_counted(engine, doc, policy);
+    (text, outcome)
+}
+
+/// [`redact`], with the number of spans replaced over every round.
+pub fn redact_counted(
+    engine: &Engine,
+    doc: &Document,
+    policy: &Policy,
+) -> (String, Outcome, usize) {
     const MAX_ROUNDS: usize = 4;
     let first = process(engine, doc, policy);
     let mut current = doc.clone();
     let mut outcome = first.clone();
+    let mut replaced = 0;
     for _ in 0..MAX_ROUNDS {
-        if !outcome.findings.iter().any(|f| f.category.is_identifying()) {
+        if !crate::redact::has_redactable(&outcome.findings) {
             break;
         }
-        current.text = crate::redact::redact(&current.text, &outcome.findings);
+        let (text, n) = crate::redact::redact_counted(&current.text, &outcome.findings);
+        current.text = text;
+        replaced += n;
         outcome = process(engine, &current, policy);
     }
-    (current.text, first)
+    (current.text, first, replaced)
 }
 
 /// Process one document.

@@ -1,8 +1,11 @@
 //! `presend redact`: the draft with every identifier replaced by a readable tag.
 //!
 //! Only `identifier` and `indirect-identifier` findings are redacted. A combination finding is
-//! redacted part by part (the age, the bed, the time), never as one block, so the rest of the
-//! sentence survives. Every other character, and every line break, is kept: a span that crosses
+//! redacted part by part (the exact age, the bed, the time), never as one block, so the rest of
+//! the sentence survives, and only as far as its advice asks: a part its pack marks `blurred`
+//! ("in her eighties", "a lady") is kept as written. Where a direct identifier and a
+//! combination part cover the same text, the identifier's tag wins, so a date of birth reads
+//! `[date of birth]` in every file whether or not a combination also fired there. Every other character, and every line break, is kept: a span that crosses
 //! a line break (a number split over two lines) keeps its breaks after the tag, exactly as they
 //! were written (`\n`, `\r\n` or `\r`), so line numbers and the file's line-ending style do not
 //! change.
@@ -13,6 +16,12 @@ use presend_core::Finding;
 /// in `text`; overlapping spans merge and take the label of the one that starts first (the
 /// longer one when two start together).
 pub fn redact(text: &str, findings: &[Finding]) -> String {
+    redact_counted(text, findings).0
+}
+
+/// [`redact`], with the number of spans it replaced.
+pub fn redact_counted(text: &str, findings: &[Finding]) -> (String, usize) {
+    let mut replaced = 0;
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (start, end, label) in spans(findings) {
@@ -27,27 +36,38 @@ pub fn redact(text: &str, findings: &[Finding]) -> String {
         out.push(']');
         out.extend(line_breaks(&text[start..end]));
         at = end;
+        replaced += 1;
     }
     out.push_str(&text[at..]);
-    out
+    (out, replaced)
 }
 
-/// The identifying spans, sorted by start (longest first on a tie).
+/// Whether redacting `findings` would change anything.
+pub fn has_redactable(findings: &[Finding]) -> bool {
+    !spans(findings).is_empty()
+}
+
+/// The identifying spans, sorted by start (longest first on a tie, then a direct finding
+/// before a combination's part).
 fn spans(findings: &[Finding]) -> Vec<(usize, usize, &str)> {
-    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    let mut spans: Vec<(usize, usize, bool, &str)> = Vec::new();
     for f in findings.iter().filter(|f| f.category.is_identifying()) {
         if f.parts.is_empty() {
-            spans.push((f.byte_range.0, f.byte_range.1, &*f.label));
+            spans.push((f.byte_range.0, f.byte_range.1, false, &*f.label));
         } else {
             spans.extend(
                 f.parts
                     .iter()
-                    .map(|p| (p.byte_range.0, p.byte_range.1, &*p.label)),
+                    .filter(|p| !p.blurred)
+                    .map(|p| (p.byte_range.0, p.byte_range.1, true, &*p.label)),
             );
         }
     }
-    spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    spans.sort_by_key(|&(s, e, part, _)| (s, std::cmp::Reverse(e), part));
     spans
+        .into_iter()
+        .map(|(s, e, _, label)| (s, e, label))
+        .collect()
 }
 
 /// The line breaks inside `s`, each as written.
@@ -98,6 +118,24 @@ mod tests {
     fn combinations_are_redacted_part_by_part() {
         let out = redacted("83F in bed 4 last night, then home.");
         assert_eq!(out, "[age] in [ward or bed] [time or date], then home.");
+    }
+
+    #[test]
+    fn a_combination_keeps_the_parts_its_advice_allows() {
+        let out = redacted("Lovely lady in her eighties in bed 4 last night.");
+        assert_eq!(
+            out,
+            "Lovely lady in her eighties in [ward or bed] [time or date]."
+        );
+    }
+
+    #[test]
+    fn a_date_of_birth_inside_a_combination_keeps_its_own_tag() {
+        let out = redacted("Lovely lady in bed 4, DOB 12/03/1948, seen yesterday.");
+        assert_eq!(
+            out,
+            "Lovely lady in [ward or bed], DOB [date of birth], seen [time or date]."
+        );
     }
 
     #[test]

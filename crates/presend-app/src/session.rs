@@ -13,7 +13,7 @@ use crate::baseline::{Baseline, BaselineFile, KeyParams, Keyed};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
 use crate::redact::redact as redact_text;
-use crate::select::RuleSettings;
+use crate::select::{RuleSettings, Selectors};
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
 use presend_engine::selftest::{run_examples_where, ExampleReport};
@@ -35,6 +35,9 @@ pub enum ConfigSource {
     /// The nearest `presend.toml` from the working directory up to the repository top.
     #[default]
     Discover,
+    /// The nearest `presend.toml` from this checked path (a file's directory) upwards, so
+    /// `presend check /repo/posts` run from elsewhere uses /repo/presend.toml.
+    DiscoverFrom(PathBuf),
     /// This file (`--config`).
     File(PathBuf),
     /// None (`--no-config`).
@@ -115,7 +118,7 @@ pub struct RedactRequest {
 }
 
 /// How a run ended, before the caller maps it to an exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     /// Nothing at or above the failing severity.
     Clean,
@@ -191,6 +194,8 @@ pub struct Session {
     config: Option<Config>,
     /// Each config table's rule settings, resolved once (see [`Config::tables`]).
     tables: Vec<RuleSettings>,
+    /// The rules the command line's selectors turn off, after every config table.
+    selected: RuleSettings,
     cwd: PathBuf,
 }
 
@@ -201,6 +206,15 @@ fn load_config(source: &ConfigSource, cwd: &Path) -> Result<Option<Config>, Erro
         ConfigSource::Ignore => Ok(None),
         ConfigSource::File(file) => Config::load(file).map(Some),
         ConfigSource::Discover => Config::discover(cwd),
+        ConfigSource::DiscoverFrom(path) => {
+            let abs = cwd.join(path);
+            let dir = if abs.is_dir() {
+                abs.as_path()
+            } else {
+                abs.parent().unwrap_or(cwd)
+            };
+            Config::discover(dir)
+        }
     }
 }
 
@@ -268,8 +282,18 @@ impl Session {
             engine,
             config,
             tables,
+            selected: RuleSettings::default(),
             cwd,
         })
+    }
+
+    /// Narrow the rules with the command line's `--select`, `--extend-select` and `--ignore`,
+    /// resolved once; a selector that names no loaded rule, pack or category is an error.
+    pub fn with_selectors(mut self, selectors: &Selectors) -> Result<Session, Error> {
+        self.selected = selectors
+            .resolve(self.engine.rules())
+            .map_err(|e| Error::Usage(format!("{e} (see `presend rules list`)")))?;
+        Ok(self)
     }
 
     /// The compiled rules.
@@ -291,12 +315,13 @@ impl Session {
             .position(|r| r.full_id == rule.full_id)
     }
 
-    /// Whether the configuration's top-level `disable` turns this rule off.
+    /// Whether the configuration's top-level `disable`, or the command line's selectors, turn
+    /// this rule off.
     pub fn is_disabled(&self, rule: &Rule) -> bool {
-        match (self.tables.first(), self.index_of(rule)) {
-            (Some(top), Some(i)) => top.is_disabled(i),
-            _ => false,
-        }
+        let Some(i) = self.index_of(rule) else {
+            return false;
+        };
+        self.selected.is_disabled(i) || self.tables.first().is_some_and(|top| top.is_disabled(i))
     }
 
     /// The rule's severity after the configuration's top-level `severity` overrides (the last
@@ -383,6 +408,7 @@ impl Session {
         for t in tables {
             p.rules.extend(&self.tables[t]);
         }
+        p.rules.extend(&self.selected);
         let settings = match (&self.config, abs) {
             (Some(c), Some(a)) => c.for_path(a),
             (Some(c), None) => c.for_path(&self.cwd.join("-")),
@@ -612,6 +638,21 @@ impl Session {
 
     fn excluded(&self, abs: &Path) -> bool {
         self.config.as_ref().is_some_and(|c| c.excluded(abs))
+    }
+
+    /// The files a scan of `paths` would read, after the configuration's excludes (`-` for
+    /// standard input); paths that cannot be read are reported.
+    pub fn files(&self, paths: &[PathBuf], walk: Walk, diag: &mut Diagnostics) -> Vec<String> {
+        let mut run = Run::default();
+        inputs(paths, walk, &mut run, diag)
+            .into_iter()
+            .filter_map(|input| match input {
+                Input::Stdin => Some("-".to_string()),
+                Input::File(p) => {
+                    (!self.excluded(&self.absolute(&p))).then(|| source::display_path(&p))
+                }
+            })
+            .collect()
     }
 
     /// Read and scan `files` in parallel, then hand them to `sink` in the order given, so
@@ -1092,13 +1133,13 @@ impl Session {
     }
 
     /// `presend redact`: the draft with every finding replaced by its label, written back to
-    /// the file (`in_place`) or to `out`.
+    /// the file (`in_place`) or to `out`; returns the status and the number of spans replaced.
     pub fn redact(
         &self,
         req: &RedactRequest,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
-    ) -> Result<Status, Failure> {
+    ) -> Result<(Status, usize), Failure> {
         let file = match &req.path {
             Some(p) if p.as_os_str() != "-" => Some(p.clone()),
             _ => None,
@@ -1138,7 +1179,7 @@ impl Session {
             } else {
                 Status::Clean
             };
-            return Ok(status);
+            return Ok((status, 0));
         };
         if req.in_place && doc.lossy {
             return Err(Error::NotRewritten {
@@ -1148,7 +1189,7 @@ impl Session {
             .into());
         }
         self.warn_unknown_channels(read, diag);
-        let (redacted, outcome) = pipeline::redact(&self.engine, &doc, &policy);
+        let (redacted, outcome, replaced) = pipeline::redact_counted(&self.engine, &doc, &policy);
         self.pattern_errors()?;
         for w in &outcome.warnings {
             notice(diag, &doc.path, w.clone());
@@ -1177,7 +1218,7 @@ impl Session {
             (Some(path), true) => crate::atomic::write(path, &doc.encode(&redacted))?,
             _ => out.write_all(redacted.as_bytes())?,
         }
-        Ok(status)
+        Ok((status, replaced))
     }
 
     /// `redact` of a large plain-text file, window by window (bounded memory): to standard
@@ -1190,18 +1231,19 @@ impl Session {
         in_place: bool,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
-    ) -> Result<Status, Failure> {
+    ) -> Result<(Status, usize), Failure> {
         if !in_place {
-            self.redact_windows(path, name, policy, false, out, diag)?;
-            return Ok(Status::Clean);
+            let replaced = self.redact_windows(path, name, policy, false, out, diag)?;
+            return Ok((Status::Clean, replaced));
         }
+        let mut replaced = 0;
         let written = crate::atomic::write_with(path, |f| {
             let mut out = io::BufWriter::new(f);
-            self.redact_windows(path, name, policy, true, &mut out, diag)?;
+            replaced = self.redact_windows(path, name, policy, true, &mut out, diag)?;
             out.flush()
         });
         match written {
-            Ok(()) => Ok(Status::Clean),
+            Ok(()) => Ok((Status::Clean, replaced)),
             Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidData => {
                 Err(Error::NotRewritten {
                     path: name.to_string(),
@@ -1224,9 +1266,10 @@ impl Session {
         refuse_lossy: bool,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
-    ) -> io::Result<()> {
+    ) -> io::Result<usize> {
         let file = std::fs::File::open(path)?;
         let mut written = 0usize;
+        let mut replaced = 0usize;
         let mut warned = false;
         for w in source::TextWindows::new(name, io::BufReader::new(file)) {
             let w = w.map_err(|e| io::Error::other(e.to_string()))?;
@@ -1252,6 +1295,7 @@ impl Session {
                 .into_iter()
                 .filter(|f| f.category.is_identifying() && w.owns.contains(&f.byte_range.0))
                 .collect();
+            replaced += owned.len();
             let end = owned
                 .iter()
                 .map(|f| f.byte_range.1 - base)
@@ -1278,7 +1322,7 @@ impl Session {
             }
             written = base + end;
         }
-        Ok(())
+        Ok(replaced)
     }
 }
 

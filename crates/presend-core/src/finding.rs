@@ -170,6 +170,9 @@ pub struct Part {
     pub byte_range: (usize, usize),
     /// The label of the rule that found this piece ("age", "ward or bed").
     pub label: Arc<str>,
+    /// The piece is already as vague as the combination's advice asks (`blurred` in its pack):
+    /// `redact` leaves it as written.
+    pub blurred: bool,
 }
 
 impl Finding {

@@ -389,7 +389,11 @@ impl Judge<'_> {
                 .map(|h| (h.start, h.end, h.rule))
                 .collect();
             if !spans.is_empty() {
-                kinds.push(self.engine.rules.rules[s].label.clone());
+                // A kind is a label: an exact age and an age band are one kind, not two.
+                let label = &self.engine.rules.rules[s].label;
+                if !kinds.contains(label) {
+                    kinds.push(label.clone());
+                }
                 parts.extend(spans);
             }
         }

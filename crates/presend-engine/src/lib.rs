@@ -326,6 +326,7 @@ impl Engine {
                 .map(|(range, r)| Part {
                     byte_range: shift(range),
                     label: self.texts[r as usize].label.clone(),
+                    blurred: self.rules.rules[r as usize].blurred,
                 })
                 .collect(),
             notes: if matches!(rule.kind, RuleKind::Combination { .. }) {

@@ -333,6 +333,9 @@ pub struct Rule {
     pub references: Vec<String>,
     /// Reports nothing itself; feeds near and combination rules.
     pub signal: bool,
+    /// A signal already as vague as the combination's advice asks ("in her eighties", "a
+    /// lady"): `redact` keeps it when it redacts a combination part by part.
+    pub blurred: bool,
     /// Base confidence, 0..1.
     pub confidence: f64,
     /// How it matches.

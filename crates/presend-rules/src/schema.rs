@@ -147,6 +147,8 @@ pub(crate) struct RuleDef {
     #[serde(default)]
     pub signal: bool,
     #[serde(default)]
+    pub blurred: bool,
+    #[serde(default)]
     pub confidence: Option<f64>,
     // kind: pattern
     #[serde(default)]
