@@ -9,7 +9,7 @@
 //!   Every reporting rule that fires must be listed, so an unexpected one counts against its
 //!   precision.
 //!
-//! Run with `cargo test --test identifiers -- --nocapture` to see precision and recall per rule.
+//! Run with `cargo test --test cli identifiers -- --nocapture` to see precision and recall per rule.
 //! All data is fictional: NHS numbers from the 999 block or 943 476 5919, Ofcom drama phone
 //! numbers, example.org addresses; every number was checked with a script before use.
 
@@ -20,8 +20,8 @@ use presend_rules::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-const CLEAN: &str = include_str!("corpus/identifiers/clean.txt");
-const RISKY: &str = include_str!("corpus/identifiers/risky.tsv");
+const CLEAN: &str = include_str!("../corpus/identifiers/clean.txt");
+const RISKY: &str = include_str!("../corpus/identifiers/risky.tsv");
 const PACK: &str = "uk-identifiers";
 
 fn engine() -> &'static Engine {

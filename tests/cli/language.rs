@@ -9,7 +9,7 @@
 //! - `holdout.tsv`: `category<TAB>sentence`, realistic posts written before the packs were tuned
 //!   on them. They measure recall; the test fails only if overall recall drops below a floor.
 //!
-//! Run `cargo test --test language -- --nocapture` to see recall per category and the clean
+//! Run `cargo test --test cli language -- --nocapture` to see recall per category and the clean
 //! false-positive rate.
 
 use presend_core::text::Segment;

@@ -5,7 +5,7 @@
 //! that loses recall or flags more clean drafts fails here and has to say why. The held-out split
 //! is only ever scored as a whole (the scorer refuses to list its misses).
 //!
-//! `cargo test --test eval -- --nocapture` prints both tables.
+//! `cargo test --test cli eval -- --nocapture` prints both tables.
 
 use serde_json::Value;
 use std::path::Path;
