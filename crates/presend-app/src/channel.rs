@@ -41,7 +41,7 @@ pub fn resolve<'a>(set: &'a RuleSet, name: &str) -> Result<&'a Channel, UnknownC
             .channels
             .iter()
             .flat_map(|c| std::iter::once(&c.id).chain(&c.aliases))
-            .map(|known| (edit_distance(&name, known), known))
+            .map(|known| (strsim::levenshtein(&name, known), known))
             .filter(|(d, known)| *d <= 2 && *d < known.chars().count())
             .min_by_key(|(d, _)| *d)
             .map(|(_, known)| known.clone());
@@ -49,23 +49,6 @@ pub fn resolve<'a>(set: &'a RuleSet, name: &str) -> Result<&'a Channel, UnknownC
     })
 }
 
-/// Levenshtein distance in characters (names are a few letters long).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
 
 /// How long `text` is, counted as `counting` says.
 pub fn measure(counting: Counting, text: &str) -> usize {
