@@ -745,3 +745,39 @@ fn large_text_is_judged_too_long_once_for_its_whole_length() {
         "{message}"
     );
 }
+
+/// A finding of another category whose span covers a patient's name and NHS number (a patient
+/// story) must not show them in a machine format: only its identifier findings were masked.
+#[test]
+fn a_story_finding_never_shows_the_identifier_it_covers() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("posts.csv"),
+        "Mr John Smith NHS 943 476 5919 seen today,bed 4\n",
+    )
+    .unwrap();
+    for format in ["json", "jsonl", "sarif", "github", "gitlab", "junit"] {
+        let out = presend(tmp.path())
+            .env("CI", "true")
+            .args([
+                "check",
+                "--field",
+                "message",
+                "--format",
+                format,
+                "posts.csv",
+            ])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("confidentiality/"), "{format}: {all}");
+        assert!(
+            !all.contains("476 5919") && !all.contains("Smith"),
+            "{format} shows the identifier: {all}"
+        );
+    }
+}

@@ -49,7 +49,6 @@ pub fn resolve<'a>(set: &'a RuleSet, name: &str) -> Result<&'a Channel, UnknownC
     })
 }
 
-
 /// How long `text` is, counted as `counting` says.
 pub fn measure(counting: Counting, text: &str) -> usize {
     match counting {

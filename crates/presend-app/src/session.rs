@@ -1044,6 +1044,11 @@ impl Session {
             let text = privacy.mask_spans(&doc.text, doc.first_byte, hide);
             findings.retain(|f| f.severity >= shown);
             findings.iter_mut().for_each(|f| privacy.apply(f));
+            if let Some(masked) = &text {
+                for f in &mut findings {
+                    privacy.mask_overlaps(f, &doc.text, masked, doc.first_byte);
+                }
+            }
             findings.iter().for_each(|f| summary.add(f.severity));
             reporter
                 .borrow_mut()

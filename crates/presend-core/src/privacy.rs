@@ -22,6 +22,25 @@ impl Privacy {
         }
     }
 
+    /// Mask, inside the `match` of a finding of another category, the identifying text it
+    /// overlaps: a patient story that quotes an NHS number must not show the number its own
+    /// finding masks. `masked` is `original` after [`Privacy::mask_spans`] (same byte length),
+    /// and both start at byte `base` of the file.
+    pub fn mask_overlaps(&self, finding: &mut Finding, original: &str, masked: &str, base: usize) {
+        if !self.mask || finding.category.is_identifying() {
+            return;
+        }
+        let (start, end) = finding.byte_range;
+        let (Some(s), Some(e)) = (start.checked_sub(base), end.checked_sub(base)) else {
+            return;
+        };
+        if let (Some(o), Some(m)) = (original.get(s..e), masked.get(s..e)) {
+            if o == finding.matched {
+                finding.matched = m.to_string();
+            }
+        }
+    }
+
     /// Mask every identifying span of `findings` inside `text` (a document, or a part of one
     /// starting at byte `base` of the file), for reports that print source lines. Byte
     /// offsets are unchanged, so findings still point into it.
