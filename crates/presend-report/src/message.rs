@@ -109,7 +109,8 @@ impl Message {
                 message.clone()
             }
             Message::StaleBaseline { entries } => format!(
-                "{entries} baselined finding(s) no longer found; `presend baseline` refreshes the file"
+                "{} no longer found; `presend baseline` refreshes the file",
+                crate::counted(*entries, "baselined finding", "baselined findings")
             ),
         }
     }
@@ -167,6 +168,10 @@ mod tests {
         assert_eq!(stale.level(), "warning");
         assert!(stale
             .stderr_line()
-            .starts_with("presend: warning: 2 baselined"));
+            .starts_with("presend: warning: 2 baselined findings no longer found"));
+        let one = Message::StaleBaseline { entries: 1 };
+        assert!(one
+            .stderr_line()
+            .starts_with("presend: warning: 1 baselined finding no longer found"));
     }
 }
