@@ -276,7 +276,7 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         args.paths.iter().cloned().map(Some).collect()
     };
     let mut tags = Tags::default();
-    if paths.iter().all(Option::is_some) {
+    if !files.is_empty() && files.len() == args.paths.len() {
         // Files can be read twice: a first pass meets every identifier of the run, so the
         // first file already numbers a kind the second file has another of. Its output and
         // messages are dropped (the second pass says the same), and so are its errors.

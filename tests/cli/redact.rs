@@ -219,3 +219,13 @@ fn redact_numbering_never_shows_the_identifiers_it_tells_apart() {
         "{all}"
     );
 }
+
+#[test]
+fn redact_of_standard_input_named_dash_reads_it_once() {
+    presend()
+        .args(["redact", "-"])
+        .write_stdin("NHS 943 476 5919 and NHS 401 023 2137.\nLovely team today!\n")
+        .assert()
+        .success()
+        .stdout("NHS [NHS number 1] and NHS [NHS number 2].\nLovely team today!\n");
+}

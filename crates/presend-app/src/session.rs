@@ -35,10 +35,11 @@ pub enum ConfigSource {
     /// The nearest `presend.toml` from the working directory up to the repository top.
     #[default]
     Discover,
-    /// The nearest `presend.toml` from each checked path (a file's directory) upwards, as
-    /// ruff does, so `presend check /repo/posts` run from elsewhere uses /repo/presend.toml and
-    /// two paths in two repositories each use their own. Every file found under a checked path
-    /// uses that path's file; `-` is left out (standard input uses the first path's).
+    /// The nearest `presend.toml` from each checked path (a file's directory) upwards, so
+    /// `presend check /repo/posts` run from elsewhere uses /repo/presend.toml and two paths in
+    /// two repositories each use their own. Per path, not per file as in ruff: every file found
+    /// under a checked path uses that path's file. `-` is left out (standard input uses the
+    /// first path's).
     DiscoverFrom(Vec<PathBuf>),
     /// This file (`--config`).
     File(PathBuf),
@@ -196,7 +197,7 @@ pub struct Session {
     /// (usually one, shared by every scope).
     engines: Vec<Engine>,
     /// One per configuration file in use (or none); the first is the primary one, whose
-    /// run-wide keys (`fail-on`, `min-severity`, `baseline`) apply to the whole run.
+    /// `baseline` applies to the whole run and whose settings apply to standard input.
     scopes: Vec<Scope>,
     /// Each checked path (absolute) and the scope its files use.
     roots: Vec<(PathBuf, usize)>,
