@@ -96,7 +96,7 @@ pub struct PackArgs {
 /// Which configuration file to use.
 #[derive(Debug, Args, Clone)]
 pub struct ConfigArgs {
-    /// Use this config file instead of looking for presend.toml.
+    /// Use this config file (for every checked path) instead of looking for presend.toml.
     #[arg(long, value_name = "FILE", help_heading = "Config")]
     pub config: Option<PathBuf>,
     /// Ignore config files.
@@ -219,7 +219,8 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human", help_heading = "Report")]
     pub format: FormatArg,
-    /// Print which config file, packs and rules a check would use, then exit.
+    /// Print, for each checked path, the config file, thresholds, packs and rules a check would
+    /// use, then exit.
     #[arg(long, conflicts_with = "show_files", help_heading = "Report")]
     pub show_settings: bool,
     /// Print the files a check would scan (after excludes), then exit.

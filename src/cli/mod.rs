@@ -12,6 +12,7 @@ use presend_app::session::{ConfigSource, PackSources, Session, Status};
 use presend_core::Error;
 use presend_report::Message;
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit statuses (the first paragraph of docs/usage.md), as values with the reason for each.
@@ -71,17 +72,17 @@ pub fn session(config: &ConfigArgs, packs: &PackArgs) -> Result<Session, Error> 
     session_from(config, packs, None)
 }
 
-/// [`session`], discovering the configuration from `start` (the first checked path) upwards
-/// rather than from the working directory.
+/// [`session`], discovering each checked path's configuration from that path upwards rather
+/// than from the working directory (none: from the working directory).
 pub fn session_from(
     config: &ConfigArgs,
     packs: &PackArgs,
-    start: Option<&std::path::Path>,
+    checked: Option<&[PathBuf]>,
 ) -> Result<Session, Error> {
-    let config = match (&config.config, config.no_config, start) {
+    let config = match (&config.config, config.no_config, checked) {
         (_, true, _) => ConfigSource::Ignore,
         (Some(file), false, _) => ConfigSource::File(file.clone()),
-        (None, false, Some(start)) => ConfigSource::DiscoverFrom(start.to_path_buf()),
+        (None, false, Some(paths)) => ConfigSource::DiscoverFrom(paths.to_vec()),
         (None, false, None) => ConfigSource::Discover,
     };
     let packs = PackSources {

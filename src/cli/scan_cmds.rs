@@ -4,7 +4,9 @@
 use super::args::{
     BaselineArgs, CheckArgs, FormatArg, OutputFormat, RedactArgs, ScanArgs, SeverityArg,
 };
-use super::{diagnose, diagnose_quietly, session, session_from, Exit, Failure};
+use super::{diagnose, diagnose_quietly, session_from, Exit, Failure};
+use presend_app::config::FailOn;
+use presend_app::redact::Tags;
 use presend_app::session::{
     CheckRequest, ReadSettings, RedactRequest, ScanRequest, Session, Status,
 };
@@ -101,7 +103,7 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     )?
     .with_selectors(&args.scan.select.selectors())?;
     if args.show_settings {
-        show_settings(&session)?;
+        show_settings(&session, &args)?;
         return Ok(Exit::Clean);
     }
     if args.show_files {
@@ -161,46 +163,72 @@ pub fn check(args: CheckArgs) -> Result<Exit, Failure> {
     Ok(status?.into())
 }
 
-/// Where configuration discovery starts: the first checked path, unless the run reads the
-/// index (`--staged`) or standard input only.
-fn discovery_start(scan: &ScanArgs) -> Option<&Path> {
-    if scan.staged {
-        return None;
-    }
-    scan.paths
-        .iter()
-        .find(|p| p.as_os_str() != "-")
-        .map(PathBuf::as_path)
+/// Where configuration discovery starts: at each checked path, unless the run reads the index
+/// (`--staged`: from the working directory).
+fn discovery_start(scan: &ScanArgs) -> Option<&[PathBuf]> {
+    (!scan.staged).then_some(scan.paths.as_slice())
 }
 
-/// `check --show-settings`: the config file, the packs and how many of their rules run.
-fn show_settings(session: &Session) -> Result<(), Failure> {
-    let set = session.engine().rules();
+/// `check --show-settings`: for each checked path, the config file that applies to it, the
+/// thresholds, the packs and how many of their rules run; then which config's baseline the run
+/// uses when the paths do not all share one config.
+fn show_settings(session: &Session, args: &CheckArgs) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let config = session
-        .config()
-        .map_or_else(|| "none".to_string(), |c| c.file.display().to_string());
-    writeln!(out, "config: {config}")?;
-    let packs: Vec<&str> = set.packs.iter().map(|p| &*p.id).collect();
-    writeln!(out, "packs: {}", packs.join(", "))?;
-    let checked: Vec<_> = set.rules.iter().filter(|r| !r.signal).collect();
-    let disabled: Vec<&str> = checked
-        .iter()
-        .filter(|r| session.is_disabled(r))
-        .map(|r| &*r.full_id)
-        .collect();
-    writeln!(
-        out,
-        "rules enabled: {} of {}",
-        checked.len() - disabled.len(),
-        checked.len()
-    )?;
-    writeln!(out, "rules disabled: {}", disabled.len())?;
-    for id in disabled {
-        writeln!(out, "  {id}")?;
+    let paths = session.path_configs();
+    for (i, entry) in paths.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        if let Some(path) = entry.path {
+            writeln!(out, "path: {}", path.display())?;
+        }
+        writeln!(out, "config: {}", config_name(entry.config))?;
+        let data = entry.config.map(|c| &c.data);
+        let fail_on = args
+            .fail_on
+            .or_else(|| data.and_then(|d| d.fail_on))
+            .unwrap_or(FailOn::Warning);
+        let shown = args
+            .min_severity
+            .map(severity)
+            .or_else(|| data.and_then(|d| d.min_severity))
+            .unwrap_or(Severity::Info);
+        writeln!(out, "fail-on: {}", fail_on.name())?;
+        writeln!(out, "min-severity: {}", shown.as_str())?;
+        let set = entry.engine.rules();
+        let packs: Vec<&str> = set.packs.iter().map(|p| &*p.id).collect();
+        writeln!(out, "packs: {}", packs.join(", "))?;
+        let checked = set.rules.iter().filter(|r| !r.signal).count();
+        let disabled: Vec<&str> = entry
+            .disabled
+            .iter()
+            .filter(|r| !r.signal)
+            .map(|r| &*r.full_id)
+            .collect();
+        writeln!(
+            out,
+            "rules enabled: {} of {checked}",
+            checked - disabled.len()
+        )?;
+        writeln!(out, "rules disabled: {}", disabled.len())?;
+        for id in disabled {
+            writeln!(out, "  {id}")?;
+        }
+    }
+    let file = |e: &presend_app::session::PathConfig| e.config.map(|c| c.file.clone());
+    if paths.iter().any(|e| file(e) != file(&paths[0])) {
+        writeln!(
+            out,
+            "\nbaseline (one for the whole run, from the first path's config): {}",
+            config_name(session.config())
+        )?;
     }
     out.flush()?;
     Ok(())
+}
+
+fn config_name(config: Option<&presend_app::config::Config>) -> String {
+    config.map_or_else(|| "none".to_string(), |c| c.file.display().to_string())
 }
 
 pub fn baseline(args: BaselineArgs) -> Result<Exit, Failure> {
@@ -234,7 +262,8 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         )
         .into());
     }
-    let session = session(&args.config, &args.packs)?.with_selectors(&args.select.selectors())?;
+    let session = session_from(&args.config, &args.packs, Some(&args.paths))?
+        .with_selectors(&args.select.selectors())?;
     let read = ReadSettings {
         format: args.input_format.and_then(|c| c.0),
         fields: args.fields.clone(),
@@ -246,6 +275,20 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
     } else {
         args.paths.iter().cloned().map(Some).collect()
     };
+    let mut tags = Tags::default();
+    if !files.is_empty() && files.len() == args.paths.len() {
+        // Files can be read twice: a first pass meets every identifier of the run, so the
+        // first file already numbers a kind the second file has another of. Its output and
+        // messages are dropped (the second pass says the same), and so are its errors.
+        for path in &paths {
+            let request = RedactRequest {
+                path: path.clone(),
+                in_place: false,
+                read: read.clone(),
+            };
+            let _ = session.redact(&request, &mut tags, &mut std::io::sink(), &mut |_| {});
+        }
+    }
     let mut worst = Status::Clean;
     let (mut spans, mut changed_files) = (0, 0);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -258,12 +301,12 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
         let (status, replaced) = match (&path, args.diff) {
             (Some(file), true) => {
                 let mut text = Vec::new();
-                let done = session.redact(&request, &mut text, &mut diagnose)?;
+                let done = session.redact(&request, &mut tags, &mut text, &mut diagnose)?;
                 let text = String::from_utf8_lossy(&text);
                 out.write_all(unified_diff(file, &text)?.as_bytes())?;
                 done
             }
-            _ => session.redact(&request, &mut out, &mut diagnose)?,
+            _ => session.redact(&request, &mut tags, &mut out, &mut diagnose)?,
         };
         worst = worst.max(status);
         spans += replaced;

@@ -138,3 +138,94 @@ fn an_exact_age_and_an_age_band_count_as_one_kind_in_a_combination() {
         .success()
         .stdout(predicate::str::contains("indirect-combination").not());
 }
+
+#[test]
+fn redact_numbers_different_identifiers_of_a_kind_and_keeps_each_ones_number() {
+    presend()
+        .arg("redact")
+        .write_stdin("NHS 943 476 5919 and NHS 401 023 2137; NHS 9434765919 again.\n")
+        .assert()
+        .success()
+        .stdout("NHS [NHS number 1] and NHS [NHS number 2]; NHS [NHS number 1] again.\n");
+}
+
+#[test]
+fn redact_numbers_identifiers_alike_across_the_files_of_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first file holds one NHS number only, but the run holds two: it is numbered too.
+    let first = write(&dir, "a.txt", "Seen: NHS 943 476 5919.\n");
+    let second = write(
+        &dir,
+        "b.txt",
+        "Seen: NHS 401 023 2137, and NHS 943 476 5919 again.\n",
+    );
+    presend()
+        .args(["redact", "--in-place"])
+        .arg(&first)
+        .arg(&second)
+        .assert()
+        .success()
+        .stderr("presend: redacted 3 spans in 2 files\n");
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "Seen: NHS [NHS number 1].\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&second).unwrap(),
+        "Seen: NHS [NHS number 2], and NHS [NHS number 1] again.\n"
+    );
+}
+
+#[test]
+fn redact_diff_numbers_as_in_place_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(&dir, "a.txt", "DOB 12/03/1948 noted.\n");
+    let second = write(&dir, "b.txt", "DOB 01/02/1950 noted.\n");
+    presend()
+        .args(["redact", "--diff"])
+        .arg(&first)
+        .arg(&second)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("+DOB [date of birth 1] noted.\n"))
+        .stdout(predicate::str::contains("+DOB [date of birth 2] noted.\n"));
+}
+
+#[test]
+fn redact_numbering_never_shows_the_identifiers_it_tells_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(&dir, "a.txt", "Mr Patel, NHS 943 476 5919.\n");
+    let second = write(&dir, "b.txt", "Mrs Jones, NHS 401 023 2137.\n");
+    let out = presend()
+        .args(["redact", "--in-place"])
+        .arg(&first)
+        .arg(&second)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let all = [
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        std::fs::read_to_string(&first).unwrap(),
+        std::fs::read_to_string(&second).unwrap(),
+    ]
+    .concat();
+    for identifier in ["Patel", "Jones", "943", "5919", "401", "2137"] {
+        assert!(!all.contains(identifier), "{identifier} in {all}");
+    }
+    assert!(
+        all.contains("[name 1]") && all.contains("[name 2]"),
+        "{all}"
+    );
+}
+
+#[test]
+fn redact_of_standard_input_named_dash_reads_it_once() {
+    presend()
+        .args(["redact", "-"])
+        .write_stdin("NHS 943 476 5919 and NHS 401 023 2137.\nLovely team today!\n")
+        .assert()
+        .success()
+        .stdout("NHS [NHS number 1] and NHS [NHS number 2].\nLovely team today!\n");
+}

@@ -1,5 +1,6 @@
-//! `presend.toml`: a team's settings, found from the checked path (or the working directory)
-//! upwards to the top of the repository (`presend.toml` or `.presend.toml`; the nearest wins), or named with `--config`.
+//! `presend.toml`: a team's settings, found from each checked path (or the working directory)
+//! upwards to the top of the repository (`presend.toml` or `.presend.toml`; the nearest wins),
+//! or named with `--config`. Which file applies to which path is the session's business.
 //!
 //! Strict like typos and ruff: an unknown key is an error naming the file and line, never a
 //! silent no-op. Command-line options beat the file; `[per-path."GLOB"]` tables refine it for the
@@ -32,6 +33,16 @@ pub enum FailOn {
 impl FailOn {
     /// The names the command line and the file accept, in order.
     pub const NAMES: &[&str] = &["error", "warning", "info", "never"];
+
+    /// Its name, as the command line and the file write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Info => "info",
+            FailOn::Never => "never",
+        }
+    }
 
     /// The severity threshold, `None` for never.
     pub fn threshold(self) -> Option<Severity> {
@@ -341,7 +352,7 @@ impl Config {
 
 /// The commented starter file `presend init` writes.
 pub const STARTER: &str = r#"# presend.toml: settings for `presend check` in this repository.
-# presend looks for this file (or .presend.toml) from the working directory up to the top of the
+# presend looks for this file (or .presend.toml) from each checked path up to the top of the
 # repository. Command-line options win over it. Unknown keys are errors, so typos cannot hide.
 
 # Lowest severity that makes `presend check` exit 1 (error, warning, info, never).

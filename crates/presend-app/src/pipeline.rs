@@ -9,6 +9,7 @@
 //! ```
 
 use crate::channel;
+use crate::redact::Tags;
 use crate::select::RuleSettings;
 use crate::suppress::{self, rule_matches};
 use presend_core::finding::{Category, Finding, Position, Severity};
@@ -63,15 +64,17 @@ pub struct Outcome {
 /// only turns spans into tags, so a few rounds settle it. Returns the text and the first pass's
 /// outcome (its format errors decide whether the file may be rewritten).
 pub fn redact(engine: &Engine, doc: &Document, policy: &Policy) -> (String, Outcome) {
-    let (text, outcome, _) = redact_counted(engine, doc, policy);
+    let (text, outcome, _) = redact_counted(engine, doc, policy, &mut Tags::default());
     (text, outcome)
 }
 
-/// [`redact`], with the number of spans replaced over every round.
+/// [`redact`] with a run's numbering of tags (see [`Tags`]), and the number of spans replaced
+/// over every round.
 pub fn redact_counted(
     engine: &Engine,
     doc: &Document,
     policy: &Policy,
+    tags: &mut Tags,
 ) -> (String, Outcome, usize) {
     const MAX_ROUNDS: usize = 4;
     let first = process(engine, doc, policy);
@@ -82,7 +85,7 @@ pub fn redact_counted(
         if !crate::redact::has_redactable(&outcome.findings) {
             break;
         }
-        let (text, n) = crate::redact::redact_counted(&current.text, &outcome.findings);
+        let (text, n) = crate::redact::redact_counted(&current.text, &outcome.findings, tags);
         current.text = text;
         replaced += n;
         outcome = process(engine, &current, policy);

@@ -5,24 +5,100 @@
 //! the sentence survives, and only as far as its advice asks: a part its pack marks `blurred`
 //! ("in her eighties", "a lady") is kept as written. Where a direct identifier and a
 //! combination part cover the same text, the identifier's tag wins, so a date of birth reads
-//! `[date of birth]` in every file whether or not a combination also fired there. Every other character, and every line break, is kept: a span that crosses
-//! a line break (a number split over two lines) keeps its breaks after the tag, exactly as they
-//! were written (`\n`, `\r\n` or `\r`), so line numbers and the file's line-ending style do not
-//! change.
+//! `[date of birth]` in every file whether or not a combination also fired there.
+//!
+//! Tags tell identifiers apart without showing them ([`Tags`]): when a run meets two different
+//! identifiers of one kind, each gets a number in the order first met (`[NHS number 1]`,
+//! `[NHS number 2]`), and one identifier keeps its number everywhere it appears, in every file
+//! of the run; a kind met once keeps the plain tag (`[NHS number]`). Every other character, and
+//! every line break, is kept: a span that crosses a line break (a number split over two lines)
+//! keeps its breaks after the tag, exactly as they were written (`\n`, `\r\n` or `\r`), so
+//! line numbers and the file's line-ending style do not change.
 
 use presend_core::Finding;
+use std::collections::HashMap;
 
-/// Replace every identifying span of `findings` in `text` with `[label]`. Spans are byte ranges
-/// in `text`; overlapping spans merge and take the label of the one that starts first (the
-/// longer one when two start together).
-pub fn redact(text: &str, findings: &[Finding]) -> String {
-    redact_counted(text, findings).0
+/// The numbering of one redact run: which identifiers of each kind it has met, in order. It
+/// holds identifiers only as keys in memory; no tag or message ever shows one.
+#[derive(Debug, Default)]
+pub struct Tags {
+    /// (kind, identifier key) -> its number among the kind's identifiers, from 1.
+    numbers: HashMap<(String, String), usize>,
+    /// Distinct identifiers met per kind.
+    kinds: HashMap<String, usize>,
 }
 
-/// [`redact`], with the number of spans it replaced.
-pub fn redact_counted(text: &str, findings: &[Finding]) -> (String, usize) {
-    let mut replaced = 0;
+impl Tags {
+    /// Note an identifier of kind `label` written as `text`; returns its number.
+    fn meet(&mut self, label: &str, text: &str) -> usize {
+        let key = (label.to_string(), identity(text));
+        if let Some(&n) = self.numbers.get(&key) {
+            return n;
+        }
+        let count = self.kinds.entry(label.to_string()).or_default();
+        *count += 1;
+        self.numbers.insert(key, *count);
+        *count
+    }
+
+    /// The tag of identifier number `n` of kind `label`: numbered only when the run has met
+    /// more than one identifier of that kind.
+    fn tag(&self, label: &str, n: usize) -> String {
+        if self.kinds.get(label).is_some_and(|&k| k > 1) {
+            format!("[{label} {n}]")
+        } else {
+            format!("[{label}]")
+        }
+    }
+}
+
+/// What makes two spellings one identifier: letters and digits, case folded, so
+/// `943 476 5919` and `9434765919`, or `Mr Patel` and `mr. patel`, are the same.
+fn identity(text: &str) -> String {
+    let key: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if key.is_empty() {
+        text.to_string()
+    } else {
+        key
+    }
+}
+
+/// Replace every identifying span of `findings` in `text` with its tag, numbering within this
+/// text alone. Spans are byte ranges in `text`; overlapping spans merge and take the label of
+/// the one that starts first (the longer one when two start together).
+pub fn redact(text: &str, findings: &[Finding]) -> String {
+    redact_counted(text, findings, &mut Tags::default()).0
+}
+
+/// [`redact`] with the run's numbering, and the number of spans it replaced. Every span of
+/// `text` is met before any is written, so a text that holds two identifiers of a kind numbers
+/// both.
+pub fn redact_counted(text: &str, findings: &[Finding], tags: &mut Tags) -> (String, usize) {
+    let spans = kept_spans(text, findings);
+    let numbers: Vec<usize> = spans
+        .iter()
+        .map(|&(start, end, label)| tags.meet(label, &text[start..end]))
+        .collect();
     let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (&(start, end, label), n) in spans.iter().zip(numbers) {
+        out.push_str(&text[at..start]);
+        out.push_str(&tags.tag(label, n));
+        out.extend(line_breaks(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    (out, spans.len())
+}
+
+/// The spans [`redact_counted`] replaces: within `text`, each cut to start after the one
+/// before it.
+fn kept_spans<'f>(text: &str, findings: &'f [Finding]) -> Vec<(usize, usize, &'f str)> {
+    let mut kept = Vec::new();
     let mut at = 0;
     for (start, end, label) in spans(findings) {
         if end <= at || start >= text.len() {
@@ -30,16 +106,15 @@ pub fn redact_counted(text: &str, findings: &[Finding]) -> (String, usize) {
         }
         let start = start.max(at);
         let end = end.min(text.len());
-        out.push_str(&text[at..start]);
-        out.push('[');
-        out.push_str(label);
-        out.push(']');
-        out.extend(line_breaks(&text[start..end]));
+        // A span cut at a byte that starts no character cannot be sliced; none of ours are,
+        // as findings start and end on character boundaries.
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        kept.push((start, end, label));
         at = end;
-        replaced += 1;
     }
-    out.push_str(&text[at..]);
-    (out, replaced)
+    kept
 }
 
 /// Whether redacting `findings` would change anything.
@@ -136,6 +211,54 @@ mod tests {
             out,
             "Lovely lady in [ward or bed], DOB [date of birth], seen [time or date]."
         );
+    }
+
+    #[test]
+    fn different_identifiers_of_a_kind_are_numbered_and_one_keeps_its_number() {
+        let out = redacted("NHS 943 476 5919 and 401 023 2137, then NHS 9434765919 again.");
+        assert_eq!(
+            out,
+            "NHS [NHS number 1] and [NHS number 2], then NHS [NHS number 1] again."
+        );
+    }
+
+    #[test]
+    fn a_run_numbers_across_texts() {
+        let engine = Engine::new(RuleSet::builtin().expect("built-in packs load"));
+        let mut tags = Tags::default();
+        let texts = [
+            "NHS 943 476 5919 seen.",
+            "NHS 401 023 2137 seen.",
+            "NHS 943 476 5919 back.",
+        ];
+        // A survey first, as `presend redact` does over files, so the first text knows there
+        // are two.
+        for pass in 0..2 {
+            let out: Vec<String> = texts
+                .iter()
+                .map(|t| {
+                    let findings = engine.scan(&Segment::document("-", *t));
+                    redact_counted(t, &findings, &mut tags).0
+                })
+                .collect();
+            if pass == 1 {
+                assert_eq!(
+                    out,
+                    [
+                        "NHS [NHS number 1] seen.",
+                        "NHS [NHS number 2] seen.",
+                        "NHS [NHS number 1] back."
+                    ]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn spellings_of_one_identifier_share_a_key() {
+        assert_eq!(identity("943 476 5919"), identity("9434765919"));
+        assert_eq!(identity("Mr. Patel"), identity("mr patel"));
+        assert_ne!(identity("12/03/1948"), identity("12/03/1949"));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use crate::baseline::{Baseline, BaselineFile, KeyParams, Keyed};
 use crate::config::{Config, FailOn};
 use crate::pipeline::{self, Outcome, Policy};
-use crate::redact::redact as redact_text;
+use crate::redact::{redact_counted as redact_text, Tags};
 use crate::select::{RuleSettings, Selectors};
 use presend_core::privacy::Privacy;
 use presend_core::{Error, Finding, Severity};
@@ -35,9 +35,12 @@ pub enum ConfigSource {
     /// The nearest `presend.toml` from the working directory up to the repository top.
     #[default]
     Discover,
-    /// The nearest `presend.toml` from this checked path (a file's directory) upwards, so
-    /// `presend check /repo/posts` run from elsewhere uses /repo/presend.toml.
-    DiscoverFrom(PathBuf),
+    /// The nearest `presend.toml` from each checked path (a file's directory) upwards, so
+    /// `presend check /repo/posts` run from elsewhere uses /repo/presend.toml and two paths in
+    /// two repositories each use their own. Per path, not per file as in ruff: every file found
+    /// under a checked path uses that path's file. `-` is left out (standard input uses the
+    /// first path's).
+    DiscoverFrom(Vec<PathBuf>),
     /// This file (`--config`).
     File(PathBuf),
     /// None (`--no-config`).
@@ -190,32 +193,95 @@ fn error_message(e: &Error) -> Message {
 
 /// The configuration and rules every subcommand works with.
 pub struct Session {
-    engine: Engine,
-    config: Option<Config>,
-    /// Each config table's rule settings, resolved once (see [`Config::tables`]).
-    tables: Vec<RuleSettings>,
-    /// The rules the command line's selectors turn off, after every config table.
-    selected: RuleSettings,
+    /// The compiled rules: one engine per distinct set of packs the configurations load
+    /// (usually one, shared by every scope).
+    engines: Vec<Engine>,
+    /// One per configuration file in use (or none); the first is the primary one, whose
+    /// `baseline` applies to the whole run and whose settings apply to standard input.
+    scopes: Vec<Scope>,
+    /// Each checked path (absolute) and the scope its files use.
+    roots: Vec<(PathBuf, usize)>,
     cwd: PathBuf,
 }
 
-/// The config file `source` asks for: the named file, none, or the nearest `presend.toml` from
-/// the working directory up to the repository top.
-fn load_config(source: &ConfigSource, cwd: &Path) -> Result<Option<Config>, Error> {
-    match source {
-        ConfigSource::Ignore => Ok(None),
-        ConfigSource::File(file) => Config::load(file).map(Some),
-        ConfigSource::Discover => Config::discover(cwd),
-        ConfigSource::DiscoverFrom(path) => {
-            let abs = cwd.join(path);
+/// One configuration file's view of the run: its rules and settings, resolved once.
+struct Scope {
+    config: Option<Config>,
+    /// Index into [`Session::engines`].
+    engine: usize,
+    /// Each config table's rule settings (see [`Config::tables`]).
+    tables: Vec<RuleSettings>,
+    /// The rules the command line's selectors turn off, after every config table.
+    selected: RuleSettings,
+}
+
+/// Which configuration applies to one checked path, for `check --show-settings`.
+pub struct PathConfig<'s> {
+    /// The checked path (absolute), or `None` when the run names no path (or one file is
+    /// named with `--config`).
+    pub path: Option<&'s Path>,
+    /// The configuration file, if any.
+    pub config: Option<&'s Config>,
+    /// The rules loaded for it.
+    pub engine: &'s Engine,
+    /// The loaded rules its configuration (top-level `disable`) and the command line's
+    /// selectors turn off.
+    pub disabled: Vec<&'s Rule>,
+}
+
+/// The config files `source` asks for, each with the checked path it applies to (`None`: the
+/// whole run): the named file, none, the nearest `presend.toml` from the working directory, or
+/// the nearest one from each checked path upwards.
+fn load_configs(source: &ConfigSource, cwd: &Path) -> Result<Configs, Error> {
+    let paths: Vec<&PathBuf> = match source {
+        ConfigSource::Ignore => return Ok(vec![(None, None)]),
+        ConfigSource::File(file) => return Ok(vec![(None, Some(Config::load(file)?))]),
+        ConfigSource::Discover => Vec::new(),
+        ConfigSource::DiscoverFrom(paths) => {
+            paths.iter().filter(|p| p.as_os_str() != "-").collect()
+        }
+    };
+    if paths.is_empty() {
+        return Ok(vec![(None, Config::discover(cwd)?)]);
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let abs = absolute(cwd, path);
             let dir = if abs.is_dir() {
                 abs.as_path()
             } else {
                 abs.parent().unwrap_or(cwd)
             };
-            Config::discover(dir)
-        }
-    }
+            Ok((Some(abs.clone()), Config::discover(dir)?))
+        })
+        .collect()
+}
+
+/// `path` made absolute against `cwd` (without resolving symbolic links).
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let p = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    std::path::absolute(&p).unwrap_or(p)
+}
+
+/// What decides an engine's rules: whether the built-in packs load, and the configuration's
+/// extra packs (the command line's are the same for every scope).
+fn engine_key(packs: &PackSources, config: Option<&Config>, cwd: &Path) -> (bool, Vec<PathBuf>) {
+    let builtin = !packs.no_builtin && config.and_then(|c| c.data.builtin).unwrap_or(true);
+    let rules = config
+        .map(|c| {
+            c.data
+                .rules
+                .iter()
+                .map(|p| absolute(cwd, &c.resolve(p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    (builtin, rules)
 }
 
 /// Load packs (built-in, then the config's, then the command line's) and compile them.
@@ -266,68 +332,160 @@ fn resolve_tables(config: &Config, engine: &Engine) -> Result<Vec<RuleSettings>,
 impl Session {
     /// Load the configuration `config` names and the packs (built-in, the configuration's
     /// `rules`, then `packs`), compile them, and check that every rule the configuration names
-    /// is loaded: a typo in `disable` would otherwise silently keep a rule on.
+    /// is loaded: a typo in `disable` would otherwise silently keep a rule on. When each
+    /// checked path finds its own configuration, each is loaded and checked the same way, and
+    /// configurations that load the same packs share one engine.
     pub fn open(config: &ConfigSource, packs: &PackSources) -> Result<Session, Error> {
         let cwd = std::env::current_dir().map_err(|source| Error::Io {
             path: ".".into(),
             source,
         })?;
-        let config = load_config(config, &cwd)?;
-        let engine = engine_for(packs, config.as_ref())?;
+        let mut session = Session {
+            engines: Vec::new(),
+            scopes: Vec::new(),
+            roots: Vec::new(),
+            cwd,
+        };
+        let mut engine_keys = Vec::new();
+        for (root, config) in load_configs(config, &session.cwd)? {
+            let file = config.as_ref().map(|c| absolute(&session.cwd, &c.file));
+            let known = session
+                .scopes
+                .iter()
+                .position(|s| s.config.as_ref().map(|c| absolute(&session.cwd, &c.file)) == file);
+            let scope = match known {
+                Some(i) => i,
+                None => session.add_scope(config, packs, &mut engine_keys)?,
+            };
+            if let Some(root) = root {
+                session.roots.push((root, scope));
+            }
+        }
+        Ok(session)
+    }
+
+    /// Add the scope of one configuration, compiling its packs unless an engine with the same
+    /// packs exists; returns its index.
+    fn add_scope(
+        &mut self,
+        config: Option<Config>,
+        packs: &PackSources,
+        engine_keys: &mut Vec<(bool, Vec<PathBuf>)>,
+    ) -> Result<usize, Error> {
+        let key = engine_key(packs, config.as_ref(), &self.cwd);
+        let engine = match engine_keys.iter().position(|k| *k == key) {
+            Some(i) => i,
+            None => {
+                self.engines.push(engine_for(packs, config.as_ref())?);
+                engine_keys.push(key);
+                self.engines.len() - 1
+            }
+        };
         let tables = match &config {
-            Some(c) => resolve_tables(c, &engine)?,
+            Some(c) => resolve_tables(c, &self.engines[engine])?,
             None => Vec::new(),
         };
-        Ok(Session {
-            engine,
+        self.scopes.push(Scope {
             config,
+            engine,
             tables,
             selected: RuleSettings::default(),
-            cwd,
-        })
+        });
+        Ok(self.scopes.len() - 1)
     }
 
     /// Narrow the rules with the command line's `--select`, `--extend-select` and `--ignore`,
     /// resolved once; a selector that names no loaded rule, pack or category is an error.
     pub fn with_selectors(mut self, selectors: &Selectors) -> Result<Session, Error> {
-        self.selected = selectors
-            .resolve(self.engine.rules())
-            .map_err(|e| Error::Usage(format!("{e} (see `presend rules list`)")))?;
+        for scope in &mut self.scopes {
+            scope.selected = selectors
+                .resolve(self.engines[scope.engine].rules())
+                .map_err(|e| Error::Usage(format!("{e} (see `presend rules list`)")))?;
+        }
         Ok(self)
     }
 
-    /// The compiled rules.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    /// The primary scope: the first checked path's configuration (or the only one).
+    fn primary(&self) -> &Scope {
+        &self.scopes[0]
     }
 
-    /// The configuration file in use, if any.
+    /// The compiled rules of the primary configuration.
+    pub fn engine(&self) -> &Engine {
+        &self.engines[self.primary().engine]
+    }
+
+    /// The primary configuration file in use, if any: the one `--config` names, or the one
+    /// found from the first checked path (or the working directory).
     pub fn config(&self) -> Option<&Config> {
-        self.config.as_ref()
+        self.primary().config.as_ref()
+    }
+
+    /// Which configuration applies to each checked path, in the order given (one entry, with
+    /// no path, when the run names none).
+    pub fn path_configs(&self) -> Vec<PathConfig<'_>> {
+        let entries: Vec<(Option<&Path>, usize)> = if self.roots.is_empty() {
+            vec![(None, 0)]
+        } else {
+            self.roots
+                .iter()
+                .map(|(p, s)| (Some(p.as_path()), *s))
+                .collect()
+        };
+        entries
+            .into_iter()
+            .map(|(path, s)| {
+                let scope = &self.scopes[s];
+                let engine = &self.engines[scope.engine];
+                let disabled = engine
+                    .rules()
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| scope.is_disabled(*i))
+                    .map(|(_, r)| r)
+                    .collect();
+                PathConfig {
+                    path,
+                    config: scope.config.as_ref(),
+                    engine,
+                    disabled,
+                }
+            })
+            .collect()
+    }
+
+    /// The scope whose checked path holds `abs` (the nearest, when checked paths nest); the
+    /// primary one for anything else (standard input, a path outside every checked path).
+    fn scope_at(&self, abs: &Path) -> &Scope {
+        let nearest = self
+            .roots
+            .iter()
+            .filter(|(root, _)| abs.starts_with(root))
+            .max_by_key(|(root, _)| root.components().count());
+        &self.scopes[nearest.map_or(0, |(_, s)| *s)]
     }
 
     /// The index of a loaded rule.
     fn index_of(&self, rule: &Rule) -> Option<usize> {
-        self.engine
+        self.engine()
             .rules()
             .rules
             .iter()
             .position(|r| r.full_id == rule.full_id)
     }
 
-    /// Whether the configuration's top-level `disable`, or the command line's selectors, turn
-    /// this rule off.
+    /// Whether the primary configuration's top-level `disable`, or the command line's
+    /// selectors, turn this rule off.
     pub fn is_disabled(&self, rule: &Rule) -> bool {
-        let Some(i) = self.index_of(rule) else {
-            return false;
-        };
-        self.selected.is_disabled(i) || self.tables.first().is_some_and(|top| top.is_disabled(i))
+        self.index_of(rule)
+            .is_some_and(|i| self.primary().is_disabled(i))
     }
 
-    /// The rule's severity after the configuration's top-level `severity` overrides (the last
-    /// matching entry wins, as in a scan).
+    /// The rule's severity after the primary configuration's top-level `severity` overrides
+    /// (the last matching entry wins, as in a scan).
     pub fn severity(&self, rule: &Rule) -> Severity {
-        match (self.tables.first(), self.index_of(rule)) {
+        match (self.primary().tables.first(), self.index_of(rule)) {
             (Some(top), Some(i)) => top.severity(i, rule.severity),
             _ => rule.severity,
         }
@@ -336,33 +494,37 @@ impl Session {
     /// Run the examples of the packs named (every loaded pack when none), leaving out the rules
     /// the configuration disables.
     pub fn run_examples(&self, packs: &[String]) -> ExampleReport {
-        run_examples_where(&self.engine, packs, |r| !self.is_disabled(r))
+        run_examples_where(self.engine(), packs, |r| !self.is_disabled(r))
     }
 
     /// Stop with the error of a pack pattern that failed to compile during a scan.
     fn pattern_errors(&self) -> Result<(), Error> {
-        match self.engine.pattern_errors().into_iter().next() {
+        let first = self
+            .engines
+            .iter()
+            .find_map(|e| e.pattern_errors().into_iter().next());
+        match first {
             Some(e) => Err(Error::Pack(e)),
             None => Ok(()),
         }
     }
 
-    /// The canonical id of channel `name`; a name no pack defines is kept, lower-cased, for
-    /// packs' channel-gated rules (and reported by [`Session::warn_unknown_channels`]).
-    fn channel_id(&self, name: &str) -> String {
-        crate::channel::resolve(self.engine.rules(), name)
+    /// The canonical id of channel `name` among `engine`'s packs; a name no pack defines is
+    /// kept, lower-cased, for packs' channel-gated rules (and reported by
+    /// [`Session::warn_unknown_channels`]).
+    fn channel_id(engine: &Engine, name: &str) -> String {
+        crate::channel::resolve(engine.rules(), name)
             .map_or_else(|unknown| unknown.name, |c| c.id.clone())
     }
 
-    /// An unknown channel is a warning wherever it is written (`--channel`, the configuration,
+    /// An unknown channel is a warning wherever it is written (`--channel`, a configuration,
     /// a document), with the closest known name; the scan goes on without a length limit or
     /// messaging-app rule for it.
     fn warn_unknown_channels(&self, read: &ReadSettings, diag: &mut Diagnostics) {
-        let set = self.engine.rules();
         if let Some(Err(unknown)) = read
             .channel
             .as_ref()
-            .map(|c| crate::channel::resolve(set, c))
+            .map(|c| crate::channel::resolve(self.engine().rules(), c))
         {
             notice(
                 diag,
@@ -374,47 +536,50 @@ impl Session {
                 ),
             );
         }
-        let Some(config) = &self.config else { return };
-        let tables = std::iter::once(config.data.channel.as_ref())
-            .chain(config.data.per_path.values().map(|s| s.channel.as_ref()));
-        for name in tables.flatten() {
-            if let Err(unknown) = crate::channel::resolve(set, name) {
-                notice(
-                    diag,
-                    &config.file.display().to_string(),
-                    format!(
-                        "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
-                        unknown.name,
-                        unknown.hint()
-                    ),
-                );
+        for scope in &self.scopes {
+            let Some(config) = &scope.config else {
+                continue;
+            };
+            let set = self.engines[scope.engine].rules();
+            let tables = std::iter::once(config.data.channel.as_ref())
+                .chain(config.data.per_path.values().map(|s| s.channel.as_ref()));
+            for name in tables.flatten() {
+                if let Err(unknown) = crate::channel::resolve(set, name) {
+                    notice(
+                        diag,
+                        &config.file.display().to_string(),
+                        format!(
+                            "unknown channel `{}`{}: no length limit or messaging-app rule applies, only packs' own channel rules",
+                            unknown.name,
+                            unknown.hint()
+                        ),
+                    );
+                }
             }
         }
     }
 
-    /// The policy for a document at `abs` (for config globs), read as `read` says.
-    pub fn policy(&self, read: &ReadSettings, abs: Option<&Path>) -> Policy {
+    /// How a document at `abs` (for config globs; `None`: standard input without a name) is
+    /// scanned, read as `read` says: the engine and settings of its path's configuration.
+    fn plan(&self, read: &ReadSettings, abs: Option<&Path>) -> Plan<'_> {
+        let at = abs.map_or_else(|| self.cwd.join("-"), Path::to_path_buf);
+        let scope = self.scope_at(&at);
+        let engine = &self.engines[scope.engine];
         let mut p = Policy {
             format: read.format,
-            channel_override: read.channel.as_deref().map(|c| self.channel_id(c)),
+            channel_override: read.channel.as_deref().map(|c| Self::channel_id(engine, c)),
             ..Policy::default()
         };
         p.read.fields = read.fields.clone();
-        let tables = match (&self.config, abs) {
-            (Some(c), Some(a)) => c.tables_for(a),
-            (Some(c), None) => c.tables_for(&self.cwd.join("-")),
-            (None, _) => Vec::new(),
+        let Some(config) = &scope.config else {
+            p.rules.extend(&scope.selected);
+            return Plan { engine, policy: p };
         };
-        for t in tables {
-            p.rules.extend(&self.tables[t]);
+        for t in config.tables_for(&at) {
+            p.rules.extend(&scope.tables[t]);
         }
-        p.rules.extend(&self.selected);
-        let settings = match (&self.config, abs) {
-            (Some(c), Some(a)) => c.for_path(a),
-            (Some(c), None) => c.for_path(&self.cwd.join("-")),
-            (None, _) => Vec::new(),
-        };
-        for s in settings {
+        p.rules.extend(&scope.selected);
+        for s in config.for_path(&at) {
             if read.format.is_none() {
                 if let Some(choice) = s.input_format {
                     p.format = choice.0;
@@ -424,11 +589,44 @@ impl Session {
                 p.read.fields = s.fields.clone();
             }
             if let Some(c) = &s.channel {
-                p.default_channel = Some(self.channel_id(c));
+                p.default_channel = Some(Self::channel_id(engine, c));
             }
             p.allow.extend(s.allow.iter().cloned());
         }
-        p
+        Plan { engine, policy: p }
+    }
+}
+
+impl Scope {
+    /// Whether the top-level `disable` or the command line's selectors turn rule `i` off.
+    fn is_disabled(&self, i: usize) -> bool {
+        self.selected.is_disabled(i) || self.tables.first().is_some_and(|top| top.is_disabled(i))
+    }
+}
+
+/// A large plain-text file `redact` reads window by window.
+#[derive(Clone, Copy)]
+struct LargeFile<'a> {
+    path: &'a Path,
+    /// Its name in messages.
+    name: &'a str,
+    plan: &'a Plan<'a>,
+}
+
+/// Each config file a session reads, with the checked path it applies to (`None`: the whole
+/// run).
+type Configs = Vec<(Option<PathBuf>, Option<Config>)>;
+
+/// How one input is scanned: the engine of its path's configuration, and the policy.
+struct Plan<'s> {
+    engine: &'s Engine,
+    policy: Policy,
+}
+
+impl Plan<'_> {
+    /// One whole document through the pipeline.
+    fn process(&self, doc: &Document) -> Outcome {
+        pipeline::process(self.engine, doc, &self.policy)
     }
 }
 
@@ -628,16 +826,22 @@ pub type Sink<'a> = dyn FnMut(&Document, Outcome, bool) -> Result<(), Failure> +
 
 impl Session {
     fn absolute(&self, path: &Path) -> PathBuf {
-        let p = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.cwd.join(path)
-        };
-        std::path::absolute(&p).unwrap_or(p)
+        absolute(&self.cwd, path)
+    }
+
+    /// The scope of a scanned document, by its path (the primary one for standard input).
+    fn scope_of_document(&self, doc: &Document) -> &Scope {
+        if self.scopes.len() == 1 || &*doc.path == "-" {
+            return self.primary();
+        }
+        self.scope_at(&self.absolute(Path::new(&*doc.path)))
     }
 
     fn excluded(&self, abs: &Path) -> bool {
-        self.config.as_ref().is_some_and(|c| c.excluded(abs))
+        self.scope_at(abs)
+            .config
+            .as_ref()
+            .is_some_and(|c| c.excluded(abs))
     }
 
     /// The files a scan of `paths` would read, after the configuration's excludes (`-` for
@@ -659,17 +863,17 @@ impl Session {
     /// reports are deterministic whatever the scheduling.
     fn scan_files(
         &self,
-        files: Vec<(PathBuf, Policy)>,
+        files: Vec<(PathBuf, Plan<'_>)>,
         run: &mut Run,
         diag: &mut Diagnostics,
         sink: &mut Sink,
     ) -> Result<(), Failure> {
         let scanned: Vec<_> = files
             .par_iter()
-            .map(|(path, policy)| {
+            .map(|(path, plan)| {
                 source::read_file(path).map(|loaded| match loaded {
                     Loaded::Text(doc, notice) => {
-                        let outcome = self.process(&doc, policy);
+                        let outcome = plan.process(&doc);
                         (Loaded::Text(doc, notice), Some(outcome))
                     }
                     skipped => (skipped, None),
@@ -716,7 +920,7 @@ impl Session {
                 else {
                     continue;
                 };
-                let outcome = self.process(&doc, &self.policy(&scan.read, Some(&abs)));
+                let outcome = self.plan(&scan.read, Some(&abs)).process(&doc);
                 run.deliver(diag, sink, &doc, outcome, true)?;
             }
             run.paths = RepoPaths::at_root(root);
@@ -725,7 +929,7 @@ impl Session {
         }
         let read = &scan.read;
         let stdin_name = read.stdin_filename.as_deref().unwrap_or("-");
-        let mut files: Vec<(PathBuf, Policy)> = Vec::new();
+        let mut files: Vec<(PathBuf, Plan<'_>)> = Vec::new();
         for input in inputs(&scan.paths, scan.walk, &mut run, diag) {
             let (name, abs) = match &input {
                 Input::Stdin => (
@@ -741,8 +945,9 @@ impl Session {
                     continue;
                 }
             }
-            let policy = self.input_policy(read, abs.as_deref(), matches!(input, Input::Stdin));
-            let format = policy
+            let plan = self.input_plan(read, abs.as_deref(), matches!(input, Input::Stdin));
+            let format = plan
+                .policy
                 .format
                 .unwrap_or_else(|| InputFormat::from_path(&name));
             if format == InputFormat::Jsonl || matches!(input, Input::Stdin) {
@@ -768,23 +973,23 @@ impl Session {
                         continue;
                     }
                     if let Some(doc) = loaded(source::decode(&name, bytes), true, &mut run, diag) {
-                        let outcome = self.process(&doc, &policy);
+                        let outcome = plan.process(&doc);
                         run.deliver(diag, sink, &doc, outcome, true)?;
                     }
                     continue;
                 }
-                self.scan_records(&name, reader, &policy, &mut run, diag, sink)?;
+                self.scan_records(&name, reader, &plan, &mut run, diag, sink)?;
                 continue;
             }
             if let Input::File(path) = &input {
                 if format == InputFormat::Text && source::is_large_plain_text(path) {
                     self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
-                    self.scan_large_text(path, &name, &policy, &mut run, diag, sink)?;
+                    self.scan_large_text(path, &name, &plan, &mut run, diag, sink)?;
                     continue;
                 }
             }
             if let Input::File(path) = input {
-                files.push((path, policy));
+                files.push((path, plan));
                 if files.len() == FILE_BATCH {
                     self.scan_files(std::mem::take(&mut files), &mut run, diag, sink)?;
                 }
@@ -798,7 +1003,7 @@ impl Session {
                 }
             };
             let Some(doc) = doc else { continue };
-            let outcome = self.process(&doc, &policy);
+            let outcome = plan.process(&doc);
             run.deliver(diag, sink, &doc, outcome, true)?;
         }
         self.scan_files(files, &mut run, diag, sink)?;
@@ -807,13 +1012,13 @@ impl Session {
         Ok(run)
     }
 
-    /// The policy of one input; standard input without a name or a configured format is text.
-    fn input_policy(&self, read: &ReadSettings, abs: Option<&Path>, stdin: bool) -> Policy {
-        let mut policy = self.policy(read, abs);
-        if stdin && policy.format.is_none() && read.stdin_filename.is_none() {
-            policy.format = Some(InputFormat::Text);
+    /// The plan of one input; standard input without a name or a configured format is text.
+    fn input_plan(&self, read: &ReadSettings, abs: Option<&Path>, stdin: bool) -> Plan<'_> {
+        let mut plan = self.plan(read, abs);
+        if stdin && plan.policy.format.is_none() && read.stdin_filename.is_none() {
+            plan.policy.format = Some(InputFormat::Text);
         }
-        policy
+        plan
     }
 
     /// A JSON Lines stream, record by record: a batch of records is read, scanned in parallel,
@@ -822,7 +1027,7 @@ impl Session {
         &self,
         name: &str,
         reader: Box<dyn io::BufRead + '_>,
-        policy: &Policy,
+        plan: &Plan,
         run: &mut Run,
         diag: &mut Diagnostics,
         sink: &mut Sink,
@@ -862,10 +1067,7 @@ impl Session {
                 .into_iter()
                 .filter_map(|l| loaded(l, false, run, diag))
                 .collect();
-            let outcomes: Vec<Outcome> = docs
-                .par_iter()
-                .map(|d| pipeline::process(&self.engine, d, policy))
-                .collect();
+            let outcomes: Vec<Outcome> = docs.par_iter().map(|d| plan.process(d)).collect();
             for (doc, mut outcome) in docs.iter().zip(outcomes) {
                 // A field missing from one record is judged over the whole file, below.
                 let fields = std::mem::take(&mut outcome.missing_fields);
@@ -885,11 +1087,6 @@ impl Session {
         Ok(())
     }
 
-    /// One whole document through the pipeline.
-    fn process(&self, doc: &Document, policy: &Policy) -> Outcome {
-        pipeline::process(&self.engine, doc, policy)
-    }
-
     /// Scan a large plain-text file window by window, a few windows in parallel at a time, so
     /// memory stays bounded whatever its size. Each finding is reported by the window that owns
     /// its start.
@@ -897,7 +1094,7 @@ impl Session {
         &self,
         path: &Path,
         name: &str,
-        policy: &Policy,
+        plan: &Plan,
         run: &mut Run,
         diag: &mut Diagnostics,
         sink: &mut Sink,
@@ -912,7 +1109,7 @@ impl Session {
         };
         // A post's length is the whole file's, not a window's: measured in a pass of its own
         // (reading only) when the channel has a limit.
-        let length = match pipeline::text_channel(policy, self.engine.rules())
+        let length = match pipeline::text_channel(&plan.policy, plan.engine.rules())
             .filter(|c| c.limit.is_some())
         {
             Some(c) => Some((measure_windows(path, name, c)?, c)),
@@ -938,10 +1135,7 @@ impl Session {
             if batch.is_empty() {
                 return Ok(());
             }
-            let outcomes: Vec<Outcome> = batch
-                .par_iter()
-                .map(|w| pipeline::process(&self.engine, &w.doc, policy))
-                .collect();
+            let outcomes: Vec<Outcome> = batch.par_iter().map(|w| plan.process(&w.doc)).collect();
             for (w, mut outcome) in batch.iter().zip(outcomes) {
                 if let (Some(n), false) = (&w.notice, warned) {
                     diag(Message::DecodeWarning {
@@ -967,7 +1161,7 @@ impl Session {
     }
 
     fn load_baseline(&self, file: Option<&Path>) -> Result<Option<Baseline>, Error> {
-        let config = self.config.as_ref();
+        let config = self.config();
         let file = match (file, config.and_then(|c| c.data.baseline.as_ref())) {
             (Some(f), _) => f.to_path_buf(),
             (None, Some(f)) => config.map(|c| c.resolve(f)).unwrap_or_default(),
@@ -988,16 +1182,20 @@ impl Session {
         out: &mut dyn Write,
         diag: &mut Diagnostics,
     ) -> Result<Status, Failure> {
-        let config = self.config.as_ref();
         let privacy = privacy(req);
-        let shown = req
-            .min_severity
-            .or_else(|| config.and_then(|c| c.data.min_severity))
-            .unwrap_or(Severity::Info);
-        let fail_at = req
-            .fail_on
-            .or_else(|| config.and_then(|c| c.data.fail_on))
-            .map_or(Some(Severity::Warning), FailOn::threshold);
+        // What is shown and what fails: the command line's, else the document's configuration.
+        let thresholds = |doc: &Document| {
+            let config = self.scope_of_document(doc).config.as_ref();
+            let shown = req
+                .min_severity
+                .or_else(|| config.and_then(|c| c.data.min_severity))
+                .unwrap_or(Severity::Info);
+            let fail_at = req
+                .fail_on
+                .or_else(|| config.and_then(|c| c.data.fail_on))
+                .map_or(Some(Severity::Warning), FailOn::threshold);
+            (shown, fail_at)
+        };
         let mut baseline = self.load_baseline(req.baseline.as_deref())?;
         // Paths in reports are repository-relative for SARIF and friends; the staged scan knows
         // its root, other scans find it from the working directory.
@@ -1026,6 +1224,7 @@ impl Session {
         let mut hidden_failing = 0;
         let mut sink = |doc: &Document, outcome: Outcome, first: bool| -> Result<(), Failure> {
             summary.files += usize::from(first);
+            let (shown, fail_at) = thresholds(doc);
             let mut findings: Vec<Finding> = outcome.findings;
             let mut hide = outcome.identifying.clone();
             hide.extend(presend_core::privacy::identifying_spans(&findings));
@@ -1137,11 +1336,15 @@ impl Session {
         Ok((status, written))
     }
 
-    /// `presend redact`: the draft with every finding replaced by its label, written back to
-    /// the file (`in_place`) or to `out`; returns the status and the number of spans replaced.
+    /// `presend redact`: the draft with every identifying finding replaced by its tag, written
+    /// back to the file (`in_place`) or to `out`; returns the status and the number of spans
+    /// replaced. `tags` numbers the identifiers of the whole run (see [`Tags`]): pass the same
+    /// one for every file of a run, after a pass over them all when the files can be read twice,
+    /// so the first file already knows a kind has two identifiers.
     pub fn redact(
         &self,
         req: &RedactRequest,
+        tags: &mut Tags,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
     ) -> Result<(Status, usize), Failure> {
@@ -1164,13 +1367,19 @@ impl Session {
                 .as_ref()
                 .map(|n| self.absolute(Path::new(n))),
         };
-        let policy = self.input_policy(read, abs.as_deref(), file.is_none());
+        let plan = self.input_plan(read, abs.as_deref(), file.is_none());
         if let Some(path) = &file {
-            let format = policy
+            let format = plan
+                .policy
                 .format
                 .unwrap_or_else(|| InputFormat::from_path(&name));
             if format == InputFormat::Text && source::is_large_plain_text(path) {
-                return self.redact_large(path, &name, &policy, req.in_place, out, diag);
+                let large = LargeFile {
+                    path,
+                    name: &name,
+                    plan: &plan,
+                };
+                return self.redact_large(&large, req.in_place, tags, out, diag);
             }
         }
         let loaded_doc = match &file {
@@ -1194,7 +1403,8 @@ impl Session {
             .into());
         }
         self.warn_unknown_channels(read, diag);
-        let (redacted, outcome, replaced) = pipeline::redact_counted(&self.engine, &doc, &policy);
+        let (redacted, outcome, replaced) =
+            pipeline::redact_counted(plan.engine, &doc, &plan.policy, tags);
         self.pattern_errors()?;
         for w in &outcome.warnings {
             notice(diag, &doc.path, w.clone());
@@ -1230,28 +1440,27 @@ impl Session {
     /// output, or atomically in place.
     fn redact_large(
         &self,
-        path: &Path,
-        name: &str,
-        policy: &Policy,
+        large: &LargeFile,
         in_place: bool,
+        tags: &mut Tags,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
     ) -> Result<(Status, usize), Failure> {
         if !in_place {
-            let replaced = self.redact_windows(path, name, policy, false, out, diag)?;
+            let replaced = self.redact_windows(large, false, tags, out, diag)?;
             return Ok((Status::Clean, replaced));
         }
         let mut replaced = 0;
-        let written = crate::atomic::write_with(path, |f| {
+        let written = crate::atomic::write_with(large.path, |f| {
             let mut out = io::BufWriter::new(f);
-            replaced = self.redact_windows(path, name, policy, true, &mut out, diag)?;
+            replaced = self.redact_windows(large, true, tags, &mut out, diag)?;
             out.flush()
         });
         match written {
             Ok(()) => Ok((Status::Clean, replaced)),
             Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::InvalidData => {
                 Err(Error::NotRewritten {
-                    path: name.to_string(),
+                    path: large.name.to_string(),
                     reason: source.to_string(),
                 }
                 .into())
@@ -1260,18 +1469,18 @@ impl Session {
         }
     }
 
-    /// Write the redacted text of `path` to `out`, one window at a time: each window writes its
-    /// own stretch of the file (extended to the end of a span it owns that runs past it), with
-    /// the identifying findings it owns replaced by tags.
+    /// Write the redacted text of the file to `out`, one window at a time: each window writes
+    /// its own stretch of the file (extended to the end of a span it owns that runs past it),
+    /// with the identifying findings it owns replaced by tags.
     fn redact_windows(
         &self,
-        path: &Path,
-        name: &str,
-        policy: &Policy,
+        large: &LargeFile,
         refuse_lossy: bool,
+        tags: &mut Tags,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
     ) -> io::Result<usize> {
+        let LargeFile { path, name, plan } = *large;
         let file = std::fs::File::open(path)?;
         let mut written = 0usize;
         let mut replaced = 0usize;
@@ -1295,7 +1504,8 @@ impl Session {
             }
             let base = w.doc.first_byte;
             let from = written.max(w.owns.start) - base;
-            let owned: Vec<Finding> = pipeline::process(&self.engine, &w.doc, policy)
+            let owned: Vec<Finding> = plan
+                .process(&w.doc)
                 .findings
                 .into_iter()
                 .filter(|f| f.category.is_identifying() && w.owns.contains(&f.byte_range.0))
@@ -1323,7 +1533,11 @@ impl Session {
                 })
                 .collect();
             if from < end {
-                out.write_all(redact_text(&w.doc.text[from..end], &local).as_bytes())?;
+                out.write_all(
+                    redact_text(&w.doc.text[from..end], &local, tags)
+                        .0
+                        .as_bytes(),
+                )?;
             }
             written = base + end;
         }
