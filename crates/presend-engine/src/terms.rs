@@ -354,15 +354,19 @@ impl Trie {
         }
         // Insert in sorted order: each literal shares its prefix with the one before, and the
         // children of a node are created in byte order.
-        let mut order: Vec<u32> = (0..literals.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| literals[a as usize].cmp(&literals[b as usize]));
+        // Sorting the literals themselves (not indices into them) keeps each comparison local.
+        let mut order: Vec<(&[u8], u32)> = literals
+            .iter()
+            .enumerate()
+            .map(|(p, lit)| (&lit[..], p as u32))
+            .collect();
+        order.sort_unstable();
         let mut parent: Vec<u32> = vec![0];
         let mut byte: Vec<u8> = vec![0];
         let mut ends: Vec<(u32, u32)> = Vec::with_capacity(literals.len());
         let mut path: Vec<u32> = vec![0];
         let mut prev: &[u8] = &[];
-        for &p in &order {
-            let lit = &literals[p as usize][..];
+        for &(lit, p) in &order {
             let common = prev.iter().zip(lit).take_while(|(a, b)| a == b).count();
             path.truncate(common + 1);
             for &b in &lit[common..] {
@@ -648,9 +652,9 @@ impl std::hash::Hasher for Fnv {
 
 #[derive(Default)]
 struct Collector {
-    /// Pattern id of each literal, without and with a trailing `*`.
+    /// Pattern id of each literal, without and with a trailing `*`; the map owns the literals
+    /// ([`Collector::finish`] lists them by id).
     index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
-    literals: Vec<Vec<u8>>,
     patterns: Vec<PatternInfo>,
     anchors: bool,
 }
@@ -690,20 +694,14 @@ impl Collector {
     }
 
     fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
-        let known = self
-            .index
-            .get(&literal[..])
-            .and_then(|ids| ids[usize::from(wildcard)]);
-        let id = match known {
+        let ends_in_word = last_char(&literal).is_some_and(is_word_char);
+        // One hash per use; the literal moves into the map when it is new.
+        let ids = self.index.entry(literal).or_default();
+        let id = match ids[usize::from(wildcard)] {
             Some(id) => id,
             None => {
-                let ends_in_word = String::from_utf8_lossy(&literal)
-                    .chars()
-                    .next_back()
-                    .is_some_and(is_word_char);
                 let id = self.patterns.len();
-                self.index.entry(literal.clone()).or_default()[usize::from(wildcard)] = Some(id);
-                self.literals.push(literal);
+                ids[usize::from(wildcard)] = Some(id);
                 self.patterns.push(PatternInfo {
                     wildcard,
                     ends_in_word,
@@ -742,6 +740,7 @@ impl Collector {
     /// literals its matches can start with.
     fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> Collector {
         let mut b = Collector::default();
+        b.index.reserve(literals_at_most(set, anchors));
         for (id, literals) in anchors.iter().enumerate() {
             for lit in literals {
                 b.add_anchor(lit, Slot::Anchor(id as u32));
@@ -776,13 +775,69 @@ impl Collector {
     }
 
     fn finish(self) -> TermMatcher {
+        let anchors = self.anchors;
+        let (literals, patterns) = self.into_parts();
         TermMatcher {
-            trie: Trie::build(&self.literals, self.anchors),
-            patterns: self.patterns,
+            trie: Trie::build(&literals, anchors),
+            patterns,
             #[cfg(test)]
-            literals: self.literals,
+            literals,
         }
     }
+
+    /// The literals by pattern id, and the patterns.
+    fn into_parts(self) -> (Vec<Vec<u8>>, Vec<PatternInfo>) {
+        let mut literals: Vec<Vec<u8>> = vec![Vec::new(); self.patterns.len()];
+        for (literal, ids) in self.index {
+            match ids {
+                [Some(a), Some(b)] => {
+                    literals[b] = literal.clone();
+                    literals[a] = literal;
+                }
+                [Some(a), None] | [None, Some(a)] => literals[a] = literal,
+                [None, None] => {}
+            }
+        }
+        (literals, self.patterns)
+    }
+}
+
+/// The last character of a literal (as `String::from_utf8_lossy` would read it).
+fn last_char(literal: &[u8]) -> Option<char> {
+    match literal.last() {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        _ => match std::str::from_utf8(literal) {
+            Ok(s) => s.chars().next_back(),
+            Err(_) => String::from_utf8_lossy(literal).chars().next_back(),
+        },
+    }
+}
+
+/// How many literals `gather` can add at most (each term, phrase and anchor literal once): the
+/// size to reserve, so the index is not rehashed as it grows.
+fn literals_at_most(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> usize {
+    let terms = |ts: &TermSet| ts.terms.len();
+    let lexicons: usize = set.lexicons.iter().map(|l| l.terms.len()).sum();
+    let packs: usize = set.packs.iter().map(|p| p.allow.len()).sum();
+    let rules: usize = set
+        .rules
+        .iter()
+        .map(|rule| {
+            let kind = match &rule.kind {
+                RuleKind::Terms(ts) => terms(ts),
+                RuleKind::Near { a, b, .. } => terms(a) + terms(b),
+                RuleKind::Pattern { keywords, .. } => keywords.len(),
+                RuleKind::Combination { .. } | RuleKind::Check => 0,
+            };
+            kind + rule.context.as_ref().map_or(0, |c| terms(&c.words))
+                + rule
+                    .negative_context
+                    .as_ref()
+                    .map_or(0, |c| terms(&c.words))
+                + rule.allow.len()
+        })
+        .sum();
+    anchors.iter().map(Vec::len).sum::<usize>() + lexicons + packs + rules
 }
 
 /// What `benches/terms_vs_ac.rs` needs to compare this matcher with an Aho-Corasick automaton
@@ -802,10 +857,10 @@ pub mod bench {
     /// The automaton's strings (lower case), each with whether it ends in `*` (takes the rest
     /// of the word) and whether it ends with a word character (needs a boundary after it).
     pub fn strings(set: &RuleSet) -> Vec<(Vec<u8>, bool, bool)> {
-        let c = Collector::gather(set, &[]);
-        c.literals
+        let (literals, patterns) = Collector::gather(set, &[]).into_parts();
+        literals
             .into_iter()
-            .zip(c.patterns)
+            .zip(patterns)
             .map(|(l, p)| (l, p.wildcard, p.ends_in_word))
             .collect()
     }

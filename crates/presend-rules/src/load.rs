@@ -150,9 +150,9 @@ impl RuleSetBuilder {
     }
 
     /// Check every rule and resolve every reference.
-    pub fn finish(self) -> Result<RuleSet, Error> {
+    pub fn finish(mut self) -> Result<RuleSet, Error> {
         let mut set = RuleSet::default();
-        let lexicon_index = collect_lexicons(&self.parsed, &mut set)?;
+        let lexicon_index = collect_lexicons(&mut self.parsed, &mut set)?;
         // Rule ids first, so rules may refer to rules defined later in the file.
         let mut rule_index: HashMap<String, usize> = HashMap::new();
         let mut next = 0;
@@ -174,7 +174,8 @@ impl RuleSetBuilder {
                 next += 1;
             }
         }
-        for p in &self.parsed {
+        // The definitions move into the rule set (their text is not copied).
+        for p in &mut self.parsed {
             let pack_id: Arc<str> = p.pack.pack.id.get_ref().as_str().into();
             set.packs.push(PackInfo {
                 id: pack_id.clone(),
@@ -189,12 +190,13 @@ impl RuleSetBuilder {
                 lexicons: &lexicon_index,
                 rules: &rule_index,
             };
-            for def in &p.pack.rule {
+            for def in std::mem::take(&mut p.pack.rule) {
                 let line = p.line(def.id.span().start);
+                let id = def.id.get_ref().clone();
                 let err = |message: String| PackError {
                     file: p.file.clone(),
                     line: Some(line),
-                    rule: Some(def.id.get_ref().clone()),
+                    rule: Some(id),
                     message,
                 };
                 let rule = build_rule(def, &pack_id, &names, &p.file, line).map_err(err)?;
@@ -216,15 +218,15 @@ impl RuleSetBuilder {
 }
 
 fn collect_lexicons(
-    parsed: &[ParsedPack],
+    parsed: &mut [ParsedPack],
     set: &mut RuleSet,
 ) -> Result<HashMap<String, usize>, Error> {
     let mut index: HashMap<String, usize> = HashMap::new();
     for p in parsed {
-        for (id, def) in &p.pack.lexicon {
+        for (id, def) in std::mem::take(&mut p.pack.lexicon) {
             let terms = def
                 .terms
-                .iter()
+                .into_iter()
                 .map(term)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|message| PackError {
@@ -233,15 +235,15 @@ fn collect_lexicons(
                     rule: Some(format!("lexicon {id}")),
                     message,
                 })?;
-            match index.get(id) {
+            match index.get(&id) {
                 // A pack that defines a lexicon another pack already defined extends it, so a
                 // trust can add local words to `patient-referent` without copying it.
                 Some(&i) => set.lexicons[i].terms.extend(terms),
                 None => {
                     index.insert(id.clone(), set.lexicons.len());
                     set.lexicons.push(Lexicon {
-                        id: id.clone(),
-                        description: def.description.clone(),
+                        id,
+                        description: def.description,
                         terms,
                         matched: true,
                     });
@@ -407,12 +409,12 @@ impl Names<'_> {
 
     fn term_set(
         &self,
-        terms: &[TermDef],
+        terms: Vec<TermDef>,
         lexicons: &[String],
         rules: &[String],
     ) -> Result<TermSet, String> {
         Ok(TermSet {
-            terms: terms.iter().map(term).collect::<Result<_, _>>()?,
+            terms: terms.into_iter().map(term).collect::<Result<_, _>>()?,
             lexicons: lexicons
                 .iter()
                 .map(|l| self.lexicon(l))
@@ -424,19 +426,15 @@ impl Names<'_> {
         })
     }
 
-    fn set_def(&self, def: &TermSetDef) -> Result<TermSet, String> {
-        self.term_set(&def.terms, &def.lexicons, &def.rules)
+    fn set_def(&self, def: TermSetDef) -> Result<TermSet, String> {
+        self.term_set(def.terms, &def.lexicons, &def.rules)
     }
 }
 
-fn term(def: &TermDef) -> Result<Term, String> {
+fn term(def: TermDef) -> Result<Term, String> {
     let (text, suggestion, case_sensitive) = match def {
-        TermDef::Plain(t) => (t.clone(), None, false),
-        TermDef::Detailed(d) => (
-            d.term.clone(),
-            d.suggest.clone(),
-            d.case_sensitive.unwrap_or(false),
-        ),
+        TermDef::Plain(t) => (t, None, false),
+        TermDef::Detailed(d) => (d.term, d.suggest, d.case_sensitive.unwrap_or(false)),
     };
     if !text.chars().any(char::is_alphanumeric) && text.chars().filter(|c| *c != '*').count() < 1 {
         return Err(format!("term `{text}` has nothing to match"));
@@ -452,7 +450,7 @@ fn term(def: &TermDef) -> Result<Term, String> {
 }
 
 fn build_rule(
-    def: &RuleDef,
+    mut def: RuleDef,
     pack: &Arc<str>,
     names: &Names,
     file: &str,
@@ -462,7 +460,7 @@ fn build_rule(
     if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
         return Err("rule id must be non-empty, without `/` or spaces".into());
     }
-    let kind = build_kind(def, names)?;
+    let kind = build_kind(&mut def, names)?;
     if !def.signal {
         for (field, value) in [("why", &def.why), ("instead", &def.instead)] {
             if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -479,19 +477,19 @@ fn build_rule(
     if !(0.0..=1.0).contains(&confidence) {
         return Err("`confidence` must be between 0 and 1".into());
     }
-    let context = match &def.context {
+    let context = match def.context.take() {
         None => None,
         Some(c) => Some(Context {
-            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            words: names.term_set(c.words, &c.lexicons, &[])?,
             window: c.window,
             required: c.required,
             boost: c.boost.unwrap_or(crate::scoring::CONTEXT_BOOST),
         }),
     };
-    let negative_context = match &def.negative_context {
+    let negative_context = match def.negative_context.take() {
         None => None,
         Some(c) => Some(NegativeContext {
-            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            words: names.term_set(c.words, &c.lexicons, &[])?,
             window: c.window,
             effect: c.effect,
         }),
@@ -502,26 +500,25 @@ fn build_rule(
         id,
         category: def.category,
         severity: def.severity,
-        message: def.message.clone(),
         label: def
             .label
-            .clone()
             .unwrap_or_else(|| def.id.get_ref().replace('-', " ")),
-        why: def.why.clone().unwrap_or_default(),
-        instead: def.instead.clone().unwrap_or_default(),
-        references: def.references.clone(),
+        message: def.message,
+        why: def.why.unwrap_or_default(),
+        instead: def.instead.unwrap_or_default(),
+        references: def.references,
         signal: def.signal,
         blurred: def.blurred,
         confidence,
         kind,
         context,
         negative_context,
-        allow: def.allow.clone(),
+        allow: def.allow,
         channels: def.channels.iter().map(|c| c.to_lowercase()).collect(),
         examples: Examples {
-            matches: def.examples.matches.clone(),
-            no_match: def.examples.no_match.clone(),
-            mention: def.examples.mention.clone(),
+            matches: def.examples.matches,
+            no_match: def.examples.no_match,
+            mention: def.examples.mention,
             channel: def.examples.channel.as_ref().map(|c| c.to_lowercase()),
         },
         source: file.to_string(),
@@ -529,7 +526,8 @@ fn build_rule(
     })
 }
 
-fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
+/// The rule's kind; the definitions it reads move out of `def`.
+fn build_kind(def: &mut RuleDef, names: &Names) -> Result<RuleKind, String> {
     let has_terms = !def.terms.is_empty() || !def.lexicons.is_empty();
     let kinds = [
         ("pattern", def.pattern.is_some()),
@@ -595,22 +593,21 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
             regexes,
             validator,
             keep,
-            keywords: def
-                .keywords
-                .iter()
-                .map(|k| term(&TermDef::Plain(k.clone())))
+            keywords: std::mem::take(&mut def.keywords)
+                .into_iter()
+                .map(|k| term(TermDef::Plain(k)))
                 .collect::<Result<_, _>>()?,
         });
     }
     if has_terms {
-        let mut set = names.term_set(&def.terms, &def.lexicons, &[])?;
+        let mut set = names.term_set(std::mem::take(&mut def.terms), &def.lexicons, &[])?;
         if def.case_sensitive {
             set.terms.iter_mut().for_each(|t| t.case_sensitive = true);
         }
         return Ok(RuleKind::Terms(set));
     }
-    if let Some(near) = &def.near {
-        let (a, b) = (names.set_def(&near.a)?, names.set_def(&near.b)?);
+    if let Some(near) = def.near.take() {
+        let (a, b) = (names.set_def(near.a)?, names.set_def(near.b)?);
         if a.is_empty() || b.is_empty() {
             return Err("`near.a` and `near.b` each need terms, lexicons or rules".into());
         }
@@ -837,11 +834,7 @@ fn line_of(source: &str, offset: usize) -> usize {
 }
 
 fn memchr_all(needle: u8, haystack: &[u8]) -> Vec<usize> {
-    haystack
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == needle).then_some(i))
-        .collect()
+    memchr::memchr_iter(needle, haystack).collect()
 }
 
 fn find_line(source: &str, needle: &str) -> Option<usize> {
