@@ -344,21 +344,25 @@ impl Trie {
     fn build(literals: &[Vec<u8>], anchors: bool) -> Trie {
         let mut punct_first = [false; 256];
         for lit in literals {
-            let first = String::from_utf8_lossy(&lit[..lit.len().min(4)])
-                .chars()
-                .next()
-                .expect("literals are not empty");
-            if !is_word_char(first) {
+            let word = match lit[0] {
+                b if b < 0x80 => ASCII_WORD[b as usize],
+                _ => String::from_utf8_lossy(&lit[..lit.len().min(4)])
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char),
+            };
+            if !word {
                 punct_first[lit[0] as usize] = true;
             }
         }
         // Insert in sorted order: each literal shares its prefix with the one before, and the
         // children of a node are created in byte order.
-        // Sorting the literals themselves (not indices into them) keeps each comparison local.
-        let mut order: Vec<(&[u8], u32)> = literals
+        // Sorted by bytes, then id. The first eight bytes as a number decide most comparisons
+        // without reading the literals (see `sort_key`).
+        let mut order: Vec<(u64, &[u8], u32)> = literals
             .iter()
             .enumerate()
-            .map(|(p, lit)| (&lit[..], p as u32))
+            .map(|(p, lit)| (sort_key(lit), &lit[..], p as u32))
             .collect();
         order.sort_unstable();
         let mut parent: Vec<u32> = vec![0];
@@ -366,7 +370,7 @@ impl Trie {
         let mut ends: Vec<(u32, u32)> = Vec::with_capacity(literals.len());
         let mut path: Vec<u32> = vec![0];
         let mut prev: &[u8] = &[];
-        for &(lit, p) in &order {
+        for &(_, lit, p) in &order {
             let common = prev.iter().zip(lit).take_while(|(a, b)| a == b).count();
             path.truncate(common + 1);
             for &b in &lit[common..] {
@@ -576,6 +580,16 @@ impl Trie {
             end += 1;
         }
     }
+}
+
+/// The first eight bytes of `lit`, zero-padded, as a big-endian number: if two literals' keys
+/// differ, they compare as the literals do (a shorter literal pads with zeros, which sort
+/// first); if the keys are equal, the literals must be compared.
+fn sort_key(lit: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = lit.len().min(8);
+    head[..n].copy_from_slice(&lit[..n]);
+    u64::from_be_bytes(head)
 }
 
 /// Nodes with more children than this get a direct table.
@@ -891,6 +905,33 @@ pub mod bench {
 mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+    #[test]
+    fn sort_keys_order_literals_as_their_bytes_do() {
+        let lits: [&[u8]; 12] = [
+            b"",
+            b"\0",
+            b"a",
+            b"a\0",
+            b"a\0\0",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgh\0",
+            b"abcdefghi",
+            b"abcdefgi",
+            b"\xff",
+            "é".as_bytes(),
+        ];
+        for a in lits {
+            for b in lits {
+                let (ka, kb) = (sort_key(a), sort_key(b));
+                if ka != kb {
+                    assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
+                }
+                assert_eq!((ka, a).cmp(&(kb, b)), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     fn reference_automaton(m: &TermMatcher) -> AhoCorasick {
         AhoCorasickBuilder::new()
