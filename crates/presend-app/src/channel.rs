@@ -167,12 +167,12 @@ fn mastodon_plain(text: &str) -> usize {
 }
 
 /// The ids of the channels presend's own pack defines, in its order (for help texts; packs may
-/// add more at run time).
+/// add more at run time). Read when presend was built: the help text is built on every run.
 pub fn builtin_ids() -> Vec<String> {
-    let (file, source) = presend_rules::PRESEND_PACK;
-    presend_rules::load_pack_source(file, source)
-        .map(|set| set.channels.into_iter().map(|c| c.id).collect())
-        .unwrap_or_default()
+    presend_rules::PRESEND_CHANNEL_IDS
+        .iter()
+        .map(|id| id.to_string())
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ use crate::rules::{Pattern, RuleKind, RuleSet};
 use presend_core::error::PackError;
 use regex_automata::meta;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -90,8 +89,8 @@ impl PatternMatcher {
                 gates.extend(c.words.lexicons.iter().map(|&l| Slot::Lexicon(l as u32)));
             }
             for (k, re) in regexes.iter().enumerate() {
-                let anchor = anchor_literals(re.hir()).map(|lits| {
-                    m.anchors.push(lits);
+                let anchor = re.anchors().map(|lits| {
+                    m.anchors.push(lits.to_vec());
                     (m.anchors.len() - 1) as u32
                 });
                 let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
@@ -260,192 +259,11 @@ fn run_anchored(
     }
 }
 
-/// The literals every match of a pattern starts with, lower-cased, when the pattern begins with
-/// an ASCII word boundary and each literal with an ASCII word character: then a match can only
-/// start at an ASCII word start where one of them is (compared ASCII case-insensitively). `None`
-/// when the pattern is not of that shape (it then runs unanchored).
-pub(crate) fn anchor_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    if !starts_with_ascii_boundary(hir) {
-        return None;
-    }
-    let mut lits: Vec<Vec<u8>> = Vec::new();
-    for (bytes, _) in prefixes(hir)? {
-        let first = *bytes.first()?;
-        if !(first.is_ascii_alphanumeric() || first == b'_') {
-            return None;
-        }
-        lits.push(bytes);
-    }
-    // Shorter literals are a little less selective but keep the automaton small: cut them
-    // until there are few (`[0-9]{3}` gives a thousand three-digit literals, or ten digits).
-    let mut len = lits.iter().map(Vec::len).max().unwrap_or(0);
-    loop {
-        lits.iter_mut().for_each(|l| l.truncate(len));
-        lits.sort_unstable();
-        lits.dedup();
-        if lits.len() <= MAX_ANCHOR_LITERALS || len == 1 {
-            break;
-        }
-        len -= 1;
-    }
-    // Nearly every word starts with one of twenty letters: the shared pass is cheaper.
-    let single_letters = lits
-        .iter()
-        .filter(|l| l.len() == 1 && l[0].is_ascii_alphabetic())
-        .count();
-    if single_letters > MAX_SINGLE_LETTERS {
-        return None;
-    }
-    // A literal that another one starts with makes the longer one redundant.
-    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
-    for lit in lits {
-        if !kept.iter().any(|k| lit.starts_with(k)) {
-            kept.push(lit);
-        }
-    }
-    (!kept.is_empty()).then_some(kept)
-}
-
-/// The most literals one anchored pattern adds to the term automaton (a list of 200 town names
-/// stays whole; `[0-9]{3}` becomes ten digits).
-const MAX_ANCHOR_LITERALS: usize = 256;
-
-/// An anchor is worth it only if few words start with it: more than this many single-letter
-/// literals (after cutting) and the pattern runs unanchored instead.
-const MAX_SINGLE_LETTERS: usize = 3;
-
-/// A literal prefix, and whether it is the whole match (so what follows may extend it).
-type Prefix = (Vec<u8>, bool);
-
-/// The most prefixes one part of a pattern may have before they are cut shorter.
-const MAX_PREFIXES: usize = 256;
-
-/// Byte classes larger than this (after case folding) end a prefix.
-const MAX_CLASS_BYTES: usize = 16;
-
-/// ASCII-lower-cased literal prefixes of `hir`: every match, lower-cased, starts with one of
-/// them. `None` when nothing useful can be said (a large class first, a Unicode class). Only
-/// the start of the pattern is visited, and case-insensitive patterns give one lower-case
-/// literal per word rather than every mix of cases.
-fn prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
-        HirKind::Literal(lit) => Some(vec![(lit.0.to_ascii_lowercase(), true)]),
-        HirKind::Class(Class::Bytes(c)) => {
-            // Stop as soon as the class is too large (most are: `[A-Za-z0-9]`).
-            let mut seen = [false; 256];
-            let mut bytes: Vec<u8> = Vec::with_capacity(MAX_CLASS_BYTES);
-            for r in c.ranges() {
-                for b in r.start()..=r.end() {
-                    let lower = b.to_ascii_lowercase();
-                    if !std::mem::replace(&mut seen[lower as usize], true) {
-                        if bytes.len() == MAX_CLASS_BYTES {
-                            return None;
-                        }
-                        bytes.push(lower);
-                    }
-                }
-            }
-            bytes.sort_unstable();
-            Some(bytes.into_iter().map(|b| (vec![b], true)).collect())
-        }
-        HirKind::Class(Class::Unicode(_)) => None,
-        HirKind::Capture(c) => prefixes(&c.sub),
-        HirKind::Alternation(subs) => {
-            let mut out = Vec::new();
-            for sub in subs {
-                out.extend(prefixes(sub)?);
-                if out.len() > 2 * MAX_PREFIXES {
-                    out = few(out)?;
-                }
-            }
-            few(out)
-        }
-        HirKind::Repetition(r) => {
-            let once = r.min == 1 && r.max == Some(1);
-            let mut out: Vec<Prefix> = prefixes(&r.sub)?
-                .into_iter()
-                .map(|(lit, exact)| (lit, exact && once))
-                .collect();
-            if r.min == 0 {
-                // It may match nothing, and then what follows starts the match.
-                out.push((Vec::new(), true));
-            }
-            few(out)
-        }
-        HirKind::Concat(subs) => {
-            let mut acc: Vec<Prefix> = vec![(Vec::new(), true)];
-            for sub in subs {
-                if !acc.iter().any(|p| p.1) {
-                    break;
-                }
-                let next = prefixes(sub)
-                    .filter(|next| acc.len().saturating_mul(next.len()) <= MAX_PREFIXES);
-                let grown = next.as_ref().and_then(|next| {
-                    let mut grown = Vec::new();
-                    for (lit, exact) in &acc {
-                        if !exact {
-                            grown.push((lit.clone(), false));
-                            continue;
-                        }
-                        for (more, more_exact) in next {
-                            grown.push(([&lit[..], &more[..]].concat(), *more_exact));
-                        }
-                    }
-                    few(grown)
-                });
-                match grown {
-                    Some(g) => acc = g,
-                    None => {
-                        // Stop here: what was gathered so far is still a prefix.
-                        acc.iter_mut().for_each(|p| p.1 = false);
-                        break;
-                    }
-                }
-            }
-            few(acc)
-        }
-    }
-}
-
-/// `prefixes` without duplicates, cut shorter (and no longer exact) until there are at most
-/// [`MAX_PREFIXES`]; `None` if even single bytes are too many.
-fn few(mut out: Vec<Prefix>) -> Option<Vec<Prefix>> {
-    out.sort_unstable();
-    out.dedup();
-    let mut len = out.iter().map(|p| p.0.len()).max().unwrap_or(0);
-    while out.len() > MAX_PREFIXES {
-        if len <= 1 {
-            return None;
-        }
-        len -= 1;
-        for p in &mut out {
-            if p.0.len() > len {
-                p.0.truncate(len);
-                p.1 = false;
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-    }
-    Some(out)
-}
-
-/// Whether every match of `hir` starts with an ASCII word boundary assertion.
-fn starts_with_ascii_boundary(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Look(look) => matches!(look, Look::WordAscii | Look::WordStartAscii),
-        HirKind::Concat(subs) => subs.first().is_some_and(starts_with_ascii_boundary),
-        HirKind::Capture(c) => starts_with_ascii_boundary(&c.sub),
-        HirKind::Alternation(subs) => subs.iter().all(starts_with_ascii_boundary),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::normalize::Normalized;
+    use crate::rules::analysis::MAX_ANCHOR_LITERALS;
     use crate::rules::{load_pack_source, Pattern};
     use crate::terms::TermMatcher;
 
@@ -545,13 +363,13 @@ mod tests {
     #[test]
     fn prefixes_are_lower_case_and_sound() {
         // Lower-case literals only: 2 words x 10 digits, not every mix of cases.
-        let ward = anchor_literals(Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap().hir());
-        let ward = ward.unwrap();
+        let ward = Pattern::new(r"(?i)\b(bed|cubicle)[0-9]").unwrap();
+        let ward = ward.anchors().unwrap();
         assert_eq!(ward.len(), 20);
         assert!(ward.contains(&b"bed4".to_vec()) && ward.contains(&b"cubicle0".to_vec()));
         // Optional parts: the match may start with what follows them.
         let p = Pattern::new(r"\b(?:dr\.? )?(ab|cd)x*y").unwrap();
-        let lits = anchor_literals(p.hir()).unwrap();
+        let lits = p.anchors().unwrap();
         for (text, start) in [("dr. abxy", 0), ("dr abxxy", 0), ("cdy", 0), ("abxy", 0)] {
             let m = p.compile().unwrap().find(text.as_bytes()).unwrap();
             assert_eq!(m.start(), start);
@@ -559,25 +377,22 @@ mod tests {
             assert!(lits.iter().any(|l| at.starts_with(l)), "{text}: {lits:?}");
         }
         // A pattern that may match nothing at all has no anchor.
-        assert_eq!(
-            anchor_literals(Pattern::new(r"\b(?:ab)?").unwrap().hir()),
-            None
-        );
+        assert_eq!(Pattern::new(r"\b(?:ab)?").unwrap().anchors(), None);
     }
 
     #[test]
     fn literals_are_cut_until_few() {
         let p = Pattern::new(r"\b[0-9]{3}-[0-9]{4}").unwrap();
-        let lits = anchor_literals(p.hir()).unwrap();
+        let lits = p.anchors().unwrap();
         assert!(lits.len() <= MAX_ANCHOR_LITERALS, "{}", lits.len());
         let p = Pattern::new(r"[0-9]{3}").unwrap();
-        assert_eq!(anchor_literals(p.hir()), None);
+        assert_eq!(p.anchors(), None);
         let p = Pattern::new(r"\b#tag").unwrap();
-        assert_eq!(anchor_literals(p.hir()), None);
+        assert_eq!(p.anchors(), None);
         let p = Pattern::new(r"\b[a-z]+x").unwrap();
-        assert_eq!(anchor_literals(p.hir()), None, "infinite");
+        assert_eq!(p.anchors(), None, "infinite");
         // Too many one-letter prefixes: nearly every word would be a candidate.
         let p = Pattern::new(r"\b(?:B|E|G|L|M|N|S|W|AB)[a-z]*").unwrap();
-        assert_eq!(anchor_literals(p.hir()), None);
+        assert_eq!(p.anchors(), None);
     }
 }

@@ -344,25 +344,33 @@ impl Trie {
     fn build(literals: &[Vec<u8>], anchors: bool) -> Trie {
         let mut punct_first = [false; 256];
         for lit in literals {
-            let first = String::from_utf8_lossy(&lit[..lit.len().min(4)])
-                .chars()
-                .next()
-                .expect("literals are not empty");
-            if !is_word_char(first) {
+            let word = match lit[0] {
+                b if b < 0x80 => ASCII_WORD[b as usize],
+                _ => String::from_utf8_lossy(&lit[..lit.len().min(4)])
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char),
+            };
+            if !word {
                 punct_first[lit[0] as usize] = true;
             }
         }
         // Insert in sorted order: each literal shares its prefix with the one before, and the
         // children of a node are created in byte order.
-        let mut order: Vec<u32> = (0..literals.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| literals[a as usize].cmp(&literals[b as usize]));
+        // Sorted by bytes, then id. The first eight bytes as a number decide most comparisons
+        // without reading the literals (see `sort_key`).
+        let mut order: Vec<(u64, &[u8], u32)> = literals
+            .iter()
+            .enumerate()
+            .map(|(p, lit)| (sort_key(lit), &lit[..], p as u32))
+            .collect();
+        order.sort_unstable();
         let mut parent: Vec<u32> = vec![0];
         let mut byte: Vec<u8> = vec![0];
         let mut ends: Vec<(u32, u32)> = Vec::with_capacity(literals.len());
         let mut path: Vec<u32> = vec![0];
         let mut prev: &[u8] = &[];
-        for &p in &order {
-            let lit = &literals[p as usize][..];
+        for &(_, lit, p) in &order {
             let common = prev.iter().zip(lit).take_while(|(a, b)| a == b).count();
             path.truncate(common + 1);
             for &b in &lit[common..] {
@@ -574,6 +582,16 @@ impl Trie {
     }
 }
 
+/// The first eight bytes of `lit`, zero-padded, as a big-endian number: if two literals' keys
+/// differ, they compare as the literals do (a shorter literal pads with zeros, which sort
+/// first); if the keys are equal, the literals must be compared.
+fn sort_key(lit: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = lit.len().min(8);
+    head[..n].copy_from_slice(&lit[..n]);
+    u64::from_be_bytes(head)
+}
+
 /// Nodes with more children than this get a direct table.
 const DENSE_FROM: usize = 6;
 
@@ -648,9 +666,9 @@ impl std::hash::Hasher for Fnv {
 
 #[derive(Default)]
 struct Collector {
-    /// Pattern id of each literal, without and with a trailing `*`.
+    /// Pattern id of each literal, without and with a trailing `*`; the map owns the literals
+    /// ([`Collector::finish`] lists them by id).
     index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
-    literals: Vec<Vec<u8>>,
     patterns: Vec<PatternInfo>,
     anchors: bool,
 }
@@ -690,20 +708,14 @@ impl Collector {
     }
 
     fn add_use(&mut self, literal: Vec<u8>, wildcard: bool, use_: Use) {
-        let known = self
-            .index
-            .get(&literal[..])
-            .and_then(|ids| ids[usize::from(wildcard)]);
-        let id = match known {
+        let ends_in_word = last_char(&literal).is_some_and(is_word_char);
+        // One hash per use; the literal moves into the map when it is new.
+        let ids = self.index.entry(literal).or_default();
+        let id = match ids[usize::from(wildcard)] {
             Some(id) => id,
             None => {
-                let ends_in_word = String::from_utf8_lossy(&literal)
-                    .chars()
-                    .next_back()
-                    .is_some_and(is_word_char);
                 let id = self.patterns.len();
-                self.index.entry(literal.clone()).or_default()[usize::from(wildcard)] = Some(id);
-                self.literals.push(literal);
+                ids[usize::from(wildcard)] = Some(id);
                 self.patterns.push(PatternInfo {
                     wildcard,
                     ends_in_word,
@@ -742,6 +754,7 @@ impl Collector {
     /// literals its matches can start with.
     fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> Collector {
         let mut b = Collector::default();
+        b.index.reserve(literals_at_most(set, anchors));
         for (id, literals) in anchors.iter().enumerate() {
             for lit in literals {
                 b.add_anchor(lit, Slot::Anchor(id as u32));
@@ -776,13 +789,69 @@ impl Collector {
     }
 
     fn finish(self) -> TermMatcher {
+        let anchors = self.anchors;
+        let (literals, patterns) = self.into_parts();
         TermMatcher {
-            trie: Trie::build(&self.literals, self.anchors),
-            patterns: self.patterns,
+            trie: Trie::build(&literals, anchors),
+            patterns,
             #[cfg(test)]
-            literals: self.literals,
+            literals,
         }
     }
+
+    /// The literals by pattern id, and the patterns.
+    fn into_parts(self) -> (Vec<Vec<u8>>, Vec<PatternInfo>) {
+        let mut literals: Vec<Vec<u8>> = vec![Vec::new(); self.patterns.len()];
+        for (literal, ids) in self.index {
+            match ids {
+                [Some(a), Some(b)] => {
+                    literals[b] = literal.clone();
+                    literals[a] = literal;
+                }
+                [Some(a), None] | [None, Some(a)] => literals[a] = literal,
+                [None, None] => {}
+            }
+        }
+        (literals, self.patterns)
+    }
+}
+
+/// The last character of a literal (as `String::from_utf8_lossy` would read it).
+fn last_char(literal: &[u8]) -> Option<char> {
+    match literal.last() {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        _ => match std::str::from_utf8(literal) {
+            Ok(s) => s.chars().next_back(),
+            Err(_) => String::from_utf8_lossy(literal).chars().next_back(),
+        },
+    }
+}
+
+/// How many literals `gather` can add at most (each term, phrase and anchor literal once): the
+/// size to reserve, so the index is not rehashed as it grows.
+fn literals_at_most(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> usize {
+    let terms = |ts: &TermSet| ts.terms.len();
+    let lexicons: usize = set.lexicons.iter().map(|l| l.terms.len()).sum();
+    let packs: usize = set.packs.iter().map(|p| p.allow.len()).sum();
+    let rules: usize = set
+        .rules
+        .iter()
+        .map(|rule| {
+            let kind = match &rule.kind {
+                RuleKind::Terms(ts) => terms(ts),
+                RuleKind::Near { a, b, .. } => terms(a) + terms(b),
+                RuleKind::Pattern { keywords, .. } => keywords.len(),
+                RuleKind::Combination { .. } | RuleKind::Check => 0,
+            };
+            kind + rule.context.as_ref().map_or(0, |c| terms(&c.words))
+                + rule
+                    .negative_context
+                    .as_ref()
+                    .map_or(0, |c| terms(&c.words))
+                + rule.allow.len()
+        })
+        .sum();
+    anchors.iter().map(Vec::len).sum::<usize>() + lexicons + packs + rules
 }
 
 /// What `benches/terms_vs_ac.rs` needs to compare this matcher with an Aho-Corasick automaton
@@ -802,10 +871,10 @@ pub mod bench {
     /// The automaton's strings (lower case), each with whether it ends in `*` (takes the rest
     /// of the word) and whether it ends with a word character (needs a boundary after it).
     pub fn strings(set: &RuleSet) -> Vec<(Vec<u8>, bool, bool)> {
-        let c = Collector::gather(set, &[]);
-        c.literals
+        let (literals, patterns) = Collector::gather(set, &[]).into_parts();
+        literals
             .into_iter()
-            .zip(c.patterns)
+            .zip(patterns)
             .map(|(l, p)| (l, p.wildcard, p.ends_in_word))
             .collect()
     }
@@ -836,6 +905,33 @@ pub mod bench {
 mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+    #[test]
+    fn sort_keys_order_literals_as_their_bytes_do() {
+        let lits: [&[u8]; 12] = [
+            b"",
+            b"\0",
+            b"a",
+            b"a\0",
+            b"a\0\0",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgh\0",
+            b"abcdefghi",
+            b"abcdefgi",
+            b"\xff",
+            "é".as_bytes(),
+        ];
+        for a in lits {
+            for b in lits {
+                let (ka, kb) = (sort_key(a), sort_key(b));
+                if ka != kb {
+                    assert_eq!(ka.cmp(&kb), a.cmp(b), "{a:?} {b:?}");
+                }
+                assert_eq!((ka, a).cmp(&(kb, b)), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     fn reference_automaton(m: &TermMatcher) -> AhoCorasick {
         AhoCorasickBuilder::new()

@@ -41,3 +41,16 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../../../rules/clinical-image.toml"),
     ),
 ];
+
+// What `build.rs` prepared from the same files: each pack in JSON form (read instead of the TOML
+// at start-up), the analysis of every built-in pattern, and presend's own channel ids.
+include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
+
+/// The analysis the build made of pattern `source`, if it is a built-in pattern that parses and
+/// compiles lazily: `Some(anchor literals)` (themselves `None` for an unanchored pattern).
+pub(crate) fn checked_pattern(source: &str) -> Option<Option<&'static [&'static [u8]]>> {
+    CHECKED_PATTERNS
+        .binary_search_by(|(s, _)| (*s).cmp(source))
+        .ok()
+        .map(|i| CHECKED_PATTERNS[i].1)
+}

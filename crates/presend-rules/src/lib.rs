@@ -49,6 +49,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod checks;
 pub mod scoring;
 pub mod validator;
@@ -59,7 +60,7 @@ mod builtin;
 mod load;
 mod schema;
 
-pub use builtin::{BUILTIN_PACKS, PRESEND_PACK};
+pub use builtin::{BUILTIN_PACKS, PRESEND_CHANNEL_IDS, PRESEND_PACK};
 pub use load::{load_pack_source, Pattern, RuleSetBuilder};
 pub use schema::{Counting, Effect, Keep};
 

@@ -10,13 +10,15 @@ use super::{
     Channel, Context, Escalation, Examples, Lexicon, Limit, NegativeContext, PackInfo, Rule,
     RuleKind, RuleSet, Term, TermSet,
 };
+use crate::analysis::{self, LAZY_UNITS};
 use crate::validator as validators;
 use presend_core::error::{Error, PackError};
 use regex_automata::meta;
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::Hir;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Collects packs, then checks and links them into a [`RuleSet`].
 #[derive(Default)]
@@ -26,7 +28,8 @@ pub struct RuleSetBuilder {
 
 struct ParsedPack {
     file: String,
-    source: String,
+    /// The TOML text (borrowed for a built-in pack), for line numbers.
+    source: Cow<'static, str>,
     pack: PackFile,
     /// Byte offsets of the source's line breaks, for naming the line of each rule.
     newlines: Vec<usize>,
@@ -54,16 +57,29 @@ impl RuleSetBuilder {
     /// the channels and the lexicons validators read. Every session loads it.
     pub fn add_presend(&mut self) -> Result<(), Error> {
         let (name, source) = super::PRESEND_PACK;
-        self.add_source(&format!("<built-in>/{name}"), source)
+        self.add_embedded(name, source)
     }
 
     /// Add the packs embedded in the binary, presend's own pack first.
     pub fn add_builtin(&mut self) -> Result<(), Error> {
         self.add_presend()?;
         for (name, source) in super::BUILTIN_PACKS {
-            self.add_source(&format!("<built-in>/{name}"), source)?;
+            self.add_embedded(name, source)?;
         }
         Ok(())
+    }
+
+    /// Add a built-in pack from the JSON form the build prepared from its TOML (reading it costs
+    /// a fraction of parsing the TOML); from the TOML itself if the build could not convert it,
+    /// so a broken pack gets the usual error.
+    fn add_embedded(&mut self, name: &str, source: &'static str) -> Result<(), Error> {
+        let file = format!("<built-in>/{name}");
+        let prepared = crate::builtin::embedded_pack(name)
+            .and_then(|json| serde_json::from_str::<PackFile>(json).ok());
+        match prepared {
+            Some(pack) => self.push(file, Cow::Borrowed(source), pack),
+            None => self.add_source(&file, source),
+        }
     }
 
     /// Add a pack file, or every `*.toml` file in a directory (sorted by name).
@@ -96,14 +112,24 @@ impl RuleSetBuilder {
                 message: e.message().trim().to_string(),
             }
         })?;
+        self.push(file.to_string(), Cow::Owned(source.to_string()), pack)
+    }
+
+    /// Add a parsed pack, unless a pack with its id is already loaded.
+    fn push(
+        &mut self,
+        file: String,
+        source: Cow<'static, str>,
+        pack: PackFile,
+    ) -> Result<(), Error> {
         if let Some(other) = self
             .parsed
             .iter()
             .find(|p| p.pack.pack.id.get_ref() == pack.pack.id.get_ref())
         {
             return Err(PackError {
-                file: file.to_string(),
-                line: Some(line_of(source, pack.pack.id.span().start)),
+                line: Some(line_of(&source, pack.pack.id.span().start)),
+                file,
                 rule: None,
                 message: format!(
                     "pack id `{}` is already loaded from {}",
@@ -113,19 +139,20 @@ impl RuleSetBuilder {
             }
             .into());
         }
+        let newlines = memchr_all(b'\n', source.as_bytes());
         self.parsed.push(ParsedPack {
-            file: file.to_string(),
-            source: source.to_string(),
+            file,
+            source,
             pack,
-            newlines: memchr_all(b'\n', source.as_bytes()),
+            newlines,
         });
         Ok(())
     }
 
     /// Check every rule and resolve every reference.
-    pub fn finish(self) -> Result<RuleSet, Error> {
+    pub fn finish(mut self) -> Result<RuleSet, Error> {
         let mut set = RuleSet::default();
-        let lexicon_index = collect_lexicons(&self.parsed, &mut set)?;
+        let lexicon_index = collect_lexicons(&mut self.parsed, &mut set)?;
         // Rule ids first, so rules may refer to rules defined later in the file.
         let mut rule_index: HashMap<String, usize> = HashMap::new();
         let mut next = 0;
@@ -147,7 +174,8 @@ impl RuleSetBuilder {
                 next += 1;
             }
         }
-        for p in &self.parsed {
+        // The definitions move into the rule set (their text is not copied).
+        for p in &mut self.parsed {
             let pack_id: Arc<str> = p.pack.pack.id.get_ref().as_str().into();
             set.packs.push(PackInfo {
                 id: pack_id.clone(),
@@ -162,12 +190,13 @@ impl RuleSetBuilder {
                 lexicons: &lexicon_index,
                 rules: &rule_index,
             };
-            for def in &p.pack.rule {
+            for def in std::mem::take(&mut p.pack.rule) {
                 let line = p.line(def.id.span().start);
+                let id = def.id.get_ref().clone();
                 let err = |message: String| PackError {
                     file: p.file.clone(),
                     line: Some(line),
-                    rule: Some(def.id.get_ref().clone()),
+                    rule: Some(id),
                     message,
                 };
                 let rule = build_rule(def, &pack_id, &names, &p.file, line).map_err(err)?;
@@ -189,15 +218,15 @@ impl RuleSetBuilder {
 }
 
 fn collect_lexicons(
-    parsed: &[ParsedPack],
+    parsed: &mut [ParsedPack],
     set: &mut RuleSet,
 ) -> Result<HashMap<String, usize>, Error> {
     let mut index: HashMap<String, usize> = HashMap::new();
     for p in parsed {
-        for (id, def) in &p.pack.lexicon {
+        for (id, def) in std::mem::take(&mut p.pack.lexicon) {
             let terms = def
                 .terms
-                .iter()
+                .into_iter()
                 .map(term)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|message| PackError {
@@ -206,15 +235,15 @@ fn collect_lexicons(
                     rule: Some(format!("lexicon {id}")),
                     message,
                 })?;
-            match index.get(id) {
+            match index.get(&id) {
                 // A pack that defines a lexicon another pack already defined extends it, so a
                 // trust can add local words to `patient-referent` without copying it.
                 Some(&i) => set.lexicons[i].terms.extend(terms),
                 None => {
                     index.insert(id.clone(), set.lexicons.len());
                     set.lexicons.push(Lexicon {
-                        id: id.clone(),
-                        description: def.description.clone(),
+                        id,
+                        description: def.description,
                         terms,
                         matched: true,
                     });
@@ -380,12 +409,12 @@ impl Names<'_> {
 
     fn term_set(
         &self,
-        terms: &[TermDef],
+        terms: Vec<TermDef>,
         lexicons: &[String],
         rules: &[String],
     ) -> Result<TermSet, String> {
         Ok(TermSet {
-            terms: terms.iter().map(term).collect::<Result<_, _>>()?,
+            terms: terms.into_iter().map(term).collect::<Result<_, _>>()?,
             lexicons: lexicons
                 .iter()
                 .map(|l| self.lexicon(l))
@@ -397,19 +426,15 @@ impl Names<'_> {
         })
     }
 
-    fn set_def(&self, def: &TermSetDef) -> Result<TermSet, String> {
-        self.term_set(&def.terms, &def.lexicons, &def.rules)
+    fn set_def(&self, def: TermSetDef) -> Result<TermSet, String> {
+        self.term_set(def.terms, &def.lexicons, &def.rules)
     }
 }
 
-fn term(def: &TermDef) -> Result<Term, String> {
+fn term(def: TermDef) -> Result<Term, String> {
     let (text, suggestion, case_sensitive) = match def {
-        TermDef::Plain(t) => (t.clone(), None, false),
-        TermDef::Detailed(d) => (
-            d.term.clone(),
-            d.suggest.clone(),
-            d.case_sensitive.unwrap_or(false),
-        ),
+        TermDef::Plain(t) => (t, None, false),
+        TermDef::Detailed(d) => (d.term, d.suggest, d.case_sensitive.unwrap_or(false)),
     };
     if !text.chars().any(char::is_alphanumeric) && text.chars().filter(|c| *c != '*').count() < 1 {
         return Err(format!("term `{text}` has nothing to match"));
@@ -425,7 +450,7 @@ fn term(def: &TermDef) -> Result<Term, String> {
 }
 
 fn build_rule(
-    def: &RuleDef,
+    mut def: RuleDef,
     pack: &Arc<str>,
     names: &Names,
     file: &str,
@@ -435,7 +460,7 @@ fn build_rule(
     if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
         return Err("rule id must be non-empty, without `/` or spaces".into());
     }
-    let kind = build_kind(def, names)?;
+    let kind = build_kind(&mut def, names)?;
     if !def.signal {
         for (field, value) in [("why", &def.why), ("instead", &def.instead)] {
             if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -452,19 +477,19 @@ fn build_rule(
     if !(0.0..=1.0).contains(&confidence) {
         return Err("`confidence` must be between 0 and 1".into());
     }
-    let context = match &def.context {
+    let context = match def.context.take() {
         None => None,
         Some(c) => Some(Context {
-            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            words: names.term_set(c.words, &c.lexicons, &[])?,
             window: c.window,
             required: c.required,
             boost: c.boost.unwrap_or(crate::scoring::CONTEXT_BOOST),
         }),
     };
-    let negative_context = match &def.negative_context {
+    let negative_context = match def.negative_context.take() {
         None => None,
         Some(c) => Some(NegativeContext {
-            words: names.term_set(&c.words, &c.lexicons, &[])?,
+            words: names.term_set(c.words, &c.lexicons, &[])?,
             window: c.window,
             effect: c.effect,
         }),
@@ -475,26 +500,25 @@ fn build_rule(
         id,
         category: def.category,
         severity: def.severity,
-        message: def.message.clone(),
         label: def
             .label
-            .clone()
             .unwrap_or_else(|| def.id.get_ref().replace('-', " ")),
-        why: def.why.clone().unwrap_or_default(),
-        instead: def.instead.clone().unwrap_or_default(),
-        references: def.references.clone(),
+        message: def.message,
+        why: def.why.unwrap_or_default(),
+        instead: def.instead.unwrap_or_default(),
+        references: def.references,
         signal: def.signal,
         blurred: def.blurred,
         confidence,
         kind,
         context,
         negative_context,
-        allow: def.allow.clone(),
+        allow: def.allow,
         channels: def.channels.iter().map(|c| c.to_lowercase()).collect(),
         examples: Examples {
-            matches: def.examples.matches.clone(),
-            no_match: def.examples.no_match.clone(),
-            mention: def.examples.mention.clone(),
+            matches: def.examples.matches,
+            no_match: def.examples.no_match,
+            mention: def.examples.mention,
             channel: def.examples.channel.as_ref().map(|c| c.to_lowercase()),
         },
         source: file.to_string(),
@@ -502,7 +526,8 @@ fn build_rule(
     })
 }
 
-fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
+/// The rule's kind; the definitions it reads move out of `def`.
+fn build_kind(def: &mut RuleDef, names: &Names) -> Result<RuleKind, String> {
     let has_terms = !def.terms.is_empty() || !def.lexicons.is_empty();
     let kinds = [
         ("pattern", def.pattern.is_some()),
@@ -568,22 +593,21 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
             regexes,
             validator,
             keep,
-            keywords: def
-                .keywords
-                .iter()
-                .map(|k| term(&TermDef::Plain(k.clone())))
+            keywords: std::mem::take(&mut def.keywords)
+                .into_iter()
+                .map(|k| term(TermDef::Plain(k)))
                 .collect::<Result<_, _>>()?,
         });
     }
     if has_terms {
-        let mut set = names.term_set(&def.terms, &def.lexicons, &[])?;
+        let mut set = names.term_set(std::mem::take(&mut def.terms), &def.lexicons, &[])?;
         if def.case_sensitive {
             set.terms.iter_mut().for_each(|t| t.case_sensitive = true);
         }
         return Ok(RuleKind::Terms(set));
     }
-    if let Some(near) = &def.near {
-        let (a, b) = (names.set_def(&near.a)?, names.set_def(&near.b)?);
+    if let Some(near) = def.near.take() {
+        let (a, b) = (names.set_def(near.a)?, names.set_def(near.b)?);
         if a.is_empty() || b.is_empty() {
             return Err("`near.a` and `near.b` each need terms, lexicons or rules".into());
         }
@@ -612,15 +636,7 @@ fn build_kind(def: &RuleDef, names: &Names) -> Result<RuleKind, String> {
     })
 }
 
-/// The most a pattern may cost, in [`nfa_units`], for its compilation to be left until a scan
-/// needs it. A unit stands for at most [`BYTES_PER_UNIT`] bytes of compiled NFA (measured on
-/// every built-in pattern: 12 to 43, plus a fixed part), so a pattern under this bound compiles
-/// to about 1 MiB at most, a quarter of [`SIZE_LIMIT`]: it cannot fail to compile once its
-/// syntax has been checked.
-/// Patterns over it are compiled when the pack loads, as before.
-const LAZY_UNITS: u64 = 16 * 1024;
-
-/// An upper bound on NFA bytes per [`nfa_units`] unit, beyond a fixed [`NFA_BASE_BYTES`]
+/// An upper bound on NFA bytes per [`analysis::nfa_units`] unit, beyond a fixed [`NFA_BASE_BYTES`]
 /// (both checked by the tests).
 #[cfg(test)]
 const BYTES_PER_UNIT: u64 = 64;
@@ -636,23 +652,44 @@ const SIZE_LIMIT: usize = 1 << 22;
 /// of a pack's patterns, or none. Loading still reports every error with file, line and rule:
 /// the syntax is parsed at load time with the same settings compilation uses, and a pattern large
 /// enough to approach the size limit is compiled there and then (and the result dropped).
-#[derive(Debug, Clone)]
+/// A built-in pattern was parsed and analysed when presend was built (`build.rs`), so loading
+/// takes its analysis from there and parses it only when a scan first compiles it.
+#[derive(Clone)]
 pub struct Pattern {
     source: Box<str>,
-    hir: Hir,
+    /// The parsed pattern: at load time, or on first use for a pattern the build checked.
+    hir: OnceLock<Hir>,
+    /// The literals every match starts with ([`analysis::anchor_literals`]).
+    anchors: Option<Vec<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pattern")
+            .field("source", &self.source)
+            .field("anchors", &self.anchors)
+            .finish()
+    }
 }
 
 impl Pattern {
     /// Check `source` as [`compile_pattern`] would, without compiling it unless it is large.
     pub fn new(source: &str) -> Result<Pattern, String> {
-        let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax())
-            .map_err(|e| invalid(source, &e.to_string()))?;
-        if nfa_units(&hir) > LAZY_UNITS {
+        if let Some(anchors) = crate::builtin::checked_pattern(source) {
+            return Ok(Pattern {
+                source: source.into(),
+                hir: OnceLock::new(),
+                anchors: anchors.map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
+            });
+        }
+        let hir = parse(source)?;
+        if analysis::nfa_units(&hir) > LAZY_UNITS {
             compile_pattern(source)?;
         }
         Ok(Pattern {
             source: source.into(),
-            hir,
+            anchors: analysis::anchor_literals(&hir),
+            hir: OnceLock::from(hir),
         })
     }
 
@@ -661,49 +698,40 @@ impl Pattern {
         &self.source
     }
 
-    /// The parsed pattern, for analysis (which literals every match starts with).
-    pub fn hir(&self) -> &Hir {
-        &self.hir
+    /// The lower-case literals every match starts with, when the pattern begins with an ASCII
+    /// word boundary and a few literals ([`analysis::anchor_literals`]); `None` otherwise.
+    pub fn anchors(&self) -> Option<&[Vec<u8>]> {
+        self.anchors.as_deref()
+    }
+
+    /// The parsed pattern (parsed now if loading took its analysis from the build).
+    pub fn hir(&self) -> Result<&Hir, String> {
+        if let Some(hir) = self.hir.get() {
+            return Ok(hir);
+        }
+        let hir = parse(&self.source)?;
+        Ok(self.hir.get_or_init(|| hir))
     }
 
     /// Compile the pattern. The engine does this the first time a scan needs it and keeps the
     /// result; the model holds no compiled state.
     pub fn compile(&self) -> Result<meta::Regex, String> {
         builder()
-            .build_from_hir(&self.hir)
+            .build_from_hir(self.hir()?)
             .map_err(|e| build_error(&self.source, &e))
     }
 
     /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
     /// with Unicode off.
     pub fn syntax() -> regex_automata::util::syntax::Config {
-        regex_automata::util::syntax::Config::new()
-            .unicode(false)
-            .utf8(false)
+        analysis::syntax()
     }
 }
 
-/// A generous upper bound on the size of a pattern's compiled NFA, in units of one state or one
-/// class range (each UTF-8 sequence of a Unicode class counted separately), with counted
-/// repetitions expanded.
-fn nfa_units(hir: &Hir) -> u64 {
-    let sum = |subs: &[Hir]| {
-        subs.iter()
-            .fold(1u64, |a, h| a.saturating_add(nfa_units(h)))
-    };
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => 1,
-        HirKind::Literal(lit) => lit.0.len() as u64 + 1,
-        HirKind::Class(Class::Bytes(c)) => c.ranges().len() as u64 + 1,
-        // A Unicode range becomes up to a few UTF-8 byte sequences of up to four bytes each.
-        HirKind::Class(Class::Unicode(c)) => (c.ranges().len() as u64).saturating_mul(16) + 1,
-        HirKind::Repetition(r) => {
-            let times = u64::from(r.max.unwrap_or(r.min).max(r.min)).saturating_add(1);
-            nfa_units(&r.sub).saturating_mul(times).saturating_add(1)
-        }
-        HirKind::Capture(c) => nfa_units(&c.sub).saturating_add(2),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => sum(subs),
-    }
+/// Parse a pack pattern, with the error `regex` gives.
+fn parse(source: &str) -> Result<Hir, String> {
+    regex_automata::util::syntax::parse_with(source, &analysis::syntax())
+        .map_err(|e| invalid(source, &e.to_string()))
 }
 
 /// Compile a pack pattern: the regex engine `regex::bytes::Regex` wraps, configured as
@@ -806,11 +834,7 @@ fn line_of(source: &str, offset: usize) -> usize {
 }
 
 fn memchr_all(needle: u8, haystack: &[u8]) -> Vec<usize> {
-    haystack
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == needle).then_some(i))
-        .collect()
+    memchr::memchr_iter(needle, haystack).collect()
 }
 
 fn find_line(source: &str, needle: &str) -> Option<usize> {
@@ -932,6 +956,44 @@ mod tests {
         }
     }
 
+    /// The built-in packs as the build prepared them (JSON, patterns analysed) load to exactly the
+    /// rule set their TOML gives, parsed and analysed at run time.
+    #[test]
+    fn embedded_packs_load_as_their_toml_does() {
+        let mut from_toml = RuleSetBuilder::default();
+        let mut from_build = RuleSetBuilder::default();
+        let mut packs = vec![crate::PRESEND_PACK];
+        packs.extend(crate::BUILTIN_PACKS);
+        for (name, source) in packs {
+            let file = format!("<built-in>/{name}");
+            from_toml.add_source(&file, source).unwrap();
+            let json = crate::builtin::embedded_pack(name).expect("the build converted it");
+            let pack: PackFile = serde_json::from_str(json).unwrap();
+            from_build.push(file, Cow::Borrowed(source), pack).unwrap();
+        }
+        let (from_toml, from_build) = (from_toml.finish().unwrap(), from_build.finish().unwrap());
+        assert_eq!(format!("{from_toml:#?}"), format!("{from_build:#?}"));
+        assert_eq!(
+            format!("{from_build:#?}"),
+            format!("{:#?}", crate::RuleSet::builtin().unwrap())
+        );
+        // Every built-in pattern was analysed by the build, as loading would analyse it.
+        for rule in &from_build.rules {
+            if let RuleKind::Pattern { regexes, .. } = &rule.kind {
+                for re in regexes {
+                    let analysed = crate::builtin::checked_pattern(re.as_str());
+                    let analysed = analysed.expect("the build analysed it");
+                    let hir = parse(re.as_str()).unwrap();
+                    let here = analysis::anchor_literals(&hir);
+                    let built = analysed.map(|l| l.iter().map(|b| b.to_vec()).collect::<Vec<_>>());
+                    assert_eq!(built, here, "{}", re.as_str());
+                }
+            }
+        }
+        let channels: Vec<&str> = from_build.channels.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(channels, crate::PRESEND_CHANNEL_IDS);
+    }
+
     #[test]
     fn unknown_lexicon_is_rejected() {
         let e = pack_error(&format!("{RULE}lexicons = [\"nobody\"]\n"));
@@ -1031,10 +1093,10 @@ mod tests {
             let hir = regex_automata::util::syntax::parse_with(source, &Pattern::syntax()).unwrap();
             if compile_pattern(source).is_err() {
                 // Too big: such a pattern is far over the bound and compiled at load time.
-                assert!(nfa_units(&hir) > LAZY_UNITS, "{source}");
+                assert!(analysis::nfa_units(&hir) > LAZY_UNITS, "{source}");
                 continue;
             }
-            let (units, bytes) = (nfa_units(&hir), nfa_bytes(&hir) as u64);
+            let (units, bytes) = (analysis::nfa_units(&hir), nfa_bytes(&hir) as u64);
             assert!(
                 bytes <= NFA_BASE_BYTES + units * BYTES_PER_UNIT,
                 "{source}: {bytes} B, {units} units"
