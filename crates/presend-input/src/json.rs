@@ -414,7 +414,7 @@ fn units(ctx: &Ctx, options: &ReadOptions, v: &Value, record: Option<u64>, out: 
         Value::Str { .. } | Value::Array(_) => {
             let mut strings = Vec::new();
             let mut objects = Vec::new();
-            gather(v, "", &Cow::Borrowed(""), &mut strings, &mut objects);
+            gather(v, "", Cow::Borrowed(""), &mut strings, &mut objects);
             let range = match (strings.first(), strings.last()) {
                 (Some(a), Some(b)) => a.inner.start..b.inner.end,
                 _ => 0..0,
@@ -442,7 +442,7 @@ fn object_units(
     let mut strings = Vec::new();
     let mut objects = Vec::new();
     for (k, m) in members {
-        gather(m, k, &member_path(path, k), &mut strings, &mut objects);
+        gather(m, k, member_path(path, k), &mut strings, &mut objects);
     }
     emit(ctx, options, range.clone(), strings, record, out);
     for (p, o) in objects {
@@ -454,21 +454,21 @@ fn object_units(
 fn gather<'v>(
     v: &'v Value,
     key: &'v str,
-    path: &Cow<'v, str>,
+    path: Cow<'v, str>,
     strings: &mut Vec<Found<'v>>,
     objects: &mut Vec<(String, &'v Value)>,
 ) {
     match v {
         Value::Str { inner, escapes } => strings.push(Found {
             key,
-            path: path.clone(),
+            path,
             inner: inner.clone(),
             escapes,
         }),
         Value::Array(items) => items
             .iter()
-            .for_each(|i| gather(i, key, path, strings, objects)),
-        Value::Object { .. } => objects.push((path.to_string(), v)),
+            .for_each(|i| gather(i, key, path.clone(), strings, objects)),
+        Value::Object { .. } => objects.push((path.into_owned(), v)),
         Value::Scalar => {}
     }
 }
