@@ -138,6 +138,7 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     for h in &mut hits {
         judge.cap_mention(h);
     }
+    slots.recycle();
     // No two hits share a key (one rule's hits never overlap after the dedupe, near hits of a
     // rule are disjoint, a combination fires once), so an unstable sort gives the same order.
     hits.sort_unstable_by_key(|h| (h.start, h.end, h.rule));
@@ -198,7 +199,7 @@ impl Judge<'_> {
                 let rule = self.rule(r);
                 out.extend(list.iter().map(|t| {
                     let mut h = Hit::new(rule, r, t.start, t.end);
-                    h.suggestion = t.suggestion.clone();
+                    h.suggestion = self.engine.terms.suggestion(t);
                     h
                 }));
             }

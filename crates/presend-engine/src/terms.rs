@@ -80,15 +80,19 @@ struct PatternInfo {
     uses: Vec<Use>,
 }
 
-/// A term occurrence in the normalised text.
-#[derive(Debug, Clone)]
+/// A term occurrence in the normalised text. Plain numbers (the suggestion is read from the
+/// matcher when a rule hit needs it), so collecting and grouping hits copies no reference
+/// counts.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct TermHit {
     pub start: usize,
     pub end: usize,
-    pub suggestion: Option<Arc<str>>,
     slot: Slot,
     /// `slot.key()`.
     key: u64,
+    /// The automaton pattern that matched, and which of its uses this hit is.
+    pattern: u32,
+    use_: u32,
 }
 
 /// The compiled term matcher.
@@ -116,10 +120,19 @@ pub(crate) struct SlotHits {
 }
 
 impl SlotHits {
-    fn new(hits: Vec<TermHit>, word_starts: Vec<usize>) -> SlotHits {
-        let hits = group_by_slot(hits);
-        let mut groups: Vec<(Slot, u32, u32, usize)> = Vec::with_capacity(hits.len());
-        let mut keys: Vec<u64> = Vec::with_capacity(hits.len());
+    /// Group `raw` (the term pass's hits, in the order it found them) into `into`, whose
+    /// buffers are reused.
+    fn build(mut into: SlotHits, raw: &[TermHit], order: &mut Vec<u64>) -> SlotHits {
+        group_by_slot(raw, order, &mut into.hits);
+        let SlotHits {
+            mut groups,
+            mut keys,
+            hits,
+            word_starts,
+            ..
+        } = into;
+        groups.clear();
+        keys.clear();
         for (i, hit) in hits.iter().enumerate() {
             let (i, len) = (i as u32, hit.end - hit.start);
             match groups.last_mut() {
@@ -145,6 +158,15 @@ impl SlotHits {
             hits,
             word_starts,
         }
+    }
+
+    /// Hand the buffers back for the next message scanned on this thread.
+    pub fn recycle(self) {
+        SCRATCH.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.slots = self;
+            }
+        });
     }
 
     fn group(&self, slot: Slot) -> Option<&(Slot, u32, u32, usize)> {
@@ -206,28 +228,41 @@ fn filter_bit(key: u64) -> usize {
 const ORDER_BITS: u32 = 20;
 
 /// The hits of one message grouped by slot (in [`Slot::key`] order), each slot's hits in the
-/// order the term pass found them (text order). Sorting one `u64` per hit, the slot key above
-/// the hit's position, gives that order with an unstable sort of plain numbers, which is much
-/// cheaper than a stable sort of the hits themselves.
-fn group_by_slot(mut hits: Vec<TermHit>) -> Vec<TermHit> {
-    if hits.len() >= 1 << ORDER_BITS {
-        hits.sort_by_key(|h| h.key);
-        return hits;
+/// order the term pass found them (text order), written to `out`. Sorting one `u64` per hit,
+/// the slot key above the hit's position, gives that order with an unstable sort of plain
+/// numbers, which is much cheaper than a stable sort of the hits themselves.
+fn group_by_slot(raw: &[TermHit], order: &mut Vec<u64>, out: &mut Vec<TermHit>) {
+    out.clear();
+    if raw.len() >= 1 << ORDER_BITS {
+        out.extend_from_slice(raw);
+        out.sort_by_key(|h| h.key);
+        return;
     }
-    let mut order: Vec<u64> = hits
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.key << ORDER_BITS) | i as u64)
-        .collect();
+    order.clear();
+    order.extend(
+        raw.iter()
+            .enumerate()
+            .map(|(i, h)| (h.key << ORDER_BITS) | i as u64),
+    );
     order.sort_unstable();
-    let mut taken: Vec<Option<TermHit>> = hits.into_iter().map(Some).collect();
-    order
-        .iter()
-        .map(|o| {
-            let i = (o & ((1 << ORDER_BITS) - 1)) as usize;
-            taken[i].take().expect("each hit once")
-        })
-        .collect()
+    out.extend(
+        order
+            .iter()
+            .map(|o| raw[(o & ((1 << ORDER_BITS) - 1)) as usize]),
+    );
+}
+
+/// Buffers of the term pass, kept per thread so that a stream of messages allocates them once.
+#[derive(Default)]
+struct Scratch {
+    raw: Vec<TermHit>,
+    order: Vec<u64>,
+    /// What the last message's [`SlotHits`] held, handed back by [`SlotHits::recycle`].
+    slots: SlotHits,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 impl TermMatcher {
@@ -237,20 +272,45 @@ impl TermMatcher {
         Collector::gather(set, anchors).finish()
     }
 
-    /// Find every whole-word term occurrence in `norm`.
+    /// The suggested replacement of the term behind `hit`, if it has one.
+    pub fn suggestion(&self, hit: &TermHit) -> Option<Arc<str>> {
+        self.patterns[hit.pattern as usize].uses[hit.use_ as usize]
+            .suggestion
+            .clone()
+    }
+
+    /// Find every whole-word term occurrence in `norm`. Buffers come from (and, through
+    /// [`SlotHits::recycle`], go back to) this thread's scratch space.
     pub fn find(&self, norm: &Normalized) -> SlotHits {
+        let mut scratch = SCRATCH
+            .with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+            .unwrap_or_default();
+        let slots = self.find_with(norm, &mut scratch);
+        SCRATCH.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.raw = scratch.raw;
+                s.order = scratch.order;
+            }
+        });
+        slots
+    }
+
+    fn find_with(&self, norm: &Normalized, scratch: &mut Scratch) -> SlotHits {
         let text = norm.as_str();
-        let mut hits: Vec<TermHit> = Vec::with_capacity(64);
-        let mut word_starts = Vec::with_capacity(text.len() / 3 + 1);
+        let hits = &mut scratch.raw;
+        hits.clear();
+        let mut slots = std::mem::take(&mut scratch.slots);
+        let word_starts = &mut slots.word_starts;
+        word_starts.clear();
         self.trie
-            .for_each_match(text, &mut word_starts, |pattern, start, matched_end, at| {
+            .for_each_match(text, word_starts, |pattern, start, matched_end, at| {
                 let info = &self.patterns[pattern as usize];
                 let end = if at.term {
                     end_bounded(text, matched_end, info)
                 } else {
                     None
                 };
-                for u in &info.uses {
+                for (k, u) in info.uses.iter().enumerate() {
                     let end = match u.slot {
                         Slot::Anchor(_) if at.ascii_word_start => matched_end,
                         Slot::Anchor(_) => continue,
@@ -267,13 +327,14 @@ impl TermMatcher {
                     hits.push(TermHit {
                         start,
                         end,
-                        suggestion: u.suggestion.clone(),
                         slot: u.slot,
                         key: u.key,
+                        pattern,
+                        use_: k as u32,
                     });
                 }
             });
-        SlotHits::new(hits, word_starts)
+        SlotHits::build(slots, hits, &mut scratch.order)
     }
 }
 
@@ -979,7 +1040,7 @@ mod tests {
             .iter()
             .flat_map(|(slot, list)| {
                 list.iter()
-                    .map(move |h| (slot, h.start, h.end, h.suggestion.clone()))
+                    .map(move |h| (slot, h.start, h.end, m.suggestion(h)))
             })
             .collect();
         out.sort();
@@ -1150,13 +1211,14 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             let text = norm.as_str();
             m.trie
                 .for_each_match(text, &mut Vec::new(), |p, start, end, _| {
-                    for u in &m.patterns[p as usize].uses {
+                    for (k, u) in m.patterns[p as usize].uses.iter().enumerate() {
                         found.push(TermHit {
                             start,
                             end,
-                            suggestion: u.suggestion.clone(),
                             slot: u.slot,
                             key: u.key,
+                            pattern: p,
+                            use_: k as u32,
                         });
                     }
                 });
@@ -1165,7 +1227,9 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             };
             let mut stable = found.clone();
             stable.sort_by_key(|h| h.key);
-            assert_eq!(spans(&group_by_slot(found)), spans(&stable), "{t:?}");
+            let mut grouped = Vec::new();
+            group_by_slot(&found, &mut Vec::new(), &mut grouped);
+            assert_eq!(spans(&grouped), spans(&stable), "{t:?}");
         }
     }
 

@@ -63,7 +63,7 @@ pub fn parse_line(line: &str) -> Option<Directive> {
 
 fn find_token(line: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = line[from..].find(TOKEN) {
+    while let Some(i) = memchr::memmem::find(&line.as_bytes()[from..], TOKEN.as_bytes()) {
         let at = from + i;
         let before_ok = line[..at]
             .chars()

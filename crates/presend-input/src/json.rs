@@ -7,6 +7,7 @@
 //! (see [`super::blank`]) so offsets stay exact.
 
 use super::{blank, directive, Ctx, FormatError, Parsed, ReadOptions, Scope, Unit};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Keys whose value names the channel.
@@ -221,12 +222,23 @@ impl<'a> Parser<'a> {
                     self.at = s + 2;
                 }
                 Some(b) if *b < 0x20 => return self.err("control character in a string"),
-                Some(_) => self.at += 1,
+                // Plain text up to the next quote or backslash (or control character, which
+                // the arm above then reports), found a word at a time.
+                Some(_) => self.at = self.plain_end(self.at + 1),
             }
         }
         let inner = start..self.at;
         self.at += 1;
         Ok(Value::Str { inner, escapes })
+    }
+
+    /// Where the run of plain string bytes from `at` ends: the first quote, backslash or control
+    /// character, or the end of the input.
+    fn plain_end(&self, at: usize) -> usize {
+        let rest = &self.bytes[at..];
+        let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+        let control = rest[..stop].iter().position(|&b| b < 0x20);
+        at + control.unwrap_or(stop)
     }
 
     /// `\uXXXX` (or a surrogate pair) at `s`: the character and the escape's length.
@@ -309,8 +321,7 @@ fn mark_fields(v: &Value, key: &str, path: &str, fields: &[String], found: &mut 
     match v {
         Value::Str { .. } => {
             for (i, want) in fields.iter().enumerate() {
-                let want = want.trim_start_matches('/').replace('/', ".");
-                if want.eq_ignore_ascii_case(key) || want.eq_ignore_ascii_case(path) {
+                if names(want, key) || names(want, path) {
                     found[i] = true;
                 }
             }
@@ -320,12 +331,7 @@ fn mark_fields(v: &Value, key: &str, path: &str, fields: &[String], found: &mut 
             .for_each(|i| mark_fields(i, key, path, fields, found)),
         Value::Object { members, .. } => {
             for (k, m) in members {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                mark_fields(m, k, &p, fields, found);
+                mark_fields(m, k, &member_path(path, k), fields, found);
             }
         }
         Value::Scalar => {}
@@ -395,8 +401,8 @@ fn read_records(ctx: &Ctx, options: &ReadOptions, lines: bool, found: &mut [bool
 
 /// A string value with the key (and dotted path) it sits under.
 struct Found<'v> {
-    key: String,
-    path: String,
+    key: &'v str,
+    path: Cow<'v, str>,
     inner: Range<usize>,
     escapes: &'v [(Range<usize>, String)],
 }
@@ -408,7 +414,7 @@ fn units(ctx: &Ctx, options: &ReadOptions, v: &Value, record: Option<u64>, out: 
         Value::Str { .. } | Value::Array(_) => {
             let mut strings = Vec::new();
             let mut objects = Vec::new();
-            gather(v, "", "", &mut strings, &mut objects);
+            gather(v, "", Cow::Borrowed(""), &mut strings, &mut objects);
             let range = match (strings.first(), strings.last()) {
                 (Some(a), Some(b)) => a.inner.start..b.inner.end,
                 _ => 0..0,
@@ -436,12 +442,7 @@ fn object_units(
     let mut strings = Vec::new();
     let mut objects = Vec::new();
     for (k, m) in members {
-        let p = if path.is_empty() {
-            k.clone()
-        } else {
-            format!("{path}.{k}")
-        };
-        gather(m, k, &p, &mut strings, &mut objects);
+        gather(m, k, member_path(path, k), &mut strings, &mut objects);
     }
     emit(ctx, options, range.clone(), strings, record, out);
     for (p, o) in objects {
@@ -452,31 +453,51 @@ fn object_units(
 /// Strings directly under a key (inside arrays too); objects are set aside as their own units.
 fn gather<'v>(
     v: &'v Value,
-    key: &str,
-    path: &str,
+    key: &'v str,
+    path: Cow<'v, str>,
     strings: &mut Vec<Found<'v>>,
     objects: &mut Vec<(String, &'v Value)>,
 ) {
     match v {
         Value::Str { inner, escapes } => strings.push(Found {
-            key: key.to_string(),
-            path: path.to_string(),
+            key,
+            path,
             inner: inner.clone(),
             escapes,
         }),
         Value::Array(items) => items
             .iter()
-            .for_each(|i| gather(i, key, path, strings, objects)),
-        Value::Object { .. } => objects.push((path.to_string(), v)),
+            .for_each(|i| gather(i, key, path.clone(), strings, objects)),
+        Value::Object { .. } => objects.push((path.into_owned(), v)),
         Value::Scalar => {}
     }
 }
 
 fn field_matches(fields: &[String], f: &Found) -> bool {
-    fields.iter().any(|want| {
-        let want = want.trim_start_matches('/').replace('/', ".");
-        want.eq_ignore_ascii_case(&f.key) || want.eq_ignore_ascii_case(&f.path)
-    })
+    fields
+        .iter()
+        .any(|want| names(want, f.key) || names(want, &f.path))
+}
+
+/// Whether `--field` value `want` names `name` (a key or a dotted path): ASCII case aside, with
+/// leading slashes dropped and the other slashes read as dots (`/a/b` is `a.b`). Compared byte
+/// by byte, so checking every string of every record allocates nothing.
+fn names(want: &str, name: &str) -> bool {
+    let want = want.trim_start_matches('/').as_bytes();
+    want.len() == name.len()
+        && want.iter().zip(name.as_bytes()).all(|(&w, &n)| {
+            let w = if w == b'/' { b'.' } else { w };
+            w.eq_ignore_ascii_case(&n)
+        })
+}
+
+/// The dotted path of member `key` of the object at `path` (the key itself at the top).
+fn member_path<'k>(path: &str, key: &'k str) -> Cow<'k, str> {
+    if path.is_empty() {
+        Cow::Borrowed(key)
+    } else {
+        Cow::Owned(format!("{path}.{key}"))
+    }
 }
 
 fn emit(
@@ -488,7 +509,7 @@ fn emit(
     out: &mut Parsed,
 ) {
     let text = ctx.text;
-    let is_channel = |f: &Found| CHANNEL_KEYS.contains(&f.key.to_ascii_lowercase().as_str());
+    let is_channel = |f: &Found| CHANNEL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(f.key));
     let channels: Vec<String> = strings
         .iter()
         .filter(|f| is_channel(f))
@@ -542,7 +563,7 @@ fn emit(
     let body_of: Vec<&&Found> = if options.fields.is_empty() {
         chosen
             .iter()
-            .filter(|f| MESSAGE_KEYS.contains(&f.key.to_ascii_lowercase().as_str()))
+            .filter(|f| MESSAGE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(f.key)))
             .collect()
     } else {
         chosen.iter().collect()

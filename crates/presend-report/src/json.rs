@@ -145,22 +145,29 @@ impl<W: Write> Reporter for Json<W> {
 /// (`input_error`, `skipped_file`, …); no summary.
 pub struct JsonLines<W: Write> {
     out: W,
+    /// One document's lines, serialised here first: writing to a `Vec` is cheaper than many
+    /// small writes through `out`.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> JsonLines<W> {
     /// A JSON Lines report on `out`.
     pub fn new(out: W) -> Self {
-        JsonLines { out }
+        JsonLines {
+            out,
+            buf: Vec::new(),
+        }
     }
 }
 
 impl<W: Write> Reporter for JsonLines<W> {
     fn document(&mut self, _doc: &Document, _text: &str, findings: &[Finding]) -> io::Result<()> {
+        self.buf.clear();
         for f in findings {
-            serde_json::to_writer(&mut self.out, &JsonFinding::from(f))?;
-            writeln!(self.out)?;
+            serde_json::to_writer(&mut self.buf, &JsonFinding::from(f))?;
+            self.buf.push(b'\n');
         }
-        Ok(())
+        self.out.write_all(&self.buf)
     }
 
     fn message(&mut self, m: &Message) -> io::Result<()> {
