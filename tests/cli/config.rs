@@ -162,9 +162,14 @@ fn config_default_channel_and_per_path_channel() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let f = &v["findings"][0];
-    assert_eq!(f["severity"], "error");
-    assert!(f["message"].as_str().unwrap().contains("WhatsApp"));
+    // The per-path channel (WhatsApp) applies: some finding is the messaging-app error. Other
+    // findings on the same draft (a story warning) may sort ahead of it.
+    let findings = v["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["severity"] == "error"
+            && f["message"].as_str().unwrap().contains("WhatsApp")),
+        "{findings:#?}"
+    );
 }
 
 #[test]
