@@ -16,7 +16,8 @@
 use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
 use presend_core::error::PackError;
-use regex_automata::meta;
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta};
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use std::sync::OnceLock;
 
@@ -41,6 +42,50 @@ struct Entry {
     in_set: Option<usize>,
     /// The regex, compiled the first time a scan runs it (or why it could not be).
     compiled: OnceLock<Result<meta::Regex, PackError>>,
+    /// For an anchored entry, its forward-only lazy DFA, built the first time a scan runs it;
+    /// `None` if it could not be built (then the full regex runs).
+    forward: OnceLock<Option<Forward>>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+/// A forward-only lazy DFA and its per-thread caches: all an anchored search needs, since the
+/// match starts at the anchor.
+struct Forward {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+impl Forward {
+    fn new(dfa: hybrid::dfa::DFA) -> Forward {
+        let template = dfa.clone();
+        Forward {
+            dfa,
+            caches: Pool::new(Box::new(move || template.create_cache())),
+        }
+    }
+
+    /// The end of the leftmost-first match starting exactly at `input`'s start, or the error
+    /// when the lazy DFA gives up (a Unicode word boundary on non-ASCII text, a thrashing cache).
+    fn end(&self, input: &Input) -> Result<Option<usize>, regex_automata::MatchError> {
+        let mut cache = self.caches.get();
+        Ok(self
+            .dfa
+            .try_search_fwd(&mut cache, input)?
+            .map(|m| m.offset()))
+    }
+}
+
+impl Clone for Forward {
+    fn clone(&self) -> Forward {
+        Forward::new(self.dfa.clone())
+    }
+}
+
+impl std::fmt::Debug for Forward {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Forward").field("dfa", &self.dfa).finish()
+    }
 }
 
 /// Compiled selection of pattern rules.
@@ -108,6 +153,7 @@ impl PatternMatcher {
                     gates: gates.clone(),
                     in_set,
                     compiled: OnceLock::new(),
+                    forward: OnceLock::new(),
                 });
             }
         }
@@ -129,7 +175,7 @@ impl PatternMatcher {
     pub fn compiled(&self) -> usize {
         self.entries
             .iter()
-            .filter(|e| e.compiled.get().is_some())
+            .filter(|e| e.compiled.get().is_some() || e.forward.get().is_some())
             .count()
     }
 
@@ -242,9 +288,16 @@ fn run_anchored(
     starts: impl Iterator<Item = usize>,
     hits: &mut Vec<PatternHit>,
 ) {
-    let Some(regex) = regex(rules, e) else {
-        return;
-    };
+    let forward = e
+        .forward
+        .get_or_init(|| {
+            let rule = &rules.rules[e.rule as usize];
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                unreachable!("entries are pattern rules");
+            };
+            regexes[e.k].compile_forward().ok().map(Forward::new)
+        })
+        .as_ref();
     let bytes = text.as_bytes();
     let mut resume = 0;
     for s in starts {
@@ -252,9 +305,16 @@ fn run_anchored(
             continue;
         }
         let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
-        if let Some(m) = regex.search(&input) {
-            push(text, e.rule, m.start(), m.end(), hits);
-            resume = m.end();
+        let end = match forward.map(|f| f.end(&input)) {
+            Some(Ok(end)) => end.map(|end| (s, end)),
+            // No forward DFA, or it gave up here: the full regex decides.
+            _ => regex(rules, e)
+                .and_then(|r| r.search(&input))
+                .map(|m| (m.start(), m.end())),
+        };
+        if let Some((start, end)) = end {
+            push(text, e.rule, start, end, hits);
+            resume = end;
         }
     }
 }
