@@ -100,8 +100,9 @@ pub(crate) struct PatternMatcher {
     /// The shared pass, built on first use; `None` if it could not be built (then every
     /// regex in it runs).
     set: OnceLock<Option<meta::Regex>>,
-    /// For each anchor id, its entry.
-    anchor_entry: Vec<usize>,
+    /// For each anchor id, its entries: several when rules share a pattern source (one search
+    /// at each candidate start serves them all).
+    anchor_entries: Vec<Vec<usize>>,
     /// The entries that are not anchored, in order.
     unanchored: Vec<usize>,
 }
@@ -114,9 +115,10 @@ impl PatternMatcher {
             set_sources: Vec::new(),
             set_entries: Vec::new(),
             set: OnceLock::new(),
-            anchor_entry: Vec::new(),
+            anchor_entries: Vec::new(),
             unanchored: Vec::new(),
         };
+        let mut anchor_of_source = std::collections::HashMap::new();
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
                 regexes, keywords, ..
@@ -135,8 +137,11 @@ impl PatternMatcher {
             }
             for (k, re) in regexes.iter().enumerate() {
                 let anchor = re.anchors().map(|lits| {
-                    m.anchors.push(lits.to_vec());
-                    (m.anchors.len() - 1) as u32
+                    *anchor_of_source.entry(re.as_str()).or_insert_with(|| {
+                        m.anchors.push(lits.to_vec());
+                        m.anchor_entries.push(Vec::new());
+                        m.anchors.len() - 1
+                    })
                 });
                 let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
                     m.set_sources.push(re.as_str().to_string());
@@ -144,7 +149,7 @@ impl PatternMatcher {
                     m.set_sources.len() - 1
                 });
                 match anchor {
-                    Some(_) => m.anchor_entry.push(m.entries.len()),
+                    Some(a) => m.anchor_entries[a].push(m.entries.len()),
                     None => m.unanchored.push(m.entries.len()),
                 }
                 m.entries.push(Entry {
@@ -223,9 +228,31 @@ impl PatternMatcher {
         let mut hits = Vec::new();
         // Anchored regexes: only those whose literals the term pass saw, where it saw them.
         for (a, starts) in terms.anchors() {
-            let e = &self.entries[self.anchor_entry[a as usize]];
-            if e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s)) {
-                run_anchored(rules, e, text, starts.iter().map(|t| t.start), &mut hits);
+            let open =
+                |e: &&Entry| e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s));
+            let mut entries = self.anchor_entries[a as usize]
+                .iter()
+                .map(|&i| &self.entries[i])
+                .filter(open);
+            let Some(first) = entries.next() else {
+                continue;
+            };
+            let from = hits.len();
+            run_anchored(
+                rules,
+                first,
+                text,
+                starts.iter().map(|t| t.start),
+                &mut hits,
+            );
+            let to = hits.len();
+            for e in entries {
+                for i in from..to {
+                    hits.push(PatternHit {
+                        rule: e.rule,
+                        ..hits[i]
+                    });
+                }
             }
         }
         for &i in &self.unanchored {
@@ -377,7 +404,7 @@ mod tests {
         let rules = pack(PATTERNS);
         let m = PatternMatcher::build(&rules);
         let anchored: Vec<bool> = (0..m.entries.len())
-            .map(|i| m.anchor_entry.contains(&i))
+            .map(|i| m.anchor_entries.iter().any(|a| a.contains(&i)))
             .collect();
         assert_eq!(
             anchored,
@@ -408,6 +435,31 @@ mod tests {
         ];
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for text in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(text);
+            let slots = terms.find(&norm);
+            let mut got: Vec<_> = m
+                .find(&rules, norm.as_str(), &slots)
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rules_sharing_a_pattern_share_one_anchor_and_each_get_its_matches() {
+        let shared = r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b";
+        let rules = pack(&[shared, r"(?i)\bdob\b", shared, shared]);
+        let m = PatternMatcher::build(&rules);
+        assert_eq!(m.anchors().len(), 2);
+        assert_eq!(m.anchor_entries[0], [0, 2, 3]);
+        let terms = TermMatcher::build(&rules, m.anchors());
+        for text in [
+            "dob 943 476 5919 and 9434765919",
+            "x943 476 5919",
+            "none here",
+        ] {
             let norm = Normalized::new(text);
             let slots = terms.find(&norm);
             let mut got: Vec<_> = m
