@@ -192,9 +192,25 @@ impl PatternMatcher {
     /// The shared pass over the ungated, unanchored regexes (`MatchKind::All`, like a
     /// `RegexSet`), built without literal prefilters: extracting literals from dozens of
     /// patterns costs more start-up time than they save on short messages.
-    fn set(&self) -> Option<&meta::Regex> {
+    ///
+    /// It is built from the patterns' parsed forms, which each pattern keeps, so a pattern the
+    /// pass lets through is not parsed a second time when it then compiles on its own.
+    fn set(&self, rules: &RuleSet) -> Option<&meta::Regex> {
         self.set
             .get_or_init(|| {
+                let hirs = self
+                    .set_entries
+                    .iter()
+                    .map(|&i| {
+                        let e = &self.entries[i];
+                        let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind
+                        else {
+                            unreachable!("entries are pattern rules");
+                        };
+                        regexes[e.k].hir()
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .ok()?;
                 meta::Builder::new()
                     .syntax(Pattern::syntax())
                     .configure(
@@ -204,7 +220,7 @@ impl PatternMatcher {
                             .auto_prefilter(false)
                             .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
                     )
-                    .build_many(&self.set_sources)
+                    .build_many_from_hir(&hirs)
                     .ok()
             })
             .as_ref()
@@ -217,7 +233,7 @@ impl PatternMatcher {
         let mut in_set = None;
         if !self.set_sources.is_empty() {
             let mut which = PatternSet::new(self.set_sources.len());
-            match self.set() {
+            match self.set(rules) {
                 Some(set) => set.which_overlapping_matches(&Input::new(bytes), &mut which),
                 None => (0..self.set_sources.len()).for_each(|i| {
                     which.insert(regex_automata::PatternID::new_unchecked(i));
