@@ -16,7 +16,8 @@
 use super::terms::{Slot, SlotHits};
 use crate::rules::{Pattern, RuleKind, RuleSet};
 use presend_core::error::PackError;
-use regex_automata::meta;
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta};
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use std::sync::OnceLock;
 
@@ -41,6 +42,50 @@ struct Entry {
     in_set: Option<usize>,
     /// The regex, compiled the first time a scan runs it (or why it could not be).
     compiled: OnceLock<Result<meta::Regex, PackError>>,
+    /// For an anchored entry, its forward-only lazy DFA, built the first time a scan runs it;
+    /// `None` if it could not be built (then the full regex runs).
+    forward: OnceLock<Option<Forward>>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+/// A forward-only lazy DFA and its per-thread caches: all an anchored search needs, since the
+/// match starts at the anchor.
+struct Forward {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+}
+
+impl Forward {
+    fn new(dfa: hybrid::dfa::DFA) -> Forward {
+        let template = dfa.clone();
+        Forward {
+            dfa,
+            caches: Pool::new(Box::new(move || template.create_cache())),
+        }
+    }
+
+    /// The end of the leftmost-first match starting exactly at `input`'s start, or the error
+    /// when the lazy DFA gives up (a Unicode word boundary on non-ASCII text, a thrashing cache).
+    fn end(&self, input: &Input) -> Result<Option<usize>, regex_automata::MatchError> {
+        let mut cache = self.caches.get();
+        Ok(self
+            .dfa
+            .try_search_fwd(&mut cache, input)?
+            .map(|m| m.offset()))
+    }
+}
+
+impl Clone for Forward {
+    fn clone(&self) -> Forward {
+        Forward::new(self.dfa.clone())
+    }
+}
+
+impl std::fmt::Debug for Forward {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Forward").field("dfa", &self.dfa).finish()
+    }
 }
 
 /// Compiled selection of pattern rules.
@@ -55,8 +100,9 @@ pub(crate) struct PatternMatcher {
     /// The shared pass, built on first use; `None` if it could not be built (then every
     /// regex in it runs).
     set: OnceLock<Option<meta::Regex>>,
-    /// For each anchor id, its entry.
-    anchor_entry: Vec<usize>,
+    /// For each anchor id, its entries: several when rules share a pattern source (one search
+    /// at each candidate start serves them all).
+    anchor_entries: Vec<Vec<usize>>,
     /// The entries that are not anchored, in order.
     unanchored: Vec<usize>,
 }
@@ -69,9 +115,10 @@ impl PatternMatcher {
             set_sources: Vec::new(),
             set_entries: Vec::new(),
             set: OnceLock::new(),
-            anchor_entry: Vec::new(),
+            anchor_entries: Vec::new(),
             unanchored: Vec::new(),
         };
+        let mut anchor_of_source = std::collections::HashMap::new();
         for (i, rule) in rules.rules.iter().enumerate() {
             let RuleKind::Pattern {
                 regexes, keywords, ..
@@ -90,8 +137,11 @@ impl PatternMatcher {
             }
             for (k, re) in regexes.iter().enumerate() {
                 let anchor = re.anchors().map(|lits| {
-                    m.anchors.push(lits.to_vec());
-                    (m.anchors.len() - 1) as u32
+                    *anchor_of_source.entry(re.as_str()).or_insert_with(|| {
+                        m.anchors.push(lits.to_vec());
+                        m.anchor_entries.push(Vec::new());
+                        m.anchors.len() - 1
+                    })
                 });
                 let in_set = (anchor.is_none() && gates.is_empty()).then(|| {
                     m.set_sources.push(re.as_str().to_string());
@@ -99,7 +149,7 @@ impl PatternMatcher {
                     m.set_sources.len() - 1
                 });
                 match anchor {
-                    Some(_) => m.anchor_entry.push(m.entries.len()),
+                    Some(a) => m.anchor_entries[a].push(m.entries.len()),
                     None => m.unanchored.push(m.entries.len()),
                 }
                 m.entries.push(Entry {
@@ -108,6 +158,7 @@ impl PatternMatcher {
                     gates: gates.clone(),
                     in_set,
                     compiled: OnceLock::new(),
+                    forward: OnceLock::new(),
                 });
             }
         }
@@ -129,7 +180,7 @@ impl PatternMatcher {
     pub fn compiled(&self) -> usize {
         self.entries
             .iter()
-            .filter(|e| e.compiled.get().is_some())
+            .filter(|e| e.compiled.get().is_some() || e.forward.get().is_some())
             .count()
     }
 
@@ -141,9 +192,25 @@ impl PatternMatcher {
     /// The shared pass over the ungated, unanchored regexes (`MatchKind::All`, like a
     /// `RegexSet`), built without literal prefilters: extracting literals from dozens of
     /// patterns costs more start-up time than they save on short messages.
-    fn set(&self) -> Option<&meta::Regex> {
+    ///
+    /// It is built from the patterns' parsed forms, which each pattern keeps, so a pattern the
+    /// pass lets through is not parsed a second time when it then compiles on its own.
+    fn set(&self, rules: &RuleSet) -> Option<&meta::Regex> {
         self.set
             .get_or_init(|| {
+                let hirs = self
+                    .set_entries
+                    .iter()
+                    .map(|&i| {
+                        let e = &self.entries[i];
+                        let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind
+                        else {
+                            unreachable!("entries are pattern rules");
+                        };
+                        regexes[e.k].hir()
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .ok()?;
                 meta::Builder::new()
                     .syntax(Pattern::syntax())
                     .configure(
@@ -153,7 +220,7 @@ impl PatternMatcher {
                             .auto_prefilter(false)
                             .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
                     )
-                    .build_many(&self.set_sources)
+                    .build_many_from_hir(&hirs)
                     .ok()
             })
             .as_ref()
@@ -166,7 +233,7 @@ impl PatternMatcher {
         let mut in_set = None;
         if !self.set_sources.is_empty() {
             let mut which = PatternSet::new(self.set_sources.len());
-            match self.set() {
+            match self.set(rules) {
                 Some(set) => set.which_overlapping_matches(&Input::new(bytes), &mut which),
                 None => (0..self.set_sources.len()).for_each(|i| {
                     which.insert(regex_automata::PatternID::new_unchecked(i));
@@ -177,9 +244,31 @@ impl PatternMatcher {
         let mut hits = Vec::new();
         // Anchored regexes: only those whose literals the term pass saw, where it saw them.
         for (a, starts) in terms.anchors() {
-            let e = &self.entries[self.anchor_entry[a as usize]];
-            if e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s)) {
-                run_anchored(rules, e, text, starts.iter().map(|t| t.start), &mut hits);
+            let open =
+                |e: &&Entry| e.gates.is_empty() || e.gates.iter().any(|&s| terms.contains(s));
+            let mut entries = self.anchor_entries[a as usize]
+                .iter()
+                .map(|&i| &self.entries[i])
+                .filter(open);
+            let Some(first) = entries.next() else {
+                continue;
+            };
+            let from = hits.len();
+            run_anchored(
+                rules,
+                first,
+                text,
+                starts.iter().map(|t| t.start),
+                &mut hits,
+            );
+            let to = hits.len();
+            for e in entries {
+                for i in from..to {
+                    hits.push(PatternHit {
+                        rule: e.rule,
+                        ..hits[i]
+                    });
+                }
             }
         }
         for &i in &self.unanchored {
@@ -242,9 +331,16 @@ fn run_anchored(
     starts: impl Iterator<Item = usize>,
     hits: &mut Vec<PatternHit>,
 ) {
-    let Some(regex) = regex(rules, e) else {
-        return;
-    };
+    let forward = e
+        .forward
+        .get_or_init(|| {
+            let rule = &rules.rules[e.rule as usize];
+            let RuleKind::Pattern { regexes, .. } = &rule.kind else {
+                unreachable!("entries are pattern rules");
+            };
+            regexes[e.k].compile_forward().ok().map(Forward::new)
+        })
+        .as_ref();
     let bytes = text.as_bytes();
     let mut resume = 0;
     for s in starts {
@@ -252,9 +348,16 @@ fn run_anchored(
             continue;
         }
         let input = Input::new(bytes).range(s..).anchored(Anchored::Yes);
-        if let Some(m) = regex.search(&input) {
-            push(text, e.rule, m.start(), m.end(), hits);
-            resume = m.end();
+        let end = match forward.map(|f| f.end(&input)) {
+            Some(Ok(end)) => end.map(|end| (s, end)),
+            // No forward DFA, or it gave up here: the full regex decides.
+            _ => regex(rules, e)
+                .and_then(|r| r.search(&input))
+                .map(|m| (m.start(), m.end())),
+        };
+        if let Some((start, end)) = end {
+            push(text, e.rule, start, end, hits);
+            resume = end;
         }
     }
 }
@@ -317,7 +420,7 @@ mod tests {
         let rules = pack(PATTERNS);
         let m = PatternMatcher::build(&rules);
         let anchored: Vec<bool> = (0..m.entries.len())
-            .map(|i| m.anchor_entry.contains(&i))
+            .map(|i| m.anchor_entries.iter().any(|a| a.contains(&i)))
             .collect();
         assert_eq!(
             anchored,
@@ -348,6 +451,31 @@ mod tests {
         ];
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for text in edge.iter().copied().chain(posts.lines()) {
+            let norm = Normalized::new(text);
+            let slots = terms.find(&norm);
+            let mut got: Vec<_> = m
+                .find(&rules, norm.as_str(), &slots)
+                .iter()
+                .map(|h| (h.rule, h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rules_sharing_a_pattern_share_one_anchor_and_each_get_its_matches() {
+        let shared = r"\b[0-9]{3}[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b";
+        let rules = pack(&[shared, r"(?i)\bdob\b", shared, shared]);
+        let m = PatternMatcher::build(&rules);
+        assert_eq!(m.anchors().len(), 2);
+        assert_eq!(m.anchor_entries[0], [0, 2, 3]);
+        let terms = TermMatcher::build(&rules, m.anchors());
+        for text in [
+            "dob 943 476 5919 and 9434765919",
+            "x943 476 5919",
+            "none here",
+        ] {
             let norm = Normalized::new(text);
             let slots = terms.find(&norm);
             let mut got: Vec<_> = m

@@ -13,7 +13,8 @@ use super::{
 use crate::analysis::{self, LAZY_UNITS};
 use crate::validator as validators;
 use presend_core::error::{Error, PackError};
-use regex_automata::meta;
+use regex_automata::nfa::thompson;
+use regex_automata::{hybrid, meta};
 use regex_syntax::hir::Hir;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -645,6 +646,8 @@ const NFA_BASE_BYTES: u64 = 4096;
 
 /// The compiled-size limit of one pack pattern.
 const SIZE_LIMIT: usize = 1 << 22;
+/// The lazy DFA cache of a compiled pattern, per thread (what `regex` gives it).
+const CACHE_CAPACITY: usize = 2 * (1 << 20);
 
 /// A pack regex: checked when the pack loads; the engine compiles it when a scan first runs it.
 ///
@@ -721,6 +724,37 @@ impl Pattern {
             .map_err(|e| build_error(&self.source, &e))
     }
 
+    /// A forward-only lazy DFA for the pattern, for searches anchored where a match must
+    /// start: it reports where the leftmost-first match [`Pattern::compile`]'s regex would give
+    /// ends, and the start is the anchor. It skips what that regex also builds (capture states,
+    /// a reverse automaton to find starts), which anchored searches never use. Built with the
+    /// same NFA and lazy DFA settings, so it quits (and the caller falls back to the full regex)
+    /// wherever that regex's lazy DFA would.
+    pub fn compile_forward(&self) -> Result<hybrid::dfa::DFA, String> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .nfa_size_limit(Some(SIZE_LIMIT))
+                    .shrink(false)
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_from_hir(self.hir()?)
+            .map_err(|e| invalid(&self.source, &e.to_string()))?;
+        hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(CACHE_CAPACITY)
+                    .skip_cache_capacity_check(false)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|e| invalid(&self.source, &e.to_string()))
+    }
+
     /// The syntax settings every pack pattern is parsed with: those of a `regex::bytes` regex
     /// with Unicode off.
     pub fn syntax() -> regex_automata::util::syntax::Config {
@@ -757,7 +791,7 @@ fn builder() -> meta::Builder {
             .match_kind(regex_automata::MatchKind::LeftmostFirst)
             .utf8_empty(false)
             .nfa_size_limit(Some(SIZE_LIMIT))
-            .hybrid_cache_capacity(2 * (1 << 20))
+            .hybrid_cache_capacity(CACHE_CAPACITY)
             .auto_prefilter(false),
     );
     b
