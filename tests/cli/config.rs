@@ -166,8 +166,9 @@ fn config_default_channel_and_per_path_channel() {
     // findings on the same draft (a story warning) may sort ahead of it.
     let findings = v["findings"].as_array().unwrap();
     assert!(
-        findings.iter().any(|f| f["severity"] == "error"
-            && f["message"].as_str().unwrap().contains("WhatsApp")),
+        findings.iter().any(
+            |f| f["severity"] == "error" && f["message"].as_str().unwrap().contains("WhatsApp")
+        ),
         "{findings:#?}"
     );
 }
