@@ -383,6 +383,24 @@ mod tests {
         load_pack_source("p.toml", &toml).unwrap()
     }
 
+    /// The matcher's hits on `text`, sorted, equal what [`reference`] finds.
+    fn assert_matches_reference(
+        rules: &RuleSet,
+        m: &PatternMatcher,
+        terms: &TermMatcher,
+        text: &str,
+    ) {
+        let norm = Normalized::new(text);
+        let slots = terms.find(&norm);
+        let mut got: Vec<_> = m
+            .find(rules, norm.as_str(), &slots)
+            .iter()
+            .map(|h| (h.rule, h.start, h.end))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, reference(rules, norm.as_str()), "{text:?}");
+    }
+
     /// Every match `find_iter` gives, per rule, that sits on character boundaries.
     fn reference(rules: &RuleSet, text: &str) -> Vec<(u32, usize, usize)> {
         let mut out = Vec::new();
@@ -451,15 +469,7 @@ mod tests {
         ];
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for text in edge.iter().copied().chain(posts.lines()) {
-            let norm = Normalized::new(text);
-            let slots = terms.find(&norm);
-            let mut got: Vec<_> = m
-                .find(&rules, norm.as_str(), &slots)
-                .iter()
-                .map(|h| (h.rule, h.start, h.end))
-                .collect();
-            got.sort_unstable();
-            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+            assert_matches_reference(&rules, &m, &terms, text);
         }
     }
 
@@ -476,15 +486,7 @@ mod tests {
             "x943 476 5919",
             "none here",
         ] {
-            let norm = Normalized::new(text);
-            let slots = terms.find(&norm);
-            let mut got: Vec<_> = m
-                .find(&rules, norm.as_str(), &slots)
-                .iter()
-                .map(|h| (h.rule, h.start, h.end))
-                .collect();
-            got.sort_unstable();
-            assert_eq!(got, reference(&rules, norm.as_str()), "{text:?}");
+            assert_matches_reference(&rules, &m, &terms, text);
         }
     }
 
