@@ -104,17 +104,33 @@ fn kept_spans<'f>(text: &str, findings: &'f [Finding]) -> Vec<(usize, usize, &'f
         if end <= at || start >= text.len() {
             continue;
         }
-        let start = start.max(at);
-        let end = end.min(text.len());
-        // A span cut at a byte that starts no character cannot be sliced; none of ours are,
-        // as findings start and end on character boundaries.
-        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        // Findings start and end on character boundaries; should one ever not, the span widens
+        // to the whole characters it touches, so nothing identifying is left unmasked.
+        let start = floor_char_boundary(text, start.max(at)).max(at);
+        let end = ceil_char_boundary(text, end.min(text.len()));
+        if end <= start {
             continue;
         }
         kept.push((start, end, label));
         at = end;
     }
     kept
+}
+
+/// The nearest character boundary at or before `i`.
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The nearest character boundary at or after `i` (`i` at most `text.len()`).
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Whether redacting `findings` would change anything.
@@ -179,6 +195,22 @@ mod tests {
             redacted(text),
             "[name] (NHS [NHS number], DOB [date of birth]) is better.\nLovely team today!\n"
         );
+    }
+
+    #[test]
+    fn a_span_cut_inside_a_character_widens_instead_of_leaving_the_identifier() {
+        let text = "NHS é 943 476 5919 ok";
+        let engine = Engine::new(RuleSet::builtin().expect("built-in packs load"));
+        let mut findings = engine.scan(&Segment::document("-", text));
+        let nhs = findings
+            .iter_mut()
+            .find(|f| &*f.label == "NHS number")
+            .expect("the NHS number is found");
+        // One byte into `é` (bytes 4..6): not a character boundary.
+        nhs.byte_range.0 = 5;
+        let out = redact(text, &findings);
+        assert!(!out.contains("5919"), "{out}");
+        assert_eq!(out, "NHS [NHS number] ok");
     }
 
     #[test]
