@@ -106,14 +106,37 @@ fn term_span(t: &TermHit) -> (usize, usize) {
 
 /// Everything one message produced, signals included.
 pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions) -> Vec<Hit> {
+    let mut scratch = SCRATCH
+        .with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+        .unwrap_or_default();
+    let hits = evaluate_with(engine, norm, options, &mut scratch);
+    SCRATCH.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = scratch;
+        }
+    });
+    hits
+}
+
+fn evaluate_with(
+    engine: &Engine,
+    norm: &Normalized,
+    options: &ScanOptions,
+    scratch: &mut Scratch,
+) -> Vec<Hit> {
     let text = norm.as_str();
     let slots = engine.terms.find(norm);
     let words = Words {
         starts: slots.word_starts(),
     };
+    let rule_count = engine.rules.rules.len();
+    scratch
+        .present
+        .fill(&slots, engine.rules.lexicons.len(), rule_count);
     let judge = Judge {
         engine,
         slots: &slots,
+        present: &scratch.present,
         words: &words,
         text,
     };
@@ -123,15 +146,17 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     let applies = |r: u32| engine.applies(r, options);
     hits.retain_mut(|h| applies(h.rule) && judge.weigh(h));
     dedupe_within_rule(&mut hits);
-    let mut fired = RuleBits::new(engine.rules.rules.len());
-    hits.iter().for_each(|h| fired.insert(h.rule));
+    let fired = &mut scratch.fired;
+    fired.reset(rule_count);
+    hits.iter().for_each(|h| fired.insert(h.rule as usize));
     for &r in engine.near_rules.iter().filter(|&&r| applies(r)) {
-        let near = judge.near_hits(r, &hits, &fired);
-        near.iter().for_each(|h| fired.insert(h.rule));
+        let near = judge.near_hits(r, &hits, fired, &mut scratch.near);
+        near.iter().for_each(|h| fired.insert(h.rule as usize));
         hits.extend(near);
     }
     for &r in engine.combination_rules.iter().filter(|&&r| applies(r)) {
-        if let Some(h) = judge.combination_hit(r, &hits) {
+        if let Some(h) = judge.combination_hit(r, &hits, fired) {
+            fired.insert(h.rule as usize);
             hits.push(h);
         }
     }
@@ -145,29 +170,76 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     hits
 }
 
-/// Which rules have a hit so far in one message: one bit per rule, so a near rule's side can
-/// ask about the rules it is built from without reading every hit.
-struct RuleBits(Vec<u64>);
+/// Buffers of the judge, kept per thread so that a stream of messages allocates them once.
+#[derive(Default)]
+struct Scratch {
+    present: Present,
+    fired: Bits,
+    near: NearBuffers,
+}
 
-impl RuleBits {
-    fn new(rules: usize) -> RuleBits {
-        RuleBits(vec![0; rules.div_ceil(64)])
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// A set of small numbers, one bit each: the rules that have a hit so far in one message, so
+/// that a near or combination rule asks about the rules it is built from without reading every
+/// hit, or the lexicons with a term hit.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// Empty the set, sized for numbers below `len`.
+    fn reset(&mut self, len: usize) {
+        self.0.clear();
+        self.0.resize(len.div_ceil(64), 0);
     }
 
-    fn insert(&mut self, rule: u32) {
-        self.0[rule as usize / 64] |= 1 << (rule % 64);
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
     }
 
-    fn contains(&self, rule: usize) -> bool {
-        self.0
-            .get(rule / 64)
-            .is_some_and(|w| w & (1 << (rule % 64)) != 0)
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
+}
+
+/// Which lexicons and which near-rule sides have term hits in one message, read off the slot
+/// groups once, so that each near rule learns whether a side is empty from a few bits instead
+/// of a search of the slots per lexicon.
+#[derive(Default)]
+struct Present {
+    lexicons: Bits,
+    /// Bit `2 * rule + side` (side `a` is 0).
+    sides: Bits,
+}
+
+impl Present {
+    fn fill(&mut self, slots: &SlotHits, lexicons: usize, rules: usize) {
+        self.lexicons.reset(lexicons);
+        self.sides.reset(rules * 2);
+        for (slot, _) in slots.iter() {
+            match slot {
+                Slot::Lexicon(l) => self.lexicons.insert(l as usize),
+                Slot::Side(r, b) => self.sides.insert(r as usize * 2 + usize::from(b)),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The spans of a near rule's two sides and of its hits so far, reused from rule to rule.
+#[derive(Default)]
+struct NearBuffers {
+    a: Vec<(usize, usize)>,
+    b: Vec<(usize, usize)>,
+    taken: Vec<(usize, usize)>,
 }
 
 struct Judge<'a> {
     engine: &'a Engine,
     slots: &'a SlotHits,
+    present: &'a Present,
     words: &'a Words<'a>,
     text: &'a str,
 }
@@ -288,37 +360,40 @@ impl Judge<'_> {
         false
     }
 
-    /// Spans of one side of a near rule.
+    /// Whether one side of a near rule has anything on it: a rule it is built from has fired, or
+    /// its own terms or one of its lexicons have a hit.
+    fn side_has_any(&self, r: u32, b: bool, set: &TermSet, fired: &Bits) -> bool {
+        set.rules.iter().any(|&x| fired.contains(x))
+            || self.present.sides.contains(r as usize * 2 + usize::from(b))
+            || set
+                .lexicons
+                .iter()
+                .any(|&l| self.present.lexicons.contains(l))
+    }
+
+    /// The spans of one side of a near rule, sorted and without repeats, into `spans`.
     fn side(
         &self,
         r: u32,
         b: bool,
         set: &TermSet,
         hits: &[Hit],
-        fired: &RuleBits,
-    ) -> Vec<(usize, usize)> {
-        // Most messages have nothing on a given side: say so without allocating.
-        let rule_hits = set.rules.iter().any(|&x| fired.contains(x));
-        if !rule_hits
-            && !self.slots.contains(Slot::Side(r, b))
-            && !set
-                .lexicons
+        fired: &Bits,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        spans.clear();
+        spans.extend(
+            self.slot(Slot::Side(r, b))
                 .iter()
-                .any(|&l| self.slots.contains(Slot::Lexicon(l as u32)))
-        {
-            return Vec::new();
-        }
-        let mut spans: Vec<_> = self
-            .slot(Slot::Side(r, b))
-            .iter()
-            .chain(
-                set.lexicons
-                    .iter()
-                    .flat_map(|&l| self.slot(Slot::Lexicon(l as u32))),
-            )
-            .map(|t| (t.start, t.end))
-            .collect();
-        if rule_hits {
+                .chain(
+                    set.lexicons
+                        .iter()
+                        .filter(|&&l| self.present.lexicons.contains(l))
+                        .flat_map(|&l| self.slot(Slot::Lexicon(l as u32))),
+                )
+                .map(|t| (t.start, t.end)),
+        );
+        if set.rules.iter().any(|&x| fired.contains(x)) {
             spans.extend(
                 hits.iter()
                     .filter(|h| set.rules.contains(&(h.rule as usize)))
@@ -327,10 +402,9 @@ impl Judge<'_> {
         }
         spans.sort_unstable();
         spans.dedup();
-        spans
     }
 
-    fn near_hits(&self, r: u32, hits: &[Hit], fired: &RuleBits) -> Vec<Hit> {
+    fn near_hits(&self, r: u32, hits: &[Hit], fired: &Bits, buf: &mut NearBuffers) -> Vec<Hit> {
         let rule = self.rule(r);
         let RuleKind::Near {
             a,
@@ -341,19 +415,25 @@ impl Judge<'_> {
         else {
             return Vec::new();
         };
-        let side_a = self.side(r, false, a, hits, fired);
-        if side_a.is_empty() {
+        // Most messages have nothing on one side or the other: say so before collecting spans.
+        if !self.side_has_any(r, false, a, fired) || !self.side_has_any(r, true, b, fired) {
             return Vec::new();
         }
-        let side_b = self.side(r, true, b, hits, fired);
+        let NearBuffers {
+            a: side_a,
+            b: side_b,
+            taken,
+        } = buf;
+        self.side(r, false, a, hits, fired, side_a);
+        self.side(r, true, b, hits, fired, side_b);
         let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
         // The spans in `out`, sorted: they never overlap, so sorted by start they are sorted by
         // end too, and one binary search tells whether a new span overlaps any of them.
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        for &sa in &side_a {
+        taken.clear();
+        for &sa in side_a.iter() {
             let reach = self.words.reach(sa, *window);
-            let best = in_reach(&side_b, |s| *s, longest_b, reach)
+            let best = in_reach(side_b, |s| *s, longest_b, reach)
                 .iter()
                 .filter(|sb| !overlaps(sa, **sb))
                 .filter(|sb| !ordered || sa.1 <= sb.0)
@@ -376,14 +456,19 @@ impl Judge<'_> {
         out
     }
 
-    fn combination_hit(&self, r: u32, hits: &[Hit]) -> Option<Hit> {
+    fn combination_hit(&self, r: u32, hits: &[Hit], fired: &Bits) -> Option<Hit> {
         let rule = self.rule(r);
         let RuleKind::Combination { signals, min } = &rule.kind else {
             return None;
         };
+        // Kinds are distinct labels of signals with hits, so fewer such signals than `min`
+        // settles it without reading the hits.
+        if signals.iter().filter(|&&s| fired.contains(s)).count() < *min {
+            return None;
+        }
         let mut parts = Vec::new();
         let mut kinds = Vec::new();
-        for &s in signals {
+        for &s in signals.iter().filter(|&&s| fired.contains(s)) {
             let spans: Vec<_> = hits
                 .iter()
                 .filter(|h| h.rule as usize == s)
