@@ -9,7 +9,7 @@ use super::patterns::PatternHit;
 use super::terms::{Slot, SlotHits, TermHit};
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
-use crate::rules::{scoring, Effect, Keep, Rule, RuleKind, TermSet};
+use crate::rules::{scoring, Effect, Keep, Rule, RuleKind, RuleSet, TermSet};
 use std::sync::Arc;
 
 /// A rule that fired, before it becomes a [`crate::Finding`].
@@ -129,34 +129,58 @@ fn evaluate_with(
     let words = Words {
         starts: slots.word_starts(),
     };
-    let rule_count = engine.rules.rules.len();
-    scratch
-        .present
-        .fill(&slots, engine.rules.lexicons.len(), rule_count);
     let judge = Judge {
         engine,
         slots: &slots,
-        present: &scratch.present,
         words: &words,
         text,
     };
-    let mut hits = judge.term_rule_hits();
+    let index = &engine.index;
+    let Scratch {
+        sides,
+        fired,
+        signals,
+        near: near_buffers,
+    } = scratch;
+    sides.reset(2 * index.near.len());
+    let mut hits = judge.read_slots(sides);
     let raw = engine.patterns.find(&engine.rules, text, &slots);
     hits.extend(raw.iter().filter_map(|p| judge.pattern_hit(p)));
     let applies = |r: u32| engine.applies(r, options);
     hits.retain_mut(|h| applies(h.rule) && judge.weigh(h));
     dedupe_within_rule(&mut hits);
-    let fired = &mut scratch.fired;
-    fired.reset(rule_count);
-    hits.iter().for_each(|h| fired.insert(h.rule as usize));
-    for &r in engine.near_rules.iter().filter(|&&r| applies(r)) {
-        let near = judge.near_hits(r, &hits, fired, &mut scratch.near);
-        near.iter().for_each(|h| fired.insert(h.rule as usize));
-        hits.extend(near);
+    fired.reset(engine.rules.rules.len());
+    for h in &hits {
+        index.fire(h.rule, fired, sides);
     }
-    for &r in engine.combination_rules.iter().filter(|&&r| applies(r)) {
-        if let Some(h) = judge.combination_hit(r, &hits, fired) {
-            fired.insert(h.rule as usize);
+    // Only near rules with something on both sides can fire; a near hit counts for the sides
+    // of the near rules after it, as in rule order.
+    for (k, &r) in index.near.iter().enumerate() {
+        if !(sides.contains(2 * k) && sides.contains(2 * k + 1) && applies(r)) {
+            continue;
+        }
+        let near = judge.near_hits(r, &hits, fired, near_buffers);
+        if !near.is_empty() {
+            index.fire(r, fired, sides);
+            hits.extend(near);
+        }
+    }
+    signals.clear();
+    signals.resize(index.combinations.len(), 0);
+    for r in fired.iter() {
+        for &c in &index.combinations_of_rule[r] {
+            signals[c as usize] += 1;
+        }
+    }
+    for (c, &r) in index.combinations.iter().enumerate() {
+        if !applies(r) {
+            continue;
+        }
+        if let Some(h) = judge.combination_hit(r, &hits, fired, signals[c]) {
+            index.fire(r, fired, sides);
+            for &c in &index.combinations_of_rule[r as usize] {
+                signals[c as usize] += 1;
+            }
             hits.push(h);
         }
     }
@@ -170,11 +194,89 @@ fn evaluate_with(
     hits
 }
 
+/// What the `near` and `combination` rules are built from, inverted: for each lexicon and each
+/// rule, the near-rule sides and combination rules it feeds. Built once per engine, so that a
+/// message marks what it has and then visits only the near rules with something on both sides
+/// and the combination rules with enough signals, instead of asking every such rule about each
+/// of its parts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Index {
+    /// The near rules, in rule order; side `b` of the `k`-th is side number `2k + b`.
+    near: Vec<u32>,
+    /// For each rule, its place in `near` (`u32::MAX` for a rule of another kind).
+    near_place: Vec<u32>,
+    /// For each lexicon, the sides that name it.
+    sides_of_lexicon: Vec<Vec<u32>>,
+    /// For each rule, the sides its hits count for.
+    sides_of_rule: Vec<Vec<u32>>,
+    /// The combination rules, in rule order.
+    combinations: Vec<u32>,
+    /// For each rule, the combinations it is a signal of, once per time it is listed.
+    combinations_of_rule: Vec<Vec<u32>>,
+}
+
+impl Index {
+    pub fn new(rules: &RuleSet) -> Index {
+        let n = rules.rules.len();
+        let mut index = Index {
+            near_place: vec![u32::MAX; n],
+            sides_of_lexicon: vec![Vec::new(); rules.lexicons.len()],
+            sides_of_rule: vec![Vec::new(); n],
+            combinations_of_rule: vec![Vec::new(); n],
+            ..Index::default()
+        };
+        for (i, rule) in rules.rules.iter().enumerate() {
+            match &rule.kind {
+                RuleKind::Near { a, b, .. } => {
+                    let k = index.near.len() as u32;
+                    index.near_place[i] = k;
+                    index.near.push(i as u32);
+                    for (side, set) in [(2 * k, a), (2 * k + 1, b)] {
+                        set.lexicons
+                            .iter()
+                            .for_each(|&l| index.sides_of_lexicon[l].push(side));
+                        set.rules
+                            .iter()
+                            .for_each(|&r| index.sides_of_rule[r].push(side));
+                    }
+                }
+                RuleKind::Combination { signals, .. } => {
+                    let c = index.combinations.len() as u32;
+                    index.combinations.push(i as u32);
+                    signals
+                        .iter()
+                        .for_each(|&s| index.combinations_of_rule[s].push(c));
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// The side number of side `b` of near rule `r`.
+    fn side(&self, r: u32, b: bool) -> Option<usize> {
+        let k = *self.near_place.get(r as usize)?;
+        (k != u32::MAX).then(|| 2 * k as usize + usize::from(b))
+    }
+
+    /// Record that rule `r` has a hit: in `fired`, and on the sides built from it.
+    fn fire(&self, r: u32, fired: &mut Bits, sides: &mut Bits) {
+        fired.insert(r as usize);
+        for &s in &self.sides_of_rule[r as usize] {
+            sides.insert(s as usize);
+        }
+    }
+}
+
 /// Buffers of the judge, kept per thread so that a stream of messages allocates them once.
 #[derive(Default)]
 struct Scratch {
-    present: Present,
+    /// The near-rule sides with something on them (see [`Index`]).
+    sides: Bits,
+    /// The rules with a hit so far.
     fired: Bits,
+    /// For each combination rule, how many of its signals have fired.
+    signals: Vec<u32>,
     near: NearBuffers,
 }
 
@@ -183,8 +285,8 @@ thread_local! {
 }
 
 /// A set of small numbers, one bit each: the rules that have a hit so far in one message, so
-/// that a near or combination rule asks about the rules it is built from without reading every
-/// hit, or the lexicons with a term hit.
+/// that a near rule asks about the rules it is built from without reading every hit, or the
+/// near-rule sides with something on them.
 #[derive(Default)]
 struct Bits(Vec<u64>);
 
@@ -202,29 +304,19 @@ impl Bits {
     fn contains(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
-}
 
-/// Which lexicons and which near-rule sides have term hits in one message, read off the slot
-/// groups once, so that each near rule learns whether a side is empty from a few bits instead
-/// of a search of the slots per lexicon.
-#[derive(Default)]
-struct Present {
-    lexicons: Bits,
-    /// Bit `2 * rule + side` (side `a` is 0).
-    sides: Bits,
-}
-
-impl Present {
-    fn fill(&mut self, slots: &SlotHits, lexicons: usize, rules: usize) {
-        self.lexicons.reset(lexicons);
-        self.sides.reset(rules * 2);
-        for (slot, _) in slots.iter() {
-            match slot {
-                Slot::Lexicon(l) => self.lexicons.insert(l as usize),
-                Slot::Side(r, b) => self.sides.insert(r as usize * 2 + usize::from(b)),
-                _ => {}
-            }
-        }
+    /// The numbers in the set, in order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -239,7 +331,6 @@ struct NearBuffers {
 struct Judge<'a> {
     engine: &'a Engine,
     slots: &'a SlotHits,
-    present: &'a Present,
     words: &'a Words<'a>,
     text: &'a str,
 }
@@ -258,13 +349,26 @@ impl Judge<'_> {
         in_reach(self.slot(slot), term_span, self.slots.longest(slot), reach)
     }
 
-    /// Hits of `terms` rules, from their own terms and from the lexicons they name.
-    fn term_rule_hits(&self) -> Vec<Hit> {
+    /// Hits of `terms` rules, from their own terms and from the lexicons they name; and, in the
+    /// same pass over the slots, the near-rule sides that have term hits.
+    fn read_slots(&self, sides: &mut Bits) -> Vec<Hit> {
+        let index = &self.engine.index;
         let mut out = Vec::with_capacity(32);
         for (slot, list) in self.slots.iter() {
             let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
-                Slot::Lexicon(l) => &self.engine.lexicon_users[*l as usize],
+                Slot::Lexicon(l) => {
+                    index.sides_of_lexicon[*l as usize]
+                        .iter()
+                        .for_each(|&s| sides.insert(s as usize));
+                    &self.engine.lexicon_users[*l as usize]
+                }
+                Slot::Side(r, b) => {
+                    if let Some(s) = index.side(*r, *b) {
+                        sides.insert(s);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             for &r in rules {
@@ -360,17 +464,6 @@ impl Judge<'_> {
         false
     }
 
-    /// Whether one side of a near rule has anything on it: a rule it is built from has fired, or
-    /// its own terms or one of its lexicons have a hit.
-    fn side_has_any(&self, r: u32, b: bool, set: &TermSet, fired: &Bits) -> bool {
-        set.rules.iter().any(|&x| fired.contains(x))
-            || self.present.sides.contains(r as usize * 2 + usize::from(b))
-            || set
-                .lexicons
-                .iter()
-                .any(|&l| self.present.lexicons.contains(l))
-    }
-
     /// The spans of one side of a near rule, sorted and without repeats, into `spans`.
     fn side(
         &self,
@@ -388,7 +481,6 @@ impl Judge<'_> {
                 .chain(
                     set.lexicons
                         .iter()
-                        .filter(|&&l| self.present.lexicons.contains(l))
                         .flat_map(|&l| self.slot(Slot::Lexicon(l as u32))),
                 )
                 .map(|t| (t.start, t.end)),
@@ -404,6 +496,7 @@ impl Judge<'_> {
         spans.dedup();
     }
 
+    /// The hits of near rule `r`, whose two sides both have something on them.
     fn near_hits(&self, r: u32, hits: &[Hit], fired: &Bits, buf: &mut NearBuffers) -> Vec<Hit> {
         let rule = self.rule(r);
         let RuleKind::Near {
@@ -415,10 +508,6 @@ impl Judge<'_> {
         else {
             return Vec::new();
         };
-        // Most messages have nothing on one side or the other: say so before collecting spans.
-        if !self.side_has_any(r, false, a, fired) || !self.side_has_any(r, true, b, fired) {
-            return Vec::new();
-        }
         let NearBuffers {
             a: side_a,
             b: side_b,
@@ -456,14 +545,22 @@ impl Judge<'_> {
         out
     }
 
-    fn combination_hit(&self, r: u32, hits: &[Hit], fired: &Bits) -> Option<Hit> {
+    /// The hit of combination rule `r`, given how many of its signals (counted as it lists
+    /// them) have fired.
+    fn combination_hit(
+        &self,
+        r: u32,
+        hits: &[Hit],
+        fired: &Bits,
+        signals_fired: u32,
+    ) -> Option<Hit> {
         let rule = self.rule(r);
         let RuleKind::Combination { signals, min } = &rule.kind else {
             return None;
         };
         // Kinds are distinct labels of signals with hits, so fewer such signals than `min`
         // settles it without reading the hits.
-        if signals.iter().filter(|&&s| fired.contains(s)).count() < *min {
+        if (signals_fired as usize) < *min {
             return None;
         }
         let mut parts = Vec::new();
@@ -557,4 +654,91 @@ fn dedupe_within_rule(hits: &mut Vec<Hit>) {
     });
     // Drops each hit that overlaps the last one kept of the same rule.
     hits.dedup_by(|h, kept| kept.rule == h.rule && overlaps(kept.span(), h.span()));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::load_pack_source;
+    use crate::{Engine, ScanOptions};
+
+    const PACK: &str = r#"
+[pack]
+id = "p"
+name = "P"
+version = "1"
+description = "d"
+
+[lexicon.greek]
+description = "g"
+terms = ["alpha"]
+
+[[rule]]
+id = "beta"
+label = "Beta"
+category = "conduct"
+severity = "info"
+signal = true
+message = "m"
+terms = ["beta"]
+
+[[rule]]
+id = "delta"
+label = "Delta"
+category = "conduct"
+severity = "info"
+signal = true
+message = "m"
+terms = ["delta"]
+
+[[rule]]
+id = "first"
+label = "First"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+near = { a = { lexicons = ["greek"] }, b = { rules = ["beta"] }, window = 3 }
+
+[[rule]]
+id = "both"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+combination = { signals = ["first", "delta"], min = 2 }
+
+[[rule]]
+id = "on-top"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+combination = { signals = ["first", "beta", "delta"], min = 3 }
+"#;
+
+    fn fired(engine: &Engine, text: &str) -> Vec<String> {
+        let mut ids: Vec<String> = engine
+            .hits(text, &ScanOptions::default())
+            .iter()
+            .map(|h| engine.rules().rules[h.rule].id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    #[test]
+    fn near_and_combination_rules_fire_only_on_what_they_are_built_from() {
+        let engine = Engine::new(load_pack_source("p.toml", PACK).unwrap());
+        // A near rule built from a lexicon and a rule, and combinations built from it.
+        assert_eq!(
+            fired(&engine, "alpha beta gamma delta"),
+            ["beta", "both", "delta", "first", "on-top"]
+        );
+        // Nothing on one side: the near rule, and all that is built on it, stays silent.
+        assert_eq!(fired(&engine, "alpha gamma delta"), ["delta"]);
+        assert_eq!(fired(&engine, "alpha beta"), ["beta", "first"]);
+        // Too far apart for the window.
+        assert_eq!(fired(&engine, "alpha one two three four beta"), ["beta"]);
+    }
 }
