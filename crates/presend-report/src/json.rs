@@ -6,7 +6,9 @@ use super::{Message, Reporter, Summary};
 use crate::finding::Finding;
 use presend_core::document::Document;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// A finding as JSON writes it.
 #[derive(Serialize)]
@@ -148,6 +150,10 @@ pub struct JsonLines<W: Write> {
     /// One document's lines, serialised here first: writing to a `Vec` is cheaper than many
     /// small writes through `out`.
     buf: Vec<u8>,
+    /// Rule texts (why, instead) already escaped, by the address of the text every finding of
+    /// the rule shares. The `Arc` kept beside each keeps that address from being reused for
+    /// another text while the entry exists.
+    escaped: HashMap<usize, (Arc<str>, Vec<u8>)>,
 }
 
 impl<W: Write> JsonLines<W> {
@@ -156,6 +162,7 @@ impl<W: Write> JsonLines<W> {
         JsonLines {
             out,
             buf: Vec::new(),
+            escaped: HashMap::new(),
         }
     }
 }
@@ -163,8 +170,20 @@ impl<W: Write> JsonLines<W> {
 impl<W: Write> Reporter for JsonLines<W> {
     fn document(&mut self, _doc: &Document, _text: &str, findings: &[Finding]) -> io::Result<()> {
         self.buf.clear();
+        let key = |text: &Arc<str>| Arc::as_ptr(text).cast::<u8>() as usize;
         for f in findings {
-            write_finding(&mut self.buf, &JsonFinding::from(f))?;
+            for text in [&f.why, &f.instead] {
+                self.escaped.entry(key(text)).or_insert_with(|| {
+                    let mut escaped = Vec::new();
+                    push_str(&mut escaped, text);
+                    (text.clone(), escaped)
+                });
+            }
+            let texts = RuleTexts {
+                why: &self.escaped[&key(&f.why)].1,
+                instead: &self.escaped[&key(&f.instead)].1,
+            };
+            write_finding(&mut self.buf, &JsonFinding::from(f), Some(texts))?;
             self.buf.push(b'\n');
         }
         self.out.write_all(&self.buf)
@@ -183,7 +202,9 @@ impl<W: Write> Reporter for JsonLines<W> {
 /// `finding` as `serde_json::to_writer` writes it, byte for byte (the tests compare the two),
 /// with strings escaped eight bytes at a time: most of a finding is its rule's why and instead,
 /// long texts with nothing to escape, which serde_json reads one byte at a time.
-fn write_finding(out: &mut Vec<u8>, f: &JsonFinding) -> io::Result<()> {
+///
+/// `texts`, when given, are the finding's why and instead already escaped (quotes included).
+fn write_finding(out: &mut Vec<u8>, f: &JsonFinding, texts: Option<RuleTexts>) -> io::Result<()> {
     let str_field = |out: &mut Vec<u8>, key: &str, value: &str| {
         push_key(out, key);
         push_str(out, value);
@@ -215,8 +236,18 @@ fn write_finding(out: &mut Vec<u8>, f: &JsonFinding) -> io::Result<()> {
     if let Some(s) = f.suggestion {
         str_field(out, "suggestion", s);
     }
-    str_field(out, "why", f.why);
-    str_field(out, "instead", f.instead);
+    match texts {
+        Some(t) => {
+            push_key(out, "why");
+            out.extend_from_slice(t.why);
+            push_key(out, "instead");
+            out.extend_from_slice(t.instead);
+        }
+        None => {
+            str_field(out, "why", f.why);
+            str_field(out, "instead", f.instead);
+        }
+    }
     push_key(out, "byte_start");
     push_u64(out, f.byte_start as u64);
     push_key(out, "byte_end");
@@ -234,6 +265,12 @@ fn write_finding(out: &mut Vec<u8>, f: &JsonFinding) -> io::Result<()> {
     }
     out.push(b'}');
     Ok(())
+}
+
+/// A finding's why and instead, escaped as JSON strings.
+struct RuleTexts<'a> {
+    why: &'a [u8],
+    instead: &'a [u8],
 }
 
 /// `,"key":` (keys need no escaping).
@@ -383,11 +420,57 @@ mod tests {
                 notes,
             };
             let mut ours = Vec::new();
-            write_finding(&mut ours, &f).unwrap();
+            write_finding(&mut ours, &f, None).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(&f).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn json_lines_write_each_finding_as_serde_json_does_when_rules_share_their_texts() {
+        use presend_core::finding::{Category, Finding, Position, Severity};
+        let finding = |why: &Arc<str>, instead: &Arc<str>, n: u32| Finding {
+            rule: "p/r".into(),
+            category: Category::Conduct,
+            severity: Severity::Warning,
+            message: "m".into(),
+            label: "l".into(),
+            why: why.clone(),
+            instead: instead.clone(),
+            path: "a.jsonl".into(),
+            record: Some(u64::from(n)),
+            start: Position { line: n, column: 1 },
+            end: Position { line: n, column: 5 },
+            matched: "text".into(),
+            confidence: 0.7,
+            suggestion: None,
+            byte_range: (0, 4),
+            parts: Vec::new(),
+            notes: Vec::new(),
+        };
+        let why: Arc<str> = "Why, with \"quotes\"\nand a line break.".into();
+        let instead: Arc<str> = "Instead \\ this.".into();
+        let other: Arc<str> = "Another rule's text.".into();
+        let docs = [
+            vec![finding(&why, &instead, 1), finding(&why, &instead, 2)],
+            vec![finding(&other, &why, 3)],
+            vec![finding(&why, &other, 4)],
+        ];
+        let mut out = Vec::new();
+        let mut expected = String::new();
+        {
+            let mut report = JsonLines::new(&mut out);
+            let doc = Document::new("a.jsonl", String::new());
+            for findings in &docs {
+                report.document(&doc, "", findings).unwrap();
+                for f in findings {
+                    expected += &serde_json::to_string(&JsonFinding::from(f)).unwrap();
+                    expected.push('\n');
+                }
+            }
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }
