@@ -9,7 +9,7 @@ use super::patterns::PatternHit;
 use super::terms::{Slot, SlotHits, TermHit};
 use super::{Engine, ScanOptions};
 use crate::finding::Severity;
-use crate::rules::{scoring, Effect, Keep, Rule, RuleKind, TermSet};
+use crate::rules::{scoring, Effect, Keep, Rule, RuleKind, RuleSet, TermSet};
 use std::sync::Arc;
 
 /// A rule that fired, before it becomes a [`crate::Finding`].
@@ -106,6 +106,24 @@ fn term_span(t: &TermHit) -> (usize, usize) {
 
 /// Everything one message produced, signals included.
 pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions) -> Vec<Hit> {
+    let mut scratch = SCRATCH
+        .with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+        .unwrap_or_default();
+    let hits = evaluate_with(engine, norm, options, &mut scratch);
+    SCRATCH.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = scratch;
+        }
+    });
+    hits
+}
+
+fn evaluate_with(
+    engine: &Engine,
+    norm: &Normalized,
+    options: &ScanOptions,
+    scratch: &mut Scratch,
+) -> Vec<Hit> {
     let text = norm.as_str();
     let slots = engine.terms.find(norm);
     let words = Words {
@@ -117,21 +135,52 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
         words: &words,
         text,
     };
-    let mut hits = judge.term_rule_hits();
+    let index = &engine.index;
+    let Scratch {
+        sides,
+        fired,
+        signals,
+        near: near_buffers,
+    } = scratch;
+    sides.reset(2 * index.near.len());
+    let mut hits = judge.read_slots(sides);
     let raw = engine.patterns.find(&engine.rules, text, &slots);
     hits.extend(raw.iter().filter_map(|p| judge.pattern_hit(p)));
     let applies = |r: u32| engine.applies(r, options);
     hits.retain_mut(|h| applies(h.rule) && judge.weigh(h));
     dedupe_within_rule(&mut hits);
-    let mut fired = RuleBits::new(engine.rules.rules.len());
-    hits.iter().for_each(|h| fired.insert(h.rule));
-    for &r in engine.near_rules.iter().filter(|&&r| applies(r)) {
-        let near = judge.near_hits(r, &hits, &fired);
-        near.iter().for_each(|h| fired.insert(h.rule));
-        hits.extend(near);
+    fired.reset(engine.rules.rules.len());
+    for h in &hits {
+        index.fire(h.rule, fired, sides);
     }
-    for &r in engine.combination_rules.iter().filter(|&&r| applies(r)) {
-        if let Some(h) = judge.combination_hit(r, &hits) {
+    // Only near rules with something on both sides can fire; a near hit counts for the sides
+    // of the near rules after it, as in rule order.
+    for (k, &r) in index.near.iter().enumerate() {
+        if !(sides.contains(2 * k) && sides.contains(2 * k + 1) && applies(r)) {
+            continue;
+        }
+        let near = judge.near_hits(r, &hits, fired, near_buffers);
+        if !near.is_empty() {
+            index.fire(r, fired, sides);
+            hits.extend(near);
+        }
+    }
+    signals.clear();
+    signals.resize(index.combinations.len(), 0);
+    for r in fired.iter() {
+        for &c in &index.combinations_of_rule[r] {
+            signals[c as usize] += 1;
+        }
+    }
+    for (c, &r) in index.combinations.iter().enumerate() {
+        if !applies(r) {
+            continue;
+        }
+        if let Some(h) = judge.combination_hit(r, &hits, fired, signals[c]) {
+            index.fire(r, fired, sides);
+            for &c in &index.combinations_of_rule[r as usize] {
+                signals[c as usize] += 1;
+            }
             hits.push(h);
         }
     }
@@ -145,24 +194,138 @@ pub(crate) fn evaluate(engine: &Engine, norm: &Normalized, options: &ScanOptions
     hits
 }
 
-/// Which rules have a hit so far in one message: one bit per rule, so a near rule's side can
-/// ask about the rules it is built from without reading every hit.
-struct RuleBits(Vec<u64>);
+/// What the `near` and `combination` rules are built from, inverted: for each lexicon and each
+/// rule, the near-rule sides and combination rules it feeds. Built once per engine, so that a
+/// message marks what it has and then visits only the near rules with something on both sides
+/// and the combination rules with enough signals, instead of asking every such rule about each
+/// of its parts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Index {
+    /// The near rules, in rule order; side `b` of the `k`-th is side number `2k + b`.
+    near: Vec<u32>,
+    /// For each rule, its place in `near` (`u32::MAX` for a rule of another kind).
+    near_place: Vec<u32>,
+    /// For each lexicon, the sides that name it.
+    sides_of_lexicon: Vec<Vec<u32>>,
+    /// For each rule, the sides its hits count for.
+    sides_of_rule: Vec<Vec<u32>>,
+    /// The combination rules, in rule order.
+    combinations: Vec<u32>,
+    /// For each rule, the combinations it is a signal of, once per time it is listed.
+    combinations_of_rule: Vec<Vec<u32>>,
+}
 
-impl RuleBits {
-    fn new(rules: usize) -> RuleBits {
-        RuleBits(vec![0; rules.div_ceil(64)])
+impl Index {
+    pub fn new(rules: &RuleSet) -> Index {
+        let n = rules.rules.len();
+        let mut index = Index {
+            near_place: vec![u32::MAX; n],
+            sides_of_lexicon: vec![Vec::new(); rules.lexicons.len()],
+            sides_of_rule: vec![Vec::new(); n],
+            combinations_of_rule: vec![Vec::new(); n],
+            ..Index::default()
+        };
+        for (i, rule) in rules.rules.iter().enumerate() {
+            match &rule.kind {
+                RuleKind::Near { a, b, .. } => {
+                    let k = index.near.len() as u32;
+                    index.near_place[i] = k;
+                    index.near.push(i as u32);
+                    for (side, set) in [(2 * k, a), (2 * k + 1, b)] {
+                        set.lexicons
+                            .iter()
+                            .for_each(|&l| index.sides_of_lexicon[l].push(side));
+                        set.rules
+                            .iter()
+                            .for_each(|&r| index.sides_of_rule[r].push(side));
+                    }
+                }
+                RuleKind::Combination { signals, .. } => {
+                    let c = index.combinations.len() as u32;
+                    index.combinations.push(i as u32);
+                    signals
+                        .iter()
+                        .for_each(|&s| index.combinations_of_rule[s].push(c));
+                }
+                _ => {}
+            }
+        }
+        index
     }
 
-    fn insert(&mut self, rule: u32) {
-        self.0[rule as usize / 64] |= 1 << (rule % 64);
+    /// The side number of side `b` of near rule `r`.
+    fn side(&self, r: u32, b: bool) -> Option<usize> {
+        let k = *self.near_place.get(r as usize)?;
+        (k != u32::MAX).then(|| 2 * k as usize + usize::from(b))
     }
 
-    fn contains(&self, rule: usize) -> bool {
-        self.0
-            .get(rule / 64)
-            .is_some_and(|w| w & (1 << (rule % 64)) != 0)
+    /// Record that rule `r` has a hit: in `fired`, and on the sides built from it.
+    fn fire(&self, r: u32, fired: &mut Bits, sides: &mut Bits) {
+        fired.insert(r as usize);
+        for &s in &self.sides_of_rule[r as usize] {
+            sides.insert(s as usize);
+        }
     }
+}
+
+/// Buffers of the judge, kept per thread so that a stream of messages allocates them once.
+#[derive(Default)]
+struct Scratch {
+    /// The near-rule sides with something on them (see [`Index`]).
+    sides: Bits,
+    /// The rules with a hit so far.
+    fired: Bits,
+    /// For each combination rule, how many of its signals have fired.
+    signals: Vec<u32>,
+    near: NearBuffers,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// A set of small numbers, one bit each: the rules that have a hit so far in one message, so
+/// that a near rule asks about the rules it is built from without reading every hit, or the
+/// near-rule sides with something on them.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// Empty the set, sized for numbers below `len`.
+    fn reset(&mut self, len: usize) {
+        self.0.clear();
+        self.0.resize(len.div_ceil(64), 0);
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// The numbers in the set, in order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// The spans of a near rule's two sides and of its hits so far, reused from rule to rule.
+#[derive(Default)]
+struct NearBuffers {
+    a: Vec<(usize, usize)>,
+    b: Vec<(usize, usize)>,
+    taken: Vec<(usize, usize)>,
 }
 
 struct Judge<'a> {
@@ -186,13 +349,26 @@ impl Judge<'_> {
         in_reach(self.slot(slot), term_span, self.slots.longest(slot), reach)
     }
 
-    /// Hits of `terms` rules, from their own terms and from the lexicons they name.
-    fn term_rule_hits(&self) -> Vec<Hit> {
+    /// Hits of `terms` rules, from their own terms and from the lexicons they name; and, in the
+    /// same pass over the slots, the near-rule sides that have term hits.
+    fn read_slots(&self, sides: &mut Bits) -> Vec<Hit> {
+        let index = &self.engine.index;
         let mut out = Vec::with_capacity(32);
         for (slot, list) in self.slots.iter() {
             let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
-                Slot::Lexicon(l) => &self.engine.lexicon_users[*l as usize],
+                Slot::Lexicon(l) => {
+                    index.sides_of_lexicon[*l as usize]
+                        .iter()
+                        .for_each(|&s| sides.insert(s as usize));
+                    &self.engine.lexicon_users[*l as usize]
+                }
+                Slot::Side(r, b) => {
+                    if let Some(s) = index.side(*r, *b) {
+                        sides.insert(s);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             for &r in rules {
@@ -288,37 +464,28 @@ impl Judge<'_> {
         false
     }
 
-    /// Spans of one side of a near rule.
+    /// The spans of one side of a near rule, sorted and without repeats, into `spans`.
     fn side(
         &self,
         r: u32,
         b: bool,
         set: &TermSet,
         hits: &[Hit],
-        fired: &RuleBits,
-    ) -> Vec<(usize, usize)> {
-        // Most messages have nothing on a given side: say so without allocating.
-        let rule_hits = set.rules.iter().any(|&x| fired.contains(x));
-        if !rule_hits
-            && !self.slots.contains(Slot::Side(r, b))
-            && !set
-                .lexicons
+        fired: &Bits,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        spans.clear();
+        spans.extend(
+            self.slot(Slot::Side(r, b))
                 .iter()
-                .any(|&l| self.slots.contains(Slot::Lexicon(l as u32)))
-        {
-            return Vec::new();
-        }
-        let mut spans: Vec<_> = self
-            .slot(Slot::Side(r, b))
-            .iter()
-            .chain(
-                set.lexicons
-                    .iter()
-                    .flat_map(|&l| self.slot(Slot::Lexicon(l as u32))),
-            )
-            .map(|t| (t.start, t.end))
-            .collect();
-        if rule_hits {
+                .chain(
+                    set.lexicons
+                        .iter()
+                        .flat_map(|&l| self.slot(Slot::Lexicon(l as u32))),
+                )
+                .map(|t| (t.start, t.end)),
+        );
+        if set.rules.iter().any(|&x| fired.contains(x)) {
             spans.extend(
                 hits.iter()
                     .filter(|h| set.rules.contains(&(h.rule as usize)))
@@ -327,10 +494,10 @@ impl Judge<'_> {
         }
         spans.sort_unstable();
         spans.dedup();
-        spans
     }
 
-    fn near_hits(&self, r: u32, hits: &[Hit], fired: &RuleBits) -> Vec<Hit> {
+    /// The hits of near rule `r`, whose two sides both have something on them.
+    fn near_hits(&self, r: u32, hits: &[Hit], fired: &Bits, buf: &mut NearBuffers) -> Vec<Hit> {
         let rule = self.rule(r);
         let RuleKind::Near {
             a,
@@ -341,19 +508,21 @@ impl Judge<'_> {
         else {
             return Vec::new();
         };
-        let side_a = self.side(r, false, a, hits, fired);
-        if side_a.is_empty() {
-            return Vec::new();
-        }
-        let side_b = self.side(r, true, b, hits, fired);
+        let NearBuffers {
+            a: side_a,
+            b: side_b,
+            taken,
+        } = buf;
+        self.side(r, false, a, hits, fired, side_a);
+        self.side(r, true, b, hits, fired, side_b);
         let longest_b = side_b.iter().map(|s| s.1 - s.0).max().unwrap_or(0);
         let mut out: Vec<Hit> = Vec::new();
         // The spans in `out`, sorted: they never overlap, so sorted by start they are sorted by
         // end too, and one binary search tells whether a new span overlaps any of them.
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        for &sa in &side_a {
+        taken.clear();
+        for &sa in side_a.iter() {
             let reach = self.words.reach(sa, *window);
-            let best = in_reach(&side_b, |s| *s, longest_b, reach)
+            let best = in_reach(side_b, |s| *s, longest_b, reach)
                 .iter()
                 .filter(|sb| !overlaps(sa, **sb))
                 .filter(|sb| !ordered || sa.1 <= sb.0)
@@ -376,14 +545,27 @@ impl Judge<'_> {
         out
     }
 
-    fn combination_hit(&self, r: u32, hits: &[Hit]) -> Option<Hit> {
+    /// The hit of combination rule `r`, given how many of its signals (counted as it lists
+    /// them) have fired.
+    fn combination_hit(
+        &self,
+        r: u32,
+        hits: &[Hit],
+        fired: &Bits,
+        signals_fired: u32,
+    ) -> Option<Hit> {
         let rule = self.rule(r);
         let RuleKind::Combination { signals, min } = &rule.kind else {
             return None;
         };
+        // Kinds are distinct labels of signals with hits, so fewer such signals than `min`
+        // settles it without reading the hits.
+        if (signals_fired as usize) < *min {
+            return None;
+        }
         let mut parts = Vec::new();
         let mut kinds = Vec::new();
-        for &s in signals {
+        for &s in signals.iter().filter(|&&s| fired.contains(s)) {
             let spans: Vec<_> = hits
                 .iter()
                 .filter(|h| h.rule as usize == s)
@@ -472,4 +654,91 @@ fn dedupe_within_rule(hits: &mut Vec<Hit>) {
     });
     // Drops each hit that overlaps the last one kept of the same rule.
     hits.dedup_by(|h, kept| kept.rule == h.rule && overlaps(kept.span(), h.span()));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::load_pack_source;
+    use crate::{Engine, ScanOptions};
+
+    const PACK: &str = r#"
+[pack]
+id = "p"
+name = "P"
+version = "1"
+description = "d"
+
+[lexicon.greek]
+description = "g"
+terms = ["alpha"]
+
+[[rule]]
+id = "beta"
+label = "Beta"
+category = "conduct"
+severity = "info"
+signal = true
+message = "m"
+terms = ["beta"]
+
+[[rule]]
+id = "delta"
+label = "Delta"
+category = "conduct"
+severity = "info"
+signal = true
+message = "m"
+terms = ["delta"]
+
+[[rule]]
+id = "first"
+label = "First"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+near = { a = { lexicons = ["greek"] }, b = { rules = ["beta"] }, window = 3 }
+
+[[rule]]
+id = "both"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+combination = { signals = ["first", "delta"], min = 2 }
+
+[[rule]]
+id = "on-top"
+category = "conduct"
+severity = "warning"
+signal = true
+message = "m"
+combination = { signals = ["first", "beta", "delta"], min = 3 }
+"#;
+
+    fn fired(engine: &Engine, text: &str) -> Vec<String> {
+        let mut ids: Vec<String> = engine
+            .hits(text, &ScanOptions::default())
+            .iter()
+            .map(|h| engine.rules().rules[h.rule].id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    #[test]
+    fn near_and_combination_rules_fire_only_on_what_they_are_built_from() {
+        let engine = Engine::new(load_pack_source("p.toml", PACK).unwrap());
+        // A near rule built from a lexicon and a rule, and combinations built from it.
+        assert_eq!(
+            fired(&engine, "alpha beta gamma delta"),
+            ["beta", "both", "delta", "first", "on-top"]
+        );
+        // Nothing on one side: the near rule, and all that is built on it, stays silent.
+        assert_eq!(fired(&engine, "alpha gamma delta"), ["delta"]);
+        assert_eq!(fired(&engine, "alpha beta"), ["beta", "first"]);
+        // Too far apart for the window.
+        assert_eq!(fired(&engine, "alpha one two three four beta"), ["beta"]);
+    }
 }

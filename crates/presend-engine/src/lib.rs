@@ -69,8 +69,8 @@ pub struct Engine {
     lexicon_users: Vec<Vec<u32>>,
     /// For each rule, the index of its pack.
     rule_pack: Vec<u32>,
-    near_rules: Vec<u32>,
-    combination_rules: Vec<u32>,
+    /// What the near and combination rules are built from, inverted.
+    index: judge::Index,
     mention_lexicon: Option<u32>,
     /// Each rule's label, why and instead, shared by every finding of the rule.
     texts: Vec<RuleTexts>,
@@ -108,18 +108,11 @@ impl Engine {
     /// Compile the rules: build the term automaton and the regex prefilter.
     pub fn new(rules: RuleSet) -> Engine {
         let mut lexicon_users = vec![Vec::new(); rules.lexicons.len()];
-        let mut near_rules = Vec::new();
-        let mut combination_rules = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate() {
-            match &rule.kind {
-                RuleKind::Terms(ts) => {
-                    for &l in &ts.lexicons {
-                        lexicon_users[l].push(i as u32);
-                    }
+            if let RuleKind::Terms(ts) = &rule.kind {
+                for &l in &ts.lexicons {
+                    lexicon_users[l].push(i as u32);
                 }
-                RuleKind::Near { .. } => near_rules.push(i as u32),
-                RuleKind::Combination { .. } => combination_rules.push(i as u32),
-                RuleKind::Pattern { .. } | RuleKind::Check => {}
             }
         }
         let rule_pack = rules
@@ -147,6 +140,7 @@ impl Engine {
             .map(|r| validators::Bound::for_rule(r, &rules))
             .collect();
         let patterns = patterns::PatternMatcher::build(&rules);
+        let index = judge::Index::new(&rules);
         Engine {
             validators,
             texts,
@@ -155,8 +149,7 @@ impl Engine {
             rules,
             lexicon_users,
             rule_pack,
-            near_rules,
-            combination_rules,
+            index,
             mention_lexicon,
         }
     }

@@ -52,12 +52,31 @@ pub fn keep_only(text: &str, range: Range<usize>, keep: &[Range<usize>]) -> Stri
             continue;
         }
         let start = k.start.max(at);
-        out.extend(text[at..start].chars().map(filler));
+        push_blanked(&mut out, &text[at..start]);
         out.push_str(&text[start..k.end]);
         at = k.end;
     }
-    out.extend(text[at..range.end].chars().map(filler));
+    push_blanked(&mut out, &text[at..range.end]);
     out
+}
+
+/// Append `text` blanked character by character ([`filler`]); a stretch of ASCII without line
+/// breaks (the keys and punctuation around a JSON string) is as many spaces as it has bytes.
+fn push_blanked(out: &mut String, text: &str) {
+    const SPACES: &str = "                                ";
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && b != b'\n' && b != b'\r')
+    {
+        let mut left = text.len();
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            out.push_str(&SPACES[..n]);
+            left -= n;
+        }
+    } else {
+        out.extend(text.chars().map(filler));
+    }
 }
 
 /// Replace `seg[range]` (offsets relative to the segment) with `with`, padded with spaces to the
@@ -108,6 +127,21 @@ mod tests {
         assert_eq!(&out[2..6], "Bold");
         assert!(out.ends_with("\nnext"));
         assert!(!out.contains('*'));
+    }
+
+    #[test]
+    fn blanking_a_long_ascii_stretch_gives_as_many_spaces() {
+        let text = format!("{{\"id\": 1, {}\"text\": \"hi\"}}", " ".repeat(70));
+        let at = text.find("hi").unwrap();
+        let keep: Vec<Range<usize>> = std::iter::once(at..at + 2).collect();
+        let out = keep_only(&text, 0..text.len(), &keep);
+        let expected: String = text.chars().map(filler).collect();
+        assert_eq!(out, format!("{}hi{}", &expected[..at], &expected[at + 2..]));
+        let mixed = "é\r\n{\"a\": 1}";
+        assert_eq!(
+            keep_only(mixed, 0..mixed.len(), &[]),
+            "\u{00A0}\r\n        "
+        );
     }
 
     #[test]
