@@ -142,23 +142,19 @@ struct PatternInfo {
     uses: Vec<Use>,
 }
 
-/// What the term pass needs of a [`Use`]: its slot's number and what an occurrence must satisfy
-/// to be a hit of it. Kept in one flat array so the pass reads no `Use`.
+/// Where the uses of one pattern are in [`TermMatcher::checks`]: `first..anchors` its term
+/// uses, `anchors..end` its anchor uses (a pattern's uses are ordered so). A use's index among
+/// the pattern's uses is its place after `first`.
 #[derive(Debug, Clone, Copy)]
-struct UseCheck {
-    number: u32,
-    kind: UseKind,
+struct PatternChecks {
+    first: u32,
+    anchors: u32,
+    end: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum UseKind {
-    /// A term: the occurrence must pass its boundary checks.
-    Term,
-    /// A case-sensitive term: as `Term`, and the text must be the exact form.
-    Exact,
-    /// An anchor: the occurrence must start at an ASCII word start; no end boundary.
-    Anchor,
-}
+/// In [`TermMatcher::checks`]: the use is a case-sensitive term, so the text must be its exact
+/// form.
+const EXACT: u32 = 1 << 31;
 
 /// A term occurrence in the normalised text. Plain numbers (the suggestion is read from the
 /// matcher when a rule hit needs it), so collecting and grouping hits copies no reference
@@ -172,21 +168,23 @@ pub(crate) struct TermHit {
     use_: u32,
 }
 
-/// One place where an automaton pattern matched, before it is handed to its uses.
+/// One place where an automaton pattern matched, before it is handed to its uses: the uses
+/// that apply here are `checks[lo..hi]`, those before `mid` term uses (hits ending at `end`),
+/// the others anchors (hits ending at `matched_end`).
 #[derive(Debug, Clone, Copy)]
 struct Occurrence {
     start: usize,
     /// Where the pattern's bytes end.
     matched_end: usize,
-    /// The end of a term hit (extended for a `*` term), or [`NO_END`] when no term may end here.
+    /// The end of a term hit (extended for a `*` term).
     end: usize,
     pattern: u32,
-    /// It starts at an ASCII word start, so anchors apply.
-    anchor: bool,
+    /// [`PatternChecks::first`] of the pattern.
+    first: u32,
+    lo: u32,
+    mid: u32,
+    hi: u32,
 }
-
-/// [`Occurrence::end`] when the occurrence is no term hit (only an anchor).
-const NO_END: usize = usize::MAX;
 
 /// The compiled term matcher.
 #[derive(Debug, Clone)]
@@ -194,23 +192,22 @@ pub(crate) struct TermMatcher {
     trie: Trie,
     patterns: Vec<PatternInfo>,
     layout: SlotLayout,
-    /// `checks[check_start[p]..check_start[p + 1]]`: the uses of pattern `p`, in order.
-    checks: Vec<UseCheck>,
-    check_start: Vec<u32>,
-    /// Whether each pattern has an anchor use.
-    has_anchor: Vec<bool>,
+    /// The slot number of every use of every pattern ([`EXACT`] set for case-sensitive terms),
+    /// in one array so the term pass reads no [`Use`].
+    checks: Vec<u32>,
+    /// Where each pattern's uses are in `checks`.
+    pattern_checks: Vec<PatternChecks>,
     /// The automaton's strings, for the tests' reference matcher.
     #[cfg(test)]
     literals: Vec<Vec<u8>>,
 }
 
-/// The hits of one slot: `hits[lo..hi]`, the longest `longest` bytes.
+/// The hits of one slot: `hits[lo..hi]`.
 #[derive(Debug, Clone, Copy)]
 struct Group {
     number: u32,
     lo: u32,
     hi: u32,
-    longest: usize,
 }
 
 /// All term hits of one message, grouped by slot; within a slot, in text order.
@@ -256,7 +253,13 @@ impl SlotHits {
 
     /// The longest hit of `slot`, in bytes (0 when it has none).
     pub fn longest(&self, slot: Slot) -> usize {
-        self.group(slot).map_or(0, |g| g.longest)
+        self.group(slot).map_or(0, |g| {
+            self.hits_of(g)
+                .iter()
+                .map(|h| h.end - h.start)
+                .max()
+                .unwrap_or(0)
+        })
     }
 
     /// Whether `slot` has any hit.
@@ -349,14 +352,23 @@ impl TermMatcher {
                 } else {
                     None
                 };
-                let anchor = at.ascii_word_start && self.has_anchor[pattern as usize];
-                if end.is_some() || anchor {
+                let c = self.pattern_checks[pattern as usize];
+                let lo = if end.is_some() { c.first } else { c.anchors };
+                let hi = if at.ascii_word_start {
+                    c.end
+                } else {
+                    c.anchors
+                };
+                if lo < hi {
                     occurrences.push(Occurrence {
                         start,
                         matched_end,
-                        end: end.unwrap_or(NO_END),
+                        end: end.unwrap_or(matched_end),
                         pattern,
-                        anchor: at.ascii_word_start,
+                        first: c.first,
+                        lo,
+                        mid: c.anchors,
+                        hi,
                     });
                 }
             },
@@ -370,27 +382,33 @@ impl TermMatcher {
         self.group(text, occurrences, (counts, touched), slots)
     }
 
-    /// The uses of `pattern`, as the term pass checks them.
-    #[inline(always)]
-    fn checks_of(&self, pattern: u32) -> &[UseCheck] {
-        let p = pattern as usize;
-        &self.checks[self.check_start[p] as usize..self.check_start[p + 1] as usize]
+    /// Whether the text of `o` is the exact form the case-sensitive use `k` of its pattern
+    /// needs.
+    #[cold]
+    fn exact_matches(&self, text: &str, o: &Occurrence, k: u32) -> bool {
+        let exact = self.patterns[o.pattern as usize].uses[k as usize]
+            .exact
+            .as_deref();
+        exact.is_some_and(|e| text.as_bytes()[o.start..o.matched_end] == *e.as_bytes())
     }
 
-    /// The end of the hit that use `k` (`check`) of `o`'s pattern gets, or `None` when that use
-    /// has no hit here.
+    /// The uses of `o` that have a hit there: (index in `checks`, slot number).
     #[inline(always)]
-    fn hit_end(&self, text: &str, o: &Occurrence, check: UseCheck, k: usize) -> Option<usize> {
-        match check.kind {
-            UseKind::Term => (o.end != NO_END).then_some(o.end),
-            UseKind::Anchor => o.anchor.then_some(o.matched_end),
-            UseKind::Exact => {
-                let exact = self.patterns[o.pattern as usize].uses[k].exact.as_deref();
-                let same =
-                    exact.is_some_and(|e| text.as_bytes()[o.start..o.matched_end] == *e.as_bytes());
-                (o.end != NO_END && same).then_some(o.end)
+    fn hits_of<'s>(
+        &'s self,
+        text: &'s str,
+        o: &'s Occurrence,
+    ) -> impl Iterator<Item = (u32, u32)> + 's {
+        let checks = self
+            .checks
+            .get(o.lo as usize..o.hi as usize)
+            .unwrap_or_default();
+        (o.lo..).zip(checks).filter_map(move |(i, &c)| {
+            if c & EXACT != 0 && !self.exact_matches(text, o, i - o.first) {
+                return None;
             }
-        }
+            Some((i, c & !EXACT))
+        })
     }
 
     /// Hand each occurrence to its uses, grouped by slot (in slot order), each slot's hits in
@@ -423,11 +441,9 @@ impl TermMatcher {
             touched.resize(words, 0);
         }
         for o in occurrences {
-            for (k, &c) in self.checks_of(o.pattern).iter().enumerate() {
-                if self.hit_end(text, o, c, k).is_some() {
-                    counts[c.number as usize] += 1;
-                    touched[c.number as usize / 64] |= 1 << (c.number % 64);
-                }
+            for (_, n) in self.hits_of(text, o) {
+                counts[n as usize] += 1;
+                touched[n as usize / 64] |= 1 << (n % 64);
             }
         }
         // The slots with hits, in number order: the set bits, word by word.
@@ -442,7 +458,6 @@ impl TermMatcher {
                     number: n,
                     lo: total,
                     hi: total + count,
-                    longest: 0,
                 });
                 into.group_of[n as usize] = into.groups.len() as u32;
                 total += count;
@@ -451,23 +466,19 @@ impl TermMatcher {
         into.hits.clear();
         into.hits.resize(total as usize, TermHit::default());
         for o in occurrences {
-            for (k, &c) in self.checks_of(o.pattern).iter().enumerate() {
-                if let Some(end) = self.hit_end(text, o, c, k) {
-                    let next = &mut counts[c.number as usize];
-                    into.hits[*next as usize] = TermHit {
-                        start: o.start,
-                        end,
-                        pattern: o.pattern,
-                        use_: k as u32,
-                    };
-                    *next += 1;
-                }
+            for (i, n) in self.hits_of(text, o) {
+                let next = &mut counts[n as usize];
+                into.hits[*next as usize] = TermHit {
+                    start: o.start,
+                    end: if i < o.mid { o.end } else { o.matched_end },
+                    pattern: o.pattern,
+                    use_: i - o.first,
+                };
+                *next += 1;
             }
         }
-        for g in &mut into.groups {
+        for g in &into.groups {
             counts[g.number as usize] = 0;
-            let hits = &into.hits[g.lo as usize..g.hi as usize];
-            g.longest = hits.iter().map(|h| h.end - h.start).max().unwrap_or(0);
         }
         into
     }
@@ -475,7 +486,25 @@ impl TermMatcher {
 
 /// Check the end boundary of a match that started in a valid place; returns the end of the hit
 /// (extended to the end of the word for a `*` term), or `None` when the word goes on.
+#[inline(always)]
 fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
+    // Most terms have no `*` and are followed by an ASCII byte or nothing.
+    if !info.wildcard {
+        match text.as_bytes().get(end) {
+            None => return Some(end),
+            Some(&b) if b < 0x80 => {
+                let continues = info.ends_in_word && ASCII_WORD[b as usize];
+                return (!continues).then_some(end);
+            }
+            Some(_) => {}
+        }
+    }
+    end_bounded_slow(text, end, info)
+}
+
+/// [`end_bounded`] for a `*` term or a term followed by a non-ASCII character.
+#[inline(never)]
+fn end_bounded_slow(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
     let rest = &text[end..];
     if info.wildcard {
         let extra: usize = rest
@@ -664,7 +693,7 @@ impl Trie {
                 .map_or(0, |&c| c as usize);
         }
         let count = ((node >> 32) & 0xffff) as usize;
-        let b = u32::from(b.to_ascii_lowercase());
+        let b = u32::from(LOWER[b as usize]);
         let Some(edges) = self.edges.get(first..first + count) else {
             return 0;
         };
@@ -767,16 +796,30 @@ impl Trie {
                 return;
             };
             if node & NODE_OUTPUT != 0 {
-                let (lo, hi) = (self.out_start[id], self.out_start[id + 1]);
-                for &p in &self.outputs[lo as usize..hi as usize] {
-                    f(p, start, end, at);
-                }
+                self.emit(id, start, end, at, f);
             }
             let Some(&b) = bytes.get(end) else {
                 return;
             };
             id = self.child(node, b);
             end += 1;
+        }
+    }
+
+    /// Call `f` for each pattern that ends at node `id`. Kept out of [`Trie::walk`]'s loop, so
+    /// the loop's few variables stay in registers.
+    #[inline(never)]
+    fn emit(
+        &self,
+        id: usize,
+        start: usize,
+        end: usize,
+        at: At,
+        f: &mut impl FnMut(u32, usize, usize, At),
+    ) {
+        let (lo, hi) = (self.out_start[id], self.out_start[id + 1]);
+        for &p in &self.outputs[lo as usize..hi as usize] {
+            f(p, start, end, at);
         }
     }
 }
@@ -802,6 +845,17 @@ const NODE_OUTPUT: u64 = 1 << 49;
 
 /// The child in an edge of [`Trie::edges`] (the byte is above it).
 const EDGE_CHILD: u32 = (1 << 24) - 1;
+
+/// Each byte with ASCII upper-case letters lowered.
+const LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
 
 /// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
 const ASCII_WORD: [bool; 256] = {
@@ -999,35 +1053,38 @@ impl Collector {
 
     fn finish(self) -> TermMatcher {
         let (anchors, layout) = (self.anchors, self.layout);
-        let (literals, patterns) = self.into_parts();
+        let (literals, mut patterns) = self.into_parts();
+        assert!(layout.len() < EXACT as usize, "too many slots");
         let mut checks = Vec::new();
-        let mut check_start = vec![0u32];
-        for info in &patterns {
-            checks.extend(info.uses.iter().map(|u| {
-                UseCheck {
-                    number: layout
-                        .number(u.slot)
-                        .expect("every use's slot is in the layout"),
-                    kind: match (u.slot, &u.exact) {
-                        (Slot::Anchor(_), _) => UseKind::Anchor,
-                        (_, Some(_)) => UseKind::Exact,
-                        (_, None) => UseKind::Term,
-                    },
+        let mut pattern_checks = Vec::with_capacity(patterns.len());
+        let at = |checks: &Vec<u32>| u32::try_from(checks.len()).expect("uses fit in u32");
+        for info in &mut patterns {
+            // Term uses first, anchors after (a stable sort keeps each kind's order).
+            info.uses.sort_by_key(|u| matches!(u.slot, Slot::Anchor(_)));
+            let first = at(&checks);
+            let mut anchors = None;
+            for u in &info.uses {
+                if matches!(u.slot, Slot::Anchor(_)) && anchors.is_none() {
+                    anchors = Some(at(&checks));
                 }
-            }));
-            check_start.push(u32::try_from(checks.len()).expect("uses fit in u32"));
+                let n = layout
+                    .number(u.slot)
+                    .expect("every use's slot is in the layout");
+                checks.push(if u.exact.is_some() { n | EXACT } else { n });
+            }
+            let end = at(&checks);
+            pattern_checks.push(PatternChecks {
+                first,
+                anchors: anchors.unwrap_or(end),
+                end,
+            });
         }
-        let has_anchor = patterns
-            .iter()
-            .map(|p| p.uses.iter().any(|u| matches!(u.slot, Slot::Anchor(_))))
-            .collect();
         TermMatcher {
             trie: Trie::build(&literals, anchors),
             patterns,
             layout,
             checks,
-            check_start,
-            has_anchor,
+            pattern_checks,
             #[cfg(test)]
             literals,
         }
