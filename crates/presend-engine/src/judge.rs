@@ -189,7 +189,7 @@ impl Judge<'_> {
     /// Hits of `terms` rules, from their own terms and from the lexicons they name.
     fn term_rule_hits(&self) -> Vec<Hit> {
         let mut out = Vec::with_capacity(32);
-        for (slot, list) in self.slots.iter() {
+        for (slot, list) in self.slots.rules_and_lexicons() {
             let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
                 Slot::Lexicon(l) => &self.engine.lexicon_users[*l as usize],

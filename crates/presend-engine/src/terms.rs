@@ -104,8 +104,14 @@ impl SlotLayout {
     }
 
     /// The slot numbered `n`.
+    #[cfg(test)]
     fn slot(&self, n: u32) -> Slot {
-        let v = self.first[1..].partition_point(|&f| f <= n);
+        self.slot_in(self.first[1..].partition_point(|&f| f <= n), n)
+    }
+
+    /// The slot numbered `n`, which is of variant `v`.
+    #[cfg(test)]
+    fn slot_in(&self, v: usize, n: u32) -> Slot {
         let k = n - self.first[v];
         match v {
             0 => Slot::Rule(k),
@@ -150,6 +156,10 @@ struct PatternChecks {
     first: u32,
     anchors: u32,
     end: u32,
+    /// [`PatternInfo::wildcard`] and [`PatternInfo::ends_in_word`], kept here so the term pass
+    /// reads one small record per match.
+    wildcard: bool,
+    ends_in_word: bool,
 }
 
 /// In [`TermMatcher::checks`]: the use is a case-sensitive term, so the text must be its exact
@@ -202,22 +212,14 @@ pub(crate) struct TermMatcher {
     literals: Vec<Vec<u8>>,
 }
 
-/// The hits of one slot: `hits[lo..hi]`.
-#[derive(Debug, Clone, Copy)]
-struct Group {
-    number: u32,
-    lo: u32,
-    hi: u32,
-}
-
 /// All term hits of one message, grouped by slot; within a slot, in text order.
 #[derive(Debug, Default)]
 pub(crate) struct SlotHits {
     layout: SlotLayout,
-    /// The slots that have hits, in slot order.
-    groups: Vec<Group>,
-    /// For each slot number, 1 + its index in `groups`, or 0 when it has no hit.
-    group_of: Vec<u32>,
+    /// One bit per slot number: the slot has hits.
+    present: Vec<u64>,
+    /// For each slot number, where its hits are in `hits` (an empty range when it has none).
+    ranges: Vec<(u32, u32)>,
     hits: Vec<TermHit>,
     /// Where each word of the text starts (a word character after a non-word character).
     word_starts: Vec<usize>,
@@ -233,38 +235,56 @@ impl SlotHits {
         });
     }
 
+    /// Where the hits of `slot` are in `hits` (empty when it has none).
     #[inline]
-    fn group(&self, slot: Slot) -> Option<&Group> {
-        let n = self.layout.number(slot)?;
-        match self.group_of.get(n as usize) {
-            Some(&g) if g != 0 => Some(&self.groups[g as usize - 1]),
-            _ => None,
-        }
+    fn range(&self, slot: Slot) -> (u32, u32) {
+        self.layout
+            .number(slot)
+            .and_then(|n| self.ranges.get(n as usize))
+            .copied()
+            .unwrap_or_default()
     }
 
-    fn hits_of(&self, g: &Group) -> &[TermHit] {
-        &self.hits[g.lo as usize..g.hi as usize]
+    /// The hits of the slot numbered `n`.
+    fn hits_numbered(&self, n: u32) -> &[TermHit] {
+        let (lo, hi) = self.ranges[n as usize];
+        &self.hits[lo as usize..hi as usize]
+    }
+
+    /// The numbers of the slots that have hits, from `from` on, in order.
+    fn numbers_from(&self, from: u32) -> SetBits<'_> {
+        let w = from as usize / 64;
+        // Bits below `from` in its own word are left out.
+        let bits = self
+            .present
+            .get(w)
+            .map_or(0, |&b| b & (u64::MAX << (from % 64)));
+        SetBits {
+            words: &self.present,
+            w,
+            bits,
+        }
     }
 
     /// The hits of `slot`, in text order.
     pub fn get(&self, slot: Slot) -> &[TermHit] {
-        self.group(slot).map_or(&[], |g| self.hits_of(g))
+        let (lo, hi) = self.range(slot);
+        self.hits.get(lo as usize..hi as usize).unwrap_or_default()
     }
 
     /// The longest hit of `slot`, in bytes (0 when it has none).
     pub fn longest(&self, slot: Slot) -> usize {
-        self.group(slot).map_or(0, |g| {
-            self.hits_of(g)
-                .iter()
-                .map(|h| h.end - h.start)
-                .max()
-                .unwrap_or(0)
-        })
+        self.get(slot)
+            .iter()
+            .map(|h| h.end - h.start)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Whether `slot` has any hit.
     pub fn contains(&self, slot: Slot) -> bool {
-        self.group(slot).is_some()
+        let (lo, hi) = self.range(slot);
+        lo != hi
     }
 
     /// Where each word of the text starts, in order.
@@ -275,17 +295,38 @@ impl SlotHits {
     /// The anchors that have hits (by anchor id, in order), with where they are.
     pub fn anchors(&self) -> impl Iterator<Item = (u32, &[TermHit])> {
         let base = self.layout.first_anchor();
-        let first = self.groups.partition_point(|g| g.number < base);
-        self.groups[first..]
-            .iter()
-            .map(move |g| (g.number - base, self.hits_of(g)))
+        self.numbers_from(base)
+            .map(move |n| (n - base, self.hits_numbered(n)))
     }
 
     /// Every slot that has hits, with its hits.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
-        self.groups
-            .iter()
-            .map(|g| (self.layout.slot(g.number), self.hits_of(g)))
+        // The numbers come in order, so the variant only moves forward.
+        let mut variant = 0;
+        self.numbers_from(0).map(move |n| {
+            while n >= self.layout.first[variant + 1] {
+                variant += 1;
+            }
+            (self.layout.slot_in(variant, n), self.hits_numbered(n))
+        })
+    }
+
+    /// The [`Slot::Rule`] and then the [`Slot::Lexicon`] slots that have hits, with their hits:
+    /// what [`SlotHits::iter`] gives first, without reading the other slots (most of them).
+    pub fn rules_and_lexicons(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
+        let lexicons = self.layout.first[1];
+        let end = self.layout.first[2];
+        self.numbers_from(0)
+            .take_while(move |&n| n < end)
+            .map(move |n| {
+                let slot = if n < lexicons {
+                    Slot::Rule(n)
+                } else {
+                    Slot::Lexicon(n - lexicons)
+                };
+                (slot, self.hits_numbered(n))
+            })
     }
 }
 
@@ -293,10 +334,6 @@ impl SlotHits {
 #[derive(Default)]
 struct Scratch {
     occurrences: Vec<Occurrence>,
-    /// Per slot number: its hit count, then where its next hit goes; all 0 between messages.
-    counts: Vec<u32>,
-    /// One bit per slot number: the slot has hits in this message. All 0 between messages.
-    touched: Vec<u64>,
     /// What the last message's [`SlotHits`] held, handed back by [`SlotHits::recycle`].
     slots: SlotHits,
 }
@@ -329,8 +366,6 @@ impl TermMatcher {
         SCRATCH.with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
                 s.occurrences = std::mem::take(&mut scratch.occurrences);
-                s.counts = std::mem::take(&mut scratch.counts);
-                s.touched = std::mem::take(&mut scratch.touched);
             }
         });
         slots
@@ -346,13 +381,12 @@ impl TermMatcher {
             text,
             &mut slots.word_starts,
             |pattern, start, matched_end, at| {
-                let info = &self.patterns[pattern as usize];
+                let c = self.pattern_checks[pattern as usize];
                 let end = if at.term {
-                    end_bounded(text, matched_end, info)
+                    end_bounded_by(text, matched_end, c.wildcard, c.ends_in_word)
                 } else {
                     None
                 };
-                let c = self.pattern_checks[pattern as usize];
                 let lo = if end.is_some() { c.first } else { c.anchors };
                 let hi = if at.ascii_word_start {
                     c.end
@@ -373,13 +407,7 @@ impl TermMatcher {
                 }
             },
         );
-        let Scratch {
-            occurrences,
-            counts,
-            touched,
-            ..
-        } = scratch;
-        self.group(text, occurrences, (counts, touched), slots)
+        self.group(text, occurrences, slots)
     }
 
     /// Whether the text of `o` is the exact form the case-sensitive use `k` of its pattern
@@ -414,61 +442,46 @@ impl TermMatcher {
     /// Hand each occurrence to its uses, grouped by slot (in slot order), each slot's hits in
     /// the order the term pass found them (text order): a counting sort by slot number, which
     /// is stable and compares nothing.
-    fn group(
-        &self,
-        text: &str,
-        occurrences: &[Occurrence],
-        (counts, touched): (&mut Vec<u32>, &mut Vec<u64>),
-        mut into: SlotHits,
-    ) -> SlotHits {
-        for g in &into.groups {
-            into.group_of[g.number as usize] = 0;
-        }
-        into.groups.clear();
+    fn group(&self, text: &str, occurrences: &[Occurrence], mut into: SlotHits) -> SlotHits {
         into.layout = self.layout;
         let slots = self.layout.len();
-        if into.group_of.len() != slots {
-            into.group_of.clear();
-            into.group_of.resize(slots, 0);
-        }
-        if counts.len() != slots {
-            counts.clear();
-            counts.resize(slots, 0);
-        }
         let words = slots.div_ceil(64);
-        if touched.len() != words {
-            touched.clear();
-            touched.resize(words, 0);
+        if into.ranges.len() != slots || into.present.len() != words {
+            into.ranges.clear();
+            into.ranges.resize(slots, (0, 0));
+            into.present.clear();
+            into.present.resize(words, 0);
         }
+        let SlotHits {
+            present,
+            ranges,
+            hits,
+            ..
+        } = &mut into;
+        // Forget the last message's slots.
+        for_each_bit(present, |n| ranges[n as usize] = (0, 0));
+        present.iter_mut().for_each(|w| *w = 0);
+        // Count each slot's hits (in the second half of its range).
         for o in occurrences {
             for (_, n) in self.hits_of(text, o) {
-                counts[n as usize] += 1;
-                touched[n as usize / 64] |= 1 << (n % 64);
+                ranges[n as usize].1 += 1;
+                present[n as usize / 64] |= 1 << (n % 64);
             }
         }
-        // The slots with hits, in number order: the set bits, word by word.
+        // Give each slot its place, in number order; the second half becomes where its next
+        // hit goes, and ends where its hits end.
         let mut total = 0u32;
-        for (w, word) in touched.iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                let n = (w * 64) as u32 + bits.trailing_zeros();
-                bits &= bits - 1;
-                let count = std::mem::replace(&mut counts[n as usize], total);
-                into.groups.push(Group {
-                    number: n,
-                    lo: total,
-                    hi: total + count,
-                });
-                into.group_of[n as usize] = into.groups.len() as u32;
-                total += count;
-            }
-        }
-        into.hits.clear();
-        into.hits.resize(total as usize, TermHit::default());
+        for_each_bit(present, |n| {
+            let count = ranges[n as usize].1;
+            ranges[n as usize] = (total, total);
+            total += count;
+        });
+        hits.clear();
+        hits.resize(total as usize, TermHit::default());
         for o in occurrences {
             for (i, n) in self.hits_of(text, o) {
-                let next = &mut counts[n as usize];
-                into.hits[*next as usize] = TermHit {
+                let next = &mut ranges[n as usize].1;
+                hits[*next as usize] = TermHit {
                     start: o.start,
                     end: if i < o.mid { o.end } else { o.matched_end },
                     pattern: o.pattern,
@@ -477,36 +490,74 @@ impl TermMatcher {
                 *next += 1;
             }
         }
-        for g in &into.groups {
-            counts[g.number as usize] = 0;
-        }
         into
+    }
+}
+
+/// The numbers of the set bits of `words`, in order, from word `w` (whose bits not yet
+/// returned are `bits`) on.
+struct SetBits<'a> {
+    words: &'a [u64],
+    w: usize,
+    bits: u64,
+}
+
+impl Iterator for SetBits<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        while self.bits == 0 {
+            self.w += 1;
+            self.bits = *self.words.get(self.w)?;
+        }
+        let n = (self.w * 64) as u32 + self.bits.trailing_zeros();
+        self.bits &= self.bits - 1;
+        Some(n)
+    }
+}
+
+/// Call `f` with the number of every set bit of `bits`, in order.
+#[inline(always)]
+fn for_each_bit(bits: &[u64], mut f: impl FnMut(u32)) {
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f((w * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
     }
 }
 
 /// Check the end boundary of a match that started in a valid place; returns the end of the hit
 /// (extended to the end of the word for a `*` term), or `None` when the word goes on.
-#[inline(always)]
 fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
+    end_bounded_by(text, end, info.wildcard, info.ends_in_word)
+}
+
+/// [`end_bounded`] for a term that ends in `*` (`wildcard`) or with a word character
+/// (`ends_in_word`).
+#[inline(always)]
+fn end_bounded_by(text: &str, end: usize, wildcard: bool, ends_in_word: bool) -> Option<usize> {
     // Most terms have no `*` and are followed by an ASCII byte or nothing.
-    if !info.wildcard {
+    if !wildcard {
         match text.as_bytes().get(end) {
             None => return Some(end),
             Some(&b) if b < 0x80 => {
-                let continues = info.ends_in_word && ASCII_WORD[b as usize];
+                let continues = ends_in_word && ASCII_WORD[b as usize];
                 return (!continues).then_some(end);
             }
             Some(_) => {}
         }
     }
-    end_bounded_slow(text, end, info)
+    end_bounded_slow(text, end, wildcard, ends_in_word)
 }
 
-/// [`end_bounded`] for a `*` term or a term followed by a non-ASCII character.
+/// [`end_bounded_by`] for a `*` term or a term followed by a non-ASCII character.
 #[inline(never)]
-fn end_bounded_slow(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
+fn end_bounded_slow(text: &str, end: usize, wildcard: bool, ends_in_word: bool) -> Option<usize> {
     let rest = &text[end..];
-    if info.wildcard {
+    if wildcard {
         let extra: usize = rest
             .chars()
             .take_while(|&c| is_word_char(c))
@@ -514,7 +565,7 @@ fn end_bounded_slow(text: &str, end: usize, info: &PatternInfo) -> Option<usize>
             .sum();
         return Some(end + extra);
     }
-    if info.ends_in_word {
+    if ends_in_word {
         let continues = match rest.as_bytes().first() {
             None => false,
             Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
@@ -548,8 +599,9 @@ struct At {
 struct Trie {
     /// The root's child for each byte (case folded), or 0.
     root: Box<[u32; 256]>,
-    /// Per node: the first of its edges in `edges` (or of its row in `dense`) in the low 32
-    /// bits, the number of edges above them, and the [`NODE_DENSE`] and [`NODE_OUTPUT`] flags.
+    /// Per node: the first of its edges in `edges` (or of its row in `dense`, or its one edge)
+    /// in the low 32 bits, the number of edges above them, and the [`NODE_DENSE`],
+    /// [`NODE_SINGLE`] and [`NODE_OUTPUT`] flags.
     nodes: Vec<u64>,
     /// The edges of every node, each node's sorted by byte: the byte in the top 8 bits, the
     /// child below ([`EDGE_CHILD`]).
@@ -654,6 +706,10 @@ impl Trie {
                 } else {
                     0
                 };
+                if hi - lo == 1 && n != 0 {
+                    // The one edge itself (byte and child), so the step reads no edge list.
+                    return u64::from(edges[lo]) | NODE_SINGLE | output;
+                }
                 if n == 0 || hi - lo <= DENSE_FROM {
                     return lo as u64 | ((hi - lo) as u64) << 32 | output;
                 }
@@ -685,15 +741,24 @@ impl Trie {
     /// in [`Trie::nodes`]); 0 if none.
     #[inline(always)]
     fn child(&self, node: u64, b: u8) -> usize {
-        let first = node as u32 as usize;
+        let b = u32::from(LOWER[b as usize]);
+        let first = node as u32;
+        if node & NODE_SINGLE != 0 {
+            return if first >> 24 == b {
+                (first & EDGE_CHILD) as usize
+            } else {
+                0
+            };
+        }
+        let first = first as usize;
         if node & NODE_DENSE != 0 {
+            // Rows are case folded, so the lowered byte finds the same child.
             return self
                 .dense
                 .get(first + b as usize)
                 .map_or(0, |&c| c as usize);
         }
         let count = ((node >> 32) & 0xffff) as usize;
-        let b = u32::from(LOWER[b as usize]);
         let Some(edges) = self.edges.get(first..first + count) else {
             return 0;
         };
@@ -839,6 +904,10 @@ const DENSE_FROM: usize = 6;
 
 /// In a [`Trie::nodes`] entry: the node's children are a row of `dense`.
 const NODE_DENSE: u64 = 1 << 48;
+
+/// In a [`Trie::nodes`] entry: the node has one child, and the low 32 bits are its edge (as in
+/// [`Trie::edges`]).
+const NODE_SINGLE: u64 = 1 << 50;
 
 /// In a [`Trie::nodes`] entry: some pattern ends at the node.
 const NODE_OUTPUT: u64 = 1 << 49;
@@ -1077,6 +1146,8 @@ impl Collector {
                 first,
                 anchors: anchors.unwrap_or(end),
                 end,
+                wildcard: info.wildcard,
+                ends_in_word: info.ends_in_word,
             });
         }
         TermMatcher {
@@ -1484,6 +1555,17 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
                 })
                 .collect();
             assert_eq!(found, expected, "{t:?}");
+            let spans = |(slot, list): (Slot, &[TermHit])| {
+                let spans: Vec<_> = list.iter().map(|h| (h.start, h.end, h.use_)).collect();
+                (slot, spans)
+            };
+            let leading: Vec<_> = hits
+                .iter()
+                .take_while(|(s, _)| matches!(s, Slot::Rule(_) | Slot::Lexicon(_)))
+                .map(spans)
+                .collect();
+            let rules: Vec<_> = hits.rules_and_lexicons().map(spans).collect();
+            assert_eq!(rules, leading, "{t:?}");
             for (slot, list) in hits.iter() {
                 let longest = list.iter().map(|h| h.end - h.start).max().unwrap_or(0);
                 assert_eq!(hits.longest(slot), longest);
