@@ -45,28 +45,96 @@ pub(crate) enum Slot {
 }
 
 impl Slot {
-    /// A number that sorts as the slot does (variant, then fields), cheap to compare.
-    fn key(self) -> u64 {
-        let (variant, a, b) = match self {
-            Slot::Rule(r) => (0, r, false),
-            Slot::Lexicon(l) => (1, l, false),
-            Slot::Side(r, b) => (2, r, b),
-            Slot::Context(r) => (3, r, false),
-            Slot::Negative(r) => (4, r, false),
-            Slot::Keyword(r) => (5, r, false),
-            Slot::AllowRule(r) => (6, r, false),
-            Slot::AllowPack(p) => (7, p, false),
-            Slot::Anchor(a) => (8, a, false),
-        };
-        (variant << 40) | (u64::from(a) << 1) | u64::from(b)
+    /// The variant's place in the slot order, and the slot's place among its variant's slots.
+    fn variant_offset(self) -> (usize, u64) {
+        match self {
+            Slot::Rule(r) => (0, r.into()),
+            Slot::Lexicon(l) => (1, l.into()),
+            Slot::Side(r, b) => (2, u64::from(r) * 2 + u64::from(b)),
+            Slot::Context(r) => (3, r.into()),
+            Slot::Negative(r) => (4, r.into()),
+            Slot::Keyword(r) => (5, r.into()),
+            Slot::AllowRule(r) => (6, r.into()),
+            Slot::AllowPack(p) => (7, p.into()),
+            Slot::Anchor(a) => (8, a.into()),
+        }
+    }
+}
+
+/// The slots of one matcher numbered densely in [`Slot`] order: each variant's slots take a
+/// contiguous run of numbers, so a slot's number is its variant's first number plus its place
+/// among them, and per-slot state of a message fits in a plain array.
+#[derive(Debug, Clone, Copy, Default)]
+struct SlotLayout {
+    /// `first[v]..first[v + 1]`: the numbers of variant `v`'s slots.
+    first: [u32; 10],
+}
+
+impl SlotLayout {
+    fn new(rules: usize, lexicons: usize, packs: usize, anchors: usize) -> SlotLayout {
+        let sizes = [
+            rules,
+            lexicons,
+            2 * rules,
+            rules,
+            rules,
+            rules,
+            rules,
+            packs,
+            anchors,
+        ];
+        let mut first = [0u32; 10];
+        for (v, &n) in sizes.iter().enumerate() {
+            let n = u32::try_from(n).expect("slot count fits in u32");
+            first[v + 1] = first[v].checked_add(n).expect("slot count fits in u32");
+        }
+        SlotLayout { first }
+    }
+
+    fn len(&self) -> usize {
+        self.first[9] as usize
+    }
+
+    /// The number of `slot`, or `None` when the matcher has no such slot.
+    #[inline]
+    fn number(&self, slot: Slot) -> Option<u32> {
+        let (v, offset) = slot.variant_offset();
+        let (lo, hi) = (self.first[v], self.first[v + 1]);
+        (offset < u64::from(hi - lo)).then(|| lo + offset as u32)
+    }
+
+    /// The slot numbered `n`.
+    #[cfg(test)]
+    fn slot(&self, n: u32) -> Slot {
+        self.slot_in(self.first[1..].partition_point(|&f| f <= n), n)
+    }
+
+    /// The slot numbered `n`, which is of variant `v`.
+    #[cfg(test)]
+    fn slot_in(&self, v: usize, n: u32) -> Slot {
+        let k = n - self.first[v];
+        match v {
+            0 => Slot::Rule(k),
+            1 => Slot::Lexicon(k),
+            2 => Slot::Side(k / 2, k % 2 == 1),
+            3 => Slot::Context(k),
+            4 => Slot::Negative(k),
+            5 => Slot::Keyword(k),
+            6 => Slot::AllowRule(k),
+            7 => Slot::AllowPack(k),
+            _ => Slot::Anchor(k),
+        }
+    }
+
+    /// The first number of the anchor slots (which sort last).
+    fn first_anchor(&self) -> u32 {
+        self.first[8]
     }
 }
 
 #[derive(Debug, Clone)]
 struct Use {
     slot: Slot,
-    /// `slot.key()`.
-    key: u64,
     suggestion: Option<Arc<str>>,
     /// For case-sensitive terms: the exact text that must appear.
     exact: Option<Box<str>>,
@@ -80,19 +148,52 @@ struct PatternInfo {
     uses: Vec<Use>,
 }
 
+/// Where the uses of one pattern are in [`TermMatcher::checks`]: `first..anchors` its term
+/// uses, `anchors..end` its anchor uses (a pattern's uses are ordered so). A use's index among
+/// the pattern's uses is its place after `first`.
+#[derive(Debug, Clone, Copy)]
+struct PatternChecks {
+    first: u32,
+    anchors: u32,
+    end: u32,
+    /// [`PatternInfo::wildcard`] and [`PatternInfo::ends_in_word`], kept here so the term pass
+    /// reads one small record per match.
+    wildcard: bool,
+    ends_in_word: bool,
+}
+
+/// In [`TermMatcher::checks`]: the use is a case-sensitive term, so the text must be its exact
+/// form.
+const EXACT: u32 = 1 << 31;
+
 /// A term occurrence in the normalised text. Plain numbers (the suggestion is read from the
 /// matcher when a rule hit needs it), so collecting and grouping hits copies no reference
 /// counts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TermHit {
     pub start: usize,
     pub end: usize,
-    slot: Slot,
-    /// `slot.key()`.
-    key: u64,
     /// The automaton pattern that matched, and which of its uses this hit is.
     pattern: u32,
     use_: u32,
+}
+
+/// One place where an automaton pattern matched, before it is handed to its uses: the uses
+/// that apply here are `checks[lo..hi]`, those before `mid` term uses (hits ending at `end`),
+/// the others anchors (hits ending at `matched_end`).
+#[derive(Debug, Clone, Copy)]
+struct Occurrence {
+    start: usize,
+    /// Where the pattern's bytes end.
+    matched_end: usize,
+    /// The end of a term hit (extended for a `*` term).
+    end: usize,
+    pattern: u32,
+    /// [`PatternChecks::first`] of the pattern.
+    first: u32,
+    lo: u32,
+    mid: u32,
+    hi: u32,
 }
 
 /// The compiled term matcher.
@@ -100,6 +201,12 @@ pub(crate) struct TermHit {
 pub(crate) struct TermMatcher {
     trie: Trie,
     patterns: Vec<PatternInfo>,
+    layout: SlotLayout,
+    /// The slot number of every use of every pattern ([`EXACT`] set for case-sensitive terms),
+    /// in one array so the term pass reads no [`Use`].
+    checks: Vec<u32>,
+    /// Where each pattern's uses are in `checks`.
+    pattern_checks: Vec<PatternChecks>,
     /// The automaton's strings, for the tests' reference matcher.
     #[cfg(test)]
     literals: Vec<Vec<u8>>,
@@ -108,58 +215,17 @@ pub(crate) struct TermMatcher {
 /// All term hits of one message, grouped by slot; within a slot, in text order.
 #[derive(Debug, Default)]
 pub(crate) struct SlotHits {
-    /// `(slot, range in hits, longest hit in bytes)`, sorted by slot.
-    groups: Vec<(Slot, u32, u32, usize)>,
-    /// [`Slot::key`] of each group, for the binary search.
-    keys: Vec<u64>,
-    /// One bit per group key ([`filter_bit`]): a slot whose bit is clear has no hit.
-    filter: [u64; 4],
+    layout: SlotLayout,
+    /// One bit per slot number: the slot has hits.
+    present: Vec<u64>,
+    /// For each slot number, where its hits are in `hits` (an empty range when it has none).
+    ranges: Vec<(u32, u32)>,
     hits: Vec<TermHit>,
     /// Where each word of the text starts (a word character after a non-word character).
     word_starts: Vec<usize>,
 }
 
 impl SlotHits {
-    /// Group `raw` (the term pass's hits, in the order it found them) into `into`, whose
-    /// buffers are reused.
-    fn build(mut into: SlotHits, raw: &[TermHit], order: &mut Vec<u64>) -> SlotHits {
-        group_by_slot(raw, order, &mut into.hits);
-        let SlotHits {
-            mut groups,
-            mut keys,
-            hits,
-            word_starts,
-            ..
-        } = into;
-        groups.clear();
-        keys.clear();
-        for (i, hit) in hits.iter().enumerate() {
-            let (i, len) = (i as u32, hit.end - hit.start);
-            match groups.last_mut() {
-                Some(g) if keys.last() == Some(&hit.key) => {
-                    g.2 = i + 1;
-                    g.3 = g.3.max(len);
-                }
-                _ => {
-                    groups.push((hit.slot, i, i + 1, len));
-                    keys.push(hit.key);
-                }
-            }
-        }
-        let mut filter = [0u64; 4];
-        for &k in &keys {
-            let bit = filter_bit(k);
-            filter[bit / 64] |= 1 << (bit % 64);
-        }
-        SlotHits {
-            groups,
-            keys,
-            filter,
-            hits,
-            word_starts,
-        }
-    }
-
     /// Hand the buffers back for the next message scanned on this thread.
     pub fn recycle(self) {
         SCRATCH.with(|s| {
@@ -169,30 +235,56 @@ impl SlotHits {
         });
     }
 
-    fn group(&self, slot: Slot) -> Option<&(Slot, u32, u32, usize)> {
-        let key = slot.key();
-        // Most slots asked about have no hit: one bit says so without a search.
-        let bit = filter_bit(key);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
-            return None;
+    /// Where the hits of `slot` are in `hits` (empty when it has none).
+    #[inline]
+    fn range(&self, slot: Slot) -> (u32, u32) {
+        self.layout
+            .number(slot)
+            .and_then(|n| self.ranges.get(n as usize))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The hits of the slot numbered `n`.
+    fn hits_numbered(&self, n: u32) -> &[TermHit] {
+        let (lo, hi) = self.ranges[n as usize];
+        &self.hits[lo as usize..hi as usize]
+    }
+
+    /// The numbers of the slots that have hits, from `from` on, in order.
+    fn numbers_from(&self, from: u32) -> SetBits<'_> {
+        let w = from as usize / 64;
+        // Bits below `from` in its own word are left out.
+        let bits = self
+            .present
+            .get(w)
+            .map_or(0, |&b| b & (u64::MAX << (from % 64)));
+        SetBits {
+            words: &self.present,
+            w,
+            bits,
         }
-        self.keys.binary_search(&key).ok().map(|i| &self.groups[i])
     }
 
     /// The hits of `slot`, in text order.
     pub fn get(&self, slot: Slot) -> &[TermHit] {
-        self.group(slot)
-            .map_or(&[], |g| &self.hits[g.1 as usize..g.2 as usize])
+        let (lo, hi) = self.range(slot);
+        self.hits.get(lo as usize..hi as usize).unwrap_or_default()
     }
 
     /// The longest hit of `slot`, in bytes (0 when it has none).
     pub fn longest(&self, slot: Slot) -> usize {
-        self.group(slot).map_or(0, |g| g.3)
+        self.get(slot)
+            .iter()
+            .map(|h| h.end - h.start)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Whether `slot` has any hit.
     pub fn contains(&self, slot: Slot) -> bool {
-        self.group(slot).is_some()
+        let (lo, hi) = self.range(slot);
+        lo != hi
     }
 
     /// Where each word of the text starts, in order.
@@ -202,61 +294,46 @@ impl SlotHits {
 
     /// The anchors that have hits (by anchor id, in order), with where they are.
     pub fn anchors(&self) -> impl Iterator<Item = (u32, &[TermHit])> {
-        let first = self.keys.partition_point(|&k| k < Slot::Anchor(0).key());
-        self.groups[first..].iter().map(|g| {
-            let Slot::Anchor(a) = g.0 else {
-                unreachable!("anchor slots sort last")
-            };
-            (a, &self.hits[g.1 as usize..g.2 as usize])
-        })
+        let base = self.layout.first_anchor();
+        self.numbers_from(base)
+            .map(move |n| (n - base, self.hits_numbered(n)))
     }
 
     /// Every slot that has hits, with its hits.
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
-        self.groups
-            .iter()
-            .map(|g| (g.0, &self.hits[g.1 as usize..g.2 as usize]))
+        // The numbers come in order, so the variant only moves forward.
+        let mut variant = 0;
+        self.numbers_from(0).map(move |n| {
+            while n >= self.layout.first[variant + 1] {
+                variant += 1;
+            }
+            (self.layout.slot_in(variant, n), self.hits_numbered(n))
+        })
     }
-}
 
-/// Where a slot key lands in [`SlotHits`]' filter (a multiplicative hash to 0..256).
-fn filter_bit(key: u64) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
-}
-
-/// Bits of a sort key left for a hit's position in the term pass: [`Slot::key`] uses 44.
-const ORDER_BITS: u32 = 20;
-
-/// The hits of one message grouped by slot (in [`Slot::key`] order), each slot's hits in the
-/// order the term pass found them (text order), written to `out`. Sorting one `u64` per hit,
-/// the slot key above the hit's position, gives that order with an unstable sort of plain
-/// numbers, which is much cheaper than a stable sort of the hits themselves.
-fn group_by_slot(raw: &[TermHit], order: &mut Vec<u64>, out: &mut Vec<TermHit>) {
-    out.clear();
-    if raw.len() >= 1 << ORDER_BITS {
-        out.extend_from_slice(raw);
-        out.sort_by_key(|h| h.key);
-        return;
+    /// The [`Slot::Rule`] and then the [`Slot::Lexicon`] slots that have hits, with their hits:
+    /// what [`SlotHits::iter`] gives first, without reading the other slots (most of them).
+    pub fn rules_and_lexicons(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
+        let lexicons = self.layout.first[1];
+        let end = self.layout.first[2];
+        self.numbers_from(0)
+            .take_while(move |&n| n < end)
+            .map(move |n| {
+                let slot = if n < lexicons {
+                    Slot::Rule(n)
+                } else {
+                    Slot::Lexicon(n - lexicons)
+                };
+                (slot, self.hits_numbered(n))
+            })
     }
-    order.clear();
-    order.extend(
-        raw.iter()
-            .enumerate()
-            .map(|(i, h)| (h.key << ORDER_BITS) | i as u64),
-    );
-    order.sort_unstable();
-    out.extend(
-        order
-            .iter()
-            .map(|o| raw[(o & ((1 << ORDER_BITS) - 1)) as usize]),
-    );
 }
 
 /// Buffers of the term pass, kept per thread so that a stream of messages allocates them once.
 #[derive(Default)]
 struct Scratch {
-    raw: Vec<TermHit>,
-    order: Vec<u64>,
+    occurrences: Vec<Occurrence>,
     /// What the last message's [`SlotHits`] held, handed back by [`SlotHits::recycle`].
     slots: SlotHits,
 }
@@ -288,8 +365,7 @@ impl TermMatcher {
         let slots = self.find_with(norm, &mut scratch);
         SCRATCH.with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
-                s.raw = scratch.raw;
-                s.order = scratch.order;
+                s.occurrences = std::mem::take(&mut scratch.occurrences);
             }
         });
         slots
@@ -297,52 +373,191 @@ impl TermMatcher {
 
     fn find_with(&self, norm: &Normalized, scratch: &mut Scratch) -> SlotHits {
         let text = norm.as_str();
-        let hits = &mut scratch.raw;
-        hits.clear();
+        let occurrences = &mut scratch.occurrences;
+        occurrences.clear();
         let mut slots = std::mem::take(&mut scratch.slots);
-        let word_starts = &mut slots.word_starts;
-        word_starts.clear();
-        self.trie
-            .for_each_match(text, word_starts, |pattern, start, matched_end, at| {
-                let info = &self.patterns[pattern as usize];
+        slots.word_starts.clear();
+        self.trie.for_each_match(
+            text,
+            &mut slots.word_starts,
+            |pattern, start, matched_end, at| {
+                let c = self.pattern_checks[pattern as usize];
                 let end = if at.term {
-                    end_bounded(text, matched_end, info)
+                    end_bounded_by(text, matched_end, c.wildcard, c.ends_in_word)
                 } else {
                     None
                 };
-                for (k, u) in info.uses.iter().enumerate() {
-                    let end = match u.slot {
-                        Slot::Anchor(_) if at.ascii_word_start => matched_end,
-                        Slot::Anchor(_) => continue,
-                        _ => match end {
-                            Some(end) => end,
-                            None => continue,
-                        },
-                    };
-                    if let Some(exact) = &u.exact {
-                        if text.as_bytes()[start..matched_end] != *exact.as_bytes() {
-                            continue;
-                        }
-                    }
-                    hits.push(TermHit {
+                let lo = if end.is_some() { c.first } else { c.anchors };
+                let hi = if at.ascii_word_start {
+                    c.end
+                } else {
+                    c.anchors
+                };
+                if lo < hi {
+                    occurrences.push(Occurrence {
                         start,
-                        end,
-                        slot: u.slot,
-                        key: u.key,
+                        matched_end,
+                        end: end.unwrap_or(matched_end),
                         pattern,
-                        use_: k as u32,
+                        first: c.first,
+                        lo,
+                        mid: c.anchors,
+                        hi,
                     });
                 }
-            });
-        SlotHits::build(slots, hits, &mut scratch.order)
+            },
+        );
+        self.group(text, occurrences, slots)
+    }
+
+    /// Whether the text of `o` is the exact form the case-sensitive use `k` of its pattern
+    /// needs.
+    #[cold]
+    fn exact_matches(&self, text: &str, o: &Occurrence, k: u32) -> bool {
+        let exact = self.patterns[o.pattern as usize].uses[k as usize]
+            .exact
+            .as_deref();
+        exact.is_some_and(|e| text.as_bytes()[o.start..o.matched_end] == *e.as_bytes())
+    }
+
+    /// The uses of `o` that have a hit there: (index in `checks`, slot number).
+    #[inline(always)]
+    fn hits_of<'s>(
+        &'s self,
+        text: &'s str,
+        o: &'s Occurrence,
+    ) -> impl Iterator<Item = (u32, u32)> + 's {
+        let checks = self
+            .checks
+            .get(o.lo as usize..o.hi as usize)
+            .unwrap_or_default();
+        (o.lo..).zip(checks).filter_map(move |(i, &c)| {
+            if c & EXACT != 0 && !self.exact_matches(text, o, i - o.first) {
+                return None;
+            }
+            Some((i, c & !EXACT))
+        })
+    }
+
+    /// Hand each occurrence to its uses, grouped by slot (in slot order), each slot's hits in
+    /// the order the term pass found them (text order): a counting sort by slot number, which
+    /// is stable and compares nothing.
+    fn group(&self, text: &str, occurrences: &[Occurrence], mut into: SlotHits) -> SlotHits {
+        into.layout = self.layout;
+        let slots = self.layout.len();
+        let words = slots.div_ceil(64);
+        if into.ranges.len() != slots || into.present.len() != words {
+            into.ranges.clear();
+            into.ranges.resize(slots, (0, 0));
+            into.present.clear();
+            into.present.resize(words, 0);
+        }
+        let SlotHits {
+            present,
+            ranges,
+            hits,
+            ..
+        } = &mut into;
+        // Forget the last message's slots.
+        for_each_bit(present, |n| ranges[n as usize] = (0, 0));
+        present.iter_mut().for_each(|w| *w = 0);
+        // Count each slot's hits (in the second half of its range).
+        for o in occurrences {
+            for (_, n) in self.hits_of(text, o) {
+                ranges[n as usize].1 += 1;
+                present[n as usize / 64] |= 1 << (n % 64);
+            }
+        }
+        // Give each slot its place, in number order; the second half becomes where its next
+        // hit goes, and ends where its hits end.
+        let mut total = 0u32;
+        for_each_bit(present, |n| {
+            let count = ranges[n as usize].1;
+            ranges[n as usize] = (total, total);
+            total += count;
+        });
+        hits.clear();
+        hits.resize(total as usize, TermHit::default());
+        for o in occurrences {
+            for (i, n) in self.hits_of(text, o) {
+                let next = &mut ranges[n as usize].1;
+                hits[*next as usize] = TermHit {
+                    start: o.start,
+                    end: if i < o.mid { o.end } else { o.matched_end },
+                    pattern: o.pattern,
+                    use_: i - o.first,
+                };
+                *next += 1;
+            }
+        }
+        into
+    }
+}
+
+/// The numbers of the set bits of `words`, in order, from word `w` (whose bits not yet
+/// returned are `bits`) on.
+struct SetBits<'a> {
+    words: &'a [u64],
+    w: usize,
+    bits: u64,
+}
+
+impl Iterator for SetBits<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        while self.bits == 0 {
+            self.w += 1;
+            self.bits = *self.words.get(self.w)?;
+        }
+        let n = (self.w * 64) as u32 + self.bits.trailing_zeros();
+        self.bits &= self.bits - 1;
+        Some(n)
+    }
+}
+
+/// Call `f` with the number of every set bit of `bits`, in order.
+#[inline(always)]
+fn for_each_bit(bits: &[u64], mut f: impl FnMut(u32)) {
+    for (w, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f((w * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
+        }
     }
 }
 
 /// Check the end boundary of a match that started in a valid place; returns the end of the hit
 /// (extended to the end of the word for a `*` term), or `None` when the word goes on.
 fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
+    end_bounded_by(text, end, info.wildcard, info.ends_in_word)
+}
+
+/// [`end_bounded`] for a term that ends in `*` (`wildcard`) or with a word character
+/// (`ends_in_word`).
+#[inline(always)]
+fn end_bounded_by(text: &str, end: usize, wildcard: bool, ends_in_word: bool) -> Option<usize> {
+    // Most terms have no `*` and are followed by an ASCII byte or nothing.
+    if !wildcard {
+        match text.as_bytes().get(end) {
+            None => return Some(end),
+            Some(&b) if b < 0x80 => {
+                let continues = ends_in_word && ASCII_WORD[b as usize];
+                return (!continues).then_some(end);
+            }
+            Some(_) => {}
+        }
+    }
+    end_bounded_slow(text, end, wildcard, ends_in_word)
+}
+
+/// [`end_bounded_by`] for a `*` term or a term followed by a non-ASCII character.
+#[inline(never)]
+fn end_bounded_slow(text: &str, end: usize, wildcard: bool, ends_in_word: bool) -> Option<usize> {
     let rest = &text[end..];
-    if info.wildcard {
+    if wildcard {
         let extra: usize = rest
             .chars()
             .take_while(|&c| is_word_char(c))
@@ -350,7 +565,7 @@ fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
             .sum();
         return Some(end + extra);
     }
-    if info.ends_in_word {
+    if ends_in_word {
         let continues = match rest.as_bytes().first() {
             None => false,
             Some(&b) if b < 0x80 => ASCII_WORD[b as usize],
@@ -376,19 +591,22 @@ struct At {
 /// 256-entry table (upper-case ASCII letters share their lower-case letter's entry); every other
 /// node keeps its few outgoing edges as a short sorted list, so thousands of terms cost a few
 /// hundred kilobytes, not a dense table per node.
+///
+/// A step of the walk reads one word for the node ([`Trie::nodes`]: where its edges are, how
+/// many, whether patterns end there) and then its edges, each one `u32` holding the byte and the
+/// child, so that the few loads of a step do not depend on one another more than they must.
 #[derive(Debug, Clone)]
 struct Trie {
-    /// The root's child for each byte (case folded), or 0; with [`HAS_OUTPUT`] set when some
-    /// pattern ends at the child.
+    /// The root's child for each byte (case folded), or 0.
     root: Box<[u32; 256]>,
-    /// `edges[edge_start[n]..edge_start[n + 1]]`: the edges out of node `n`, sorted by byte.
-    edge_start: Vec<u32>,
-    edge_bytes: Vec<u8>,
-    /// The child of each edge, with [`HAS_OUTPUT`] set as in `root`.
-    edge_next: Vec<u32>,
-    /// For nodes with many children, a row of 256 children (case folded, like `root`) in
-    /// `dense`; [`SPARSE`] for the others.
-    dense_row: Vec<u32>,
+    /// Per node: the first of its edges in `edges` (or of its row in `dense`, or its one edge)
+    /// in the low 32 bits, the number of edges above them, and the [`NODE_DENSE`],
+    /// [`NODE_SINGLE`] and [`NODE_OUTPUT`] flags.
+    nodes: Vec<u64>,
+    /// The edges of every node, each node's sorted by byte: the byte in the top 8 bits, the
+    /// child below ([`EDGE_CHILD`]).
+    edges: Vec<u32>,
+    /// For nodes with many children, a row of 256 children (case folded, like `root`).
     dense: Vec<u32>,
     /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
     out_start: Vec<u32>,
@@ -443,7 +661,7 @@ impl Trie {
             prev = lit;
         }
         let nodes = parent.len();
-        assert!(nodes < HAS_OUTPUT as usize, "term automaton too large");
+        assert!(nodes <= EDGE_CHILD as usize, "term automaton too large");
         // Outputs per node.
         ends.sort_unstable();
         let mut out_start = vec![0u32; nodes + 1];
@@ -454,10 +672,6 @@ impl Trie {
             out_start[n + 1] += out_start[n];
         }
         let outputs: Vec<u32> = ends.iter().map(|&(_, p)| p).collect();
-        let flag = |n: usize| {
-            let has_output = out_start[n + 1] > out_start[n];
-            n as u32 | if has_output { HAS_OUTPUT } else { 0 }
-        };
         // Edges grouped by parent (a counting sort keeps each group in byte order).
         let mut edge_start = vec![0u32; nodes + 1];
         for &p in &parent[1..] {
@@ -467,48 +681,54 @@ impl Trie {
             edge_start[n + 1] += edge_start[n];
         }
         let mut fill = edge_start.clone();
-        let mut edge_bytes = vec![0u8; nodes - 1];
-        let mut edge_next = vec![0u32; nodes - 1];
+        let mut edges = vec![0u32; nodes - 1];
         let mut root = Box::new([0u32; 256]);
         for n in 1..nodes {
             let p = parent[n] as usize;
             let at = fill[p] as usize;
             fill[p] += 1;
-            edge_bytes[at] = byte[n];
-            edge_next[at] = flag(n);
+            edges[at] = (u32::from(byte[n]) << 24) | n as u32;
             if p == 0 {
                 let b = byte[n];
-                root[b as usize] = flag(n);
+                root[b as usize] = n as u32;
                 if b.is_ascii_lowercase() {
-                    root[b.to_ascii_uppercase() as usize] = flag(n);
+                    root[b.to_ascii_uppercase() as usize] = n as u32;
                 }
             }
         }
         // Nodes many words pass through (after `t`, `the `, `s`) get a direct table.
-        let mut dense_row = vec![SPARSE; nodes];
         let mut dense = Vec::new();
-        for n in 1..nodes {
-            let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
-            if hi - lo <= DENSE_FROM {
-                continue;
-            }
-            dense_row[n] = (dense.len() / 256) as u32;
-            let at = dense.len();
-            dense.resize(at + 256, 0);
-            for k in lo..hi {
-                let b = edge_bytes[k];
-                dense[at + b as usize] = edge_next[k];
-                if b.is_ascii_lowercase() {
-                    dense[at + b.to_ascii_uppercase() as usize] = edge_next[k];
+        let nodes: Vec<u64> = (0..nodes)
+            .map(|n| {
+                let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
+                let output = if out_start[n + 1] > out_start[n] {
+                    NODE_OUTPUT
+                } else {
+                    0
+                };
+                if hi - lo == 1 && n != 0 {
+                    // The one edge itself (byte and child), so the step reads no edge list.
+                    return u64::from(edges[lo]) | NODE_SINGLE | output;
                 }
-            }
-        }
+                if n == 0 || hi - lo <= DENSE_FROM {
+                    return lo as u64 | ((hi - lo) as u64) << 32 | output;
+                }
+                let at = dense.len();
+                dense.resize(at + 256, 0);
+                for &e in &edges[lo..hi] {
+                    let (b, child) = ((e >> 24) as u8, e & EDGE_CHILD);
+                    dense[at + b as usize] = child;
+                    if b.is_ascii_lowercase() {
+                        dense[at + b.to_ascii_uppercase() as usize] = child;
+                    }
+                }
+                at as u64 | NODE_DENSE | output
+            })
+            .collect();
         Trie {
             root,
-            edge_start,
-            edge_bytes,
-            edge_next,
-            dense_row,
+            nodes,
+            edges,
             dense,
             out_start,
             outputs,
@@ -517,29 +737,42 @@ impl Trie {
         }
     }
 
-    /// The child of `node` for text byte `b` (case folded), with its output flag; 0 if none.
+    /// The child, for text byte `b` (case folded), of the node described by `node` (its entry
+    /// in [`Trie::nodes`]); 0 if none.
     #[inline(always)]
-    fn child(&self, node: usize, b: u8) -> u32 {
-        let row = self.dense_row[node];
-        if row != SPARSE {
-            return self.dense[row as usize * 256 + b as usize];
+    fn child(&self, node: u64, b: u8) -> usize {
+        let b = u32::from(LOWER[b as usize]);
+        let first = node as u32;
+        if node & NODE_SINGLE != 0 {
+            return if first >> 24 == b {
+                (first & EDGE_CHILD) as usize
+            } else {
+                0
+            };
         }
-        let b = b.to_ascii_lowercase();
-        let (lo, hi) = (
-            self.edge_start[node] as usize,
-            self.edge_start[node + 1] as usize,
-        );
-        let bytes = &self.edge_bytes[lo..hi];
-        if bytes.len() <= 8 {
-            match bytes.iter().position(|&e| e >= b) {
-                Some(k) if bytes[k] == b => self.edge_next[lo + k],
-                _ => 0,
+        let first = first as usize;
+        if node & NODE_DENSE != 0 {
+            // Rows are case folded, so the lowered byte finds the same child.
+            return self
+                .dense
+                .get(first + b as usize)
+                .map_or(0, |&c| c as usize);
+        }
+        let count = ((node >> 32) & 0xffff) as usize;
+        let Some(edges) = self.edges.get(first..first + count) else {
+            return 0;
+        };
+        // Sorted by byte: stop at the first edge whose byte is not below `b`.
+        for &e in edges {
+            if e >> 24 >= b {
+                return if e >> 24 == b {
+                    (e & EDGE_CHILD) as usize
+                } else {
+                    0
+                };
             }
-        } else {
-            bytes
-                .binary_search(&b)
-                .map_or(0, |k| self.edge_next[lo + k])
         }
+        0
     }
 
     /// Call `f(pattern, start, end, at)` for every pattern that matches at a place a term or an
@@ -621,24 +854,37 @@ impl Trie {
 
     #[inline(always)]
     fn walk(&self, bytes: &[u8], start: usize, at: At, f: &mut impl FnMut(u32, usize, usize, At)) {
-        let mut next = self.root[bytes[start] as usize];
+        let mut id = self.root[bytes[start] as usize] as usize;
         let mut end = start + 1;
-        loop {
-            if next == 0 {
+        while id != 0 {
+            let Some(&node) = self.nodes.get(id) else {
                 return;
-            }
-            let node = (next & !HAS_OUTPUT) as usize;
-            if next & HAS_OUTPUT != 0 {
-                let (lo, hi) = (self.out_start[node], self.out_start[node + 1]);
-                for &p in &self.outputs[lo as usize..hi as usize] {
-                    f(p, start, end, at);
-                }
+            };
+            if node & NODE_OUTPUT != 0 {
+                self.emit(id, start, end, at, f);
             }
             let Some(&b) = bytes.get(end) else {
                 return;
             };
-            next = self.child(node, b);
+            id = self.child(node, b);
             end += 1;
+        }
+    }
+
+    /// Call `f` for each pattern that ends at node `id`. Kept out of [`Trie::walk`]'s loop, so
+    /// the loop's few variables stay in registers.
+    #[inline(never)]
+    fn emit(
+        &self,
+        id: usize,
+        start: usize,
+        end: usize,
+        at: At,
+        f: &mut impl FnMut(u32, usize, usize, At),
+    ) {
+        let (lo, hi) = (self.out_start[id], self.out_start[id + 1]);
+        for &p in &self.outputs[lo as usize..hi as usize] {
+            f(p, start, end, at);
         }
     }
 }
@@ -656,11 +902,29 @@ fn sort_key(lit: &[u8]) -> u64 {
 /// Nodes with more children than this get a direct table.
 const DENSE_FROM: usize = 6;
 
-/// No direct table for this node.
-const SPARSE: u32 = u32::MAX;
+/// In a [`Trie::nodes`] entry: the node's children are a row of `dense`.
+const NODE_DENSE: u64 = 1 << 48;
 
-/// Marks a child where some pattern ends.
-const HAS_OUTPUT: u32 = 1 << 31;
+/// In a [`Trie::nodes`] entry: the node has one child, and the low 32 bits are its edge (as in
+/// [`Trie::edges`]).
+const NODE_SINGLE: u64 = 1 << 50;
+
+/// In a [`Trie::nodes`] entry: some pattern ends at the node.
+const NODE_OUTPUT: u64 = 1 << 49;
+
+/// The child in an edge of [`Trie::edges`] (the byte is above it).
+const EDGE_CHILD: u32 = (1 << 24) - 1;
+
+/// Each byte with ASCII upper-case letters lowered.
+const LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
 
 /// ASCII letters, digits and `_`: the ASCII word bytes (`is_word_char` agrees on ASCII).
 const ASCII_WORD: [bool; 256] = {
@@ -732,6 +996,7 @@ struct Collector {
     index: HashMap<Vec<u8>, [Option<usize>; 2], std::hash::BuildHasherDefault<Fnv>>,
     patterns: Vec<PatternInfo>,
     anchors: bool,
+    layout: SlotLayout,
 }
 
 impl Collector {
@@ -749,7 +1014,6 @@ impl Collector {
             wildcard,
             Use {
                 slot,
-                key: slot.key(),
                 suggestion: suggestion.map(Arc::from),
                 exact,
             },
@@ -761,7 +1025,6 @@ impl Collector {
         self.anchors = true;
         let use_ = Use {
             slot,
-            key: slot.key(),
             suggestion: None,
             exact: None,
         };
@@ -814,7 +1077,15 @@ impl Collector {
     /// Every term of `set`, plus `anchors`: for each anchored pattern (by id), the lower-case
     /// literals its matches can start with.
     fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> Collector {
-        let mut b = Collector::default();
+        let mut b = Collector {
+            layout: SlotLayout::new(
+                set.rules.len(),
+                set.lexicons.len(),
+                set.packs.len(),
+                anchors.len(),
+            ),
+            ..Collector::default()
+        };
         b.index.reserve(literals_at_most(set, anchors));
         for (id, literals) in anchors.iter().enumerate() {
             for lit in literals {
@@ -850,11 +1121,41 @@ impl Collector {
     }
 
     fn finish(self) -> TermMatcher {
-        let anchors = self.anchors;
-        let (literals, patterns) = self.into_parts();
+        let (anchors, layout) = (self.anchors, self.layout);
+        let (literals, mut patterns) = self.into_parts();
+        assert!(layout.len() < EXACT as usize, "too many slots");
+        let mut checks = Vec::new();
+        let mut pattern_checks = Vec::with_capacity(patterns.len());
+        let at = |checks: &Vec<u32>| u32::try_from(checks.len()).expect("uses fit in u32");
+        for info in &mut patterns {
+            // Term uses first, anchors after (a stable sort keeps each kind's order).
+            info.uses.sort_by_key(|u| matches!(u.slot, Slot::Anchor(_)));
+            let first = at(&checks);
+            let mut anchors = None;
+            for u in &info.uses {
+                if matches!(u.slot, Slot::Anchor(_)) && anchors.is_none() {
+                    anchors = Some(at(&checks));
+                }
+                let n = layout
+                    .number(u.slot)
+                    .expect("every use's slot is in the layout");
+                checks.push(if u.exact.is_some() { n | EXACT } else { n });
+            }
+            let end = at(&checks);
+            pattern_checks.push(PatternChecks {
+                first,
+                anchors: anchors.unwrap_or(end),
+                end,
+                wildcard: info.wildcard,
+                ends_in_word: info.ends_in_word,
+            });
+        }
         TermMatcher {
             trie: Trie::build(&literals, anchors),
             patterns,
+            layout,
+            checks,
+            pattern_checks,
             #[cfg(test)]
             literals,
         }
@@ -1173,63 +1474,102 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
     }
 
     #[test]
-    fn slot_keys_sort_as_slots_do() {
+    fn slot_numbers_sort_as_slots_do() {
+        let layout = SlotLayout::new(8, 2, 1, 6);
         let slots = [
             Slot::Rule(0),
             Slot::Rule(7),
             Slot::Lexicon(0),
+            Slot::Lexicon(1),
             Slot::Side(3, false),
             Slot::Side(3, true),
             Slot::Side(4, false),
-            Slot::Context(u32::MAX),
+            Slot::Side(7, true),
+            Slot::Context(7),
             Slot::Negative(1),
             Slot::Keyword(1),
             Slot::AllowRule(2),
             Slot::AllowPack(0),
+            Slot::Anchor(0),
             Slot::Anchor(5),
         ];
         for a in slots {
+            let n = layout.number(a).expect("in the layout");
+            assert_eq!(layout.slot(n), a);
             for b in slots {
-                assert_eq!(a.cmp(&b), a.key().cmp(&b.key()), "{a:?} {b:?}");
+                let m = layout.number(b).expect("in the layout");
+                assert_eq!(a.cmp(&b), n.cmp(&m), "{a:?} {b:?}");
             }
+        }
+        assert_eq!(layout.len(), 8 * 7 + 2 + 1 + 6);
+        for outside in [
+            Slot::Rule(8),
+            Slot::Lexicon(2),
+            Slot::Side(8, false),
+            Slot::Side(u32::MAX, true),
+            Slot::AllowRule(u32::MAX),
+            Slot::AllowPack(1),
+            Slot::Anchor(6),
+        ] {
+            assert_eq!(layout.number(outside), None, "{outside:?}");
         }
     }
 
     #[test]
-    fn slot_keys_leave_room_for_the_hit_order() {
-        assert!(Slot::Anchor(u32::MAX).key() < 1 << (64 - ORDER_BITS));
-    }
-
-    #[test]
     fn grouping_by_slot_keeps_each_slot_in_text_order() {
-        // The same order as a stable sort by slot, on every benchmark post.
+        // The same hits in the same order as handing every match to its uses in the order the
+        // trie finds them, then a stable sort by slot, on every benchmark post.
         let m = matcher(EXTRA);
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for t in posts.lines() {
             let norm = Normalized::new(t);
-            let mut found = Vec::new();
             let text = norm.as_str();
+            let mut expected = Vec::new();
             m.trie
-                .for_each_match(text, &mut Vec::new(), |p, start, end, _| {
-                    for (k, u) in m.patterns[p as usize].uses.iter().enumerate() {
-                        found.push(TermHit {
-                            start,
-                            end,
-                            slot: u.slot,
-                            key: u.key,
-                            pattern: p,
-                            use_: k as u32,
-                        });
+                .for_each_match(text, &mut Vec::new(), |p, start, matched_end, at| {
+                    let info = &m.patterns[p as usize];
+                    let end = at
+                        .term
+                        .then(|| end_bounded(text, matched_end, info))
+                        .flatten();
+                    for (k, u) in info.uses.iter().enumerate() {
+                        let end = match (u.slot, end) {
+                            (Slot::Anchor(_), _) if at.ascii_word_start => matched_end,
+                            (Slot::Anchor(_), _) | (_, None) => continue,
+                            (_, Some(end)) => end,
+                        };
+                        let exact = u.exact.as_deref();
+                        if exact.is_some_and(|e| text[start..matched_end] != *e) {
+                            continue;
+                        }
+                        expected.push((u.slot, start, end, p, k as u32));
                     }
                 });
-            let spans = |hs: &[TermHit]| -> Vec<(u64, usize, usize)> {
-                hs.iter().map(|h| (h.key, h.start, h.end)).collect()
+            expected.sort_by_key(|h| h.0);
+            let hits = m.find(&norm);
+            let found: Vec<_> = hits
+                .iter()
+                .flat_map(|(slot, list)| {
+                    list.iter()
+                        .map(move |h| (slot, h.start, h.end, h.pattern, h.use_))
+                })
+                .collect();
+            assert_eq!(found, expected, "{t:?}");
+            let spans = |(slot, list): (Slot, &[TermHit])| {
+                let spans: Vec<_> = list.iter().map(|h| (h.start, h.end, h.use_)).collect();
+                (slot, spans)
             };
-            let mut stable = found.clone();
-            stable.sort_by_key(|h| h.key);
-            let mut grouped = Vec::new();
-            group_by_slot(&found, &mut Vec::new(), &mut grouped);
-            assert_eq!(spans(&grouped), spans(&stable), "{t:?}");
+            let leading: Vec<_> = hits
+                .iter()
+                .take_while(|(s, _)| matches!(s, Slot::Rule(_) | Slot::Lexicon(_)))
+                .map(spans)
+                .collect();
+            let rules: Vec<_> = hits.rules_and_lexicons().map(spans).collect();
+            assert_eq!(rules, leading, "{t:?}");
+            for (slot, list) in hits.iter() {
+                let longest = list.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+                assert_eq!(hits.longest(slot), longest);
+            }
         }
     }
 
