@@ -354,7 +354,7 @@ impl Judge<'_> {
     fn read_slots(&self, sides: &mut Bits) -> Vec<Hit> {
         let index = &self.engine.index;
         let mut out = Vec::with_capacity(32);
-        for (slot, list) in self.slots.rules_and_lexicons() {
+        for (slot, list) in self.slots.rules_lexicons_and_sides() {
             let rules: &[u32] = match &slot {
                 Slot::Rule(r) => std::slice::from_ref(r),
                 Slot::Lexicon(l) => {

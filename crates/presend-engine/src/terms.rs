@@ -312,18 +312,21 @@ impl SlotHits {
         })
     }
 
-    /// The [`Slot::Rule`] and then the [`Slot::Lexicon`] slots that have hits, with their hits:
-    /// what [`SlotHits::iter`] gives first, without reading the other slots (most of them).
-    pub fn rules_and_lexicons(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
-        let lexicons = self.layout.first[1];
-        let end = self.layout.first[2];
+    /// The [`Slot::Rule`], then the [`Slot::Lexicon`], then the [`Slot::Side`] slots that have
+    /// hits, with their hits: what [`SlotHits::iter`] gives first, without reading the other
+    /// slots (most of them).
+    pub fn rules_lexicons_and_sides(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
+        let [_, lexicons, sides, end, ..] = self.layout.first;
         self.numbers_from(0)
             .take_while(move |&n| n < end)
             .map(move |n| {
                 let slot = if n < lexicons {
                     Slot::Rule(n)
-                } else {
+                } else if n < sides {
                     Slot::Lexicon(n - lexicons)
+                } else {
+                    let k = n - sides;
+                    Slot::Side(k / 2, k % 2 == 1)
                 };
                 (slot, self.hits_numbered(n))
             })
@@ -1561,10 +1564,10 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             };
             let leading: Vec<_> = hits
                 .iter()
-                .take_while(|(s, _)| matches!(s, Slot::Rule(_) | Slot::Lexicon(_)))
+                .take_while(|(s, _)| matches!(s, Slot::Rule(_) | Slot::Lexicon(_) | Slot::Side(..)))
                 .map(spans)
                 .collect();
-            let rules: Vec<_> = hits.rules_and_lexicons().map(spans).collect();
+            let rules: Vec<_> = hits.rules_lexicons_and_sides().map(spans).collect();
             assert_eq!(rules, leading, "{t:?}");
             for (slot, list) in hits.iter() {
                 let longest = list.iter().map(|h| h.end - h.start).max().unwrap_or(0);
