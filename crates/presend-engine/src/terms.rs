@@ -1531,8 +1531,15 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
     #[test]
     fn grouping_by_slot_keeps_each_slot_in_text_order() {
         // The same hits in the same order as handing every match to its uses in the order the
-        // trie finds them, then a stable sort by slot, on every benchmark post.
-        let m = matcher(EXTRA);
+        // trie finds them, then a stable sort by slot, on every benchmark post; with the
+        // built-in patterns' anchors.
+        let mut b = crate::rules::RuleSetBuilder::default();
+        b.add_builtin().unwrap();
+        b.add_source("extra.toml", EXTRA).unwrap();
+        let rules = b.finish().unwrap();
+        let anchors = crate::patterns::PatternMatcher::build(&rules);
+        let m = TermMatcher::build(&rules, anchors.anchors());
+        assert!(m.trie.anchors, "the built-in patterns have anchors");
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for t in posts.lines() {
             let norm = Normalized::new(t);
@@ -1579,6 +1586,18 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
                 .collect();
             let rules: Vec<_> = hits.rules_and_lexicons().map(spans).collect();
             assert_eq!(rules, leading, "{t:?}");
+            let anchors: Vec<_> = hits
+                .iter()
+                .filter_map(|(s, list)| match s {
+                    Slot::Anchor(a) => Some(spans((Slot::Anchor(a), list))),
+                    _ => None,
+                })
+                .collect();
+            let listed: Vec<_> = hits
+                .anchors()
+                .map(|(a, list)| spans((Slot::Anchor(a), list)))
+                .collect();
+            assert_eq!(listed, anchors, "{t:?}");
             for (slot, list) in hits.iter() {
                 let longest = list.iter().map(|h| h.end - h.start).max().unwrap_or(0);
                 assert_eq!(hits.longest(slot), longest);
