@@ -336,6 +336,8 @@ impl SlotHits {
 /// Buffers of the term pass, kept per thread so that a stream of messages allocates them once.
 #[derive(Default)]
 struct Scratch {
+    /// Where the walk met nodes at which patterns end: (node, start, end, kind of place).
+    ends: Vec<(u32, usize, usize, At)>,
     occurrences: Vec<Occurrence>,
     /// What the last message's [`SlotHits`] held, handed back by [`SlotHits::recycle`].
     slots: SlotHits,
@@ -369,6 +371,7 @@ impl TermMatcher {
         SCRATCH.with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
                 s.occurrences = std::mem::take(&mut scratch.occurrences);
+                s.ends = std::mem::take(&mut scratch.ends);
             }
         });
         slots
@@ -376,14 +379,18 @@ impl TermMatcher {
 
     fn find_with(&self, norm: &Normalized, scratch: &mut Scratch) -> SlotHits {
         let text = norm.as_str();
-        let occurrences = &mut scratch.occurrences;
+        let (ends, occurrences) = (&mut scratch.ends, &mut scratch.occurrences);
+        ends.clear();
         occurrences.clear();
         let mut slots = std::mem::take(&mut scratch.slots);
         slots.word_starts.clear();
-        self.trie.for_each_match(
-            text,
-            &mut slots.word_starts,
-            |pattern, start, matched_end, at| {
+        // The walk only notes where patterns end; they are handed out afterwards.
+        self.trie
+            .for_each_output_node(text, &mut slots.word_starts, |node, start, end, at| {
+                ends.push((node, start, end, at))
+            });
+        for &(node, start, matched_end, at) in ends.iter() {
+            for &pattern in self.trie.outputs_of(node) {
                 let c = self.pattern_checks[pattern as usize];
                 let end = if at.term {
                     end_bounded_by(text, matched_end, c.wildcard, c.ends_in_word)
@@ -408,8 +415,8 @@ impl TermMatcher {
                         hi,
                     });
                 }
-            },
-        );
+            }
+        }
         self.group(text, occurrences, slots)
     }
 
@@ -701,14 +708,13 @@ impl Trie {
         }
         // Nodes many words pass through (after `t`, `the `, `s`) get a direct table.
         let mut dense = Vec::new();
-        let nodes: Vec<u64> = (0..nodes)
-            .map(|n| {
-                let (lo, hi) = (edge_start[n] as usize, edge_start[n + 1] as usize);
-                let output = if out_start[n + 1] > out_start[n] {
-                    NODE_OUTPUT
-                } else {
-                    0
-                };
+        let nodes: Vec<u64> = edge_start
+            .windows(2)
+            .zip(out_start.windows(2))
+            .enumerate()
+            .map(|(n, (e, o))| {
+                let (lo, hi) = (e[0] as usize, e[1] as usize);
+                let output = if o[1] > o[0] { NODE_OUTPUT } else { 0 };
                 if hi - lo == 1 && n != 0 {
                     // The one edge itself (byte and child), so the step reads no edge list.
                     return u64::from(edges[lo]) | NODE_SINGLE | output;
@@ -783,6 +789,30 @@ impl Trie {
     /// punctuation any character that begins one, and for anchors any ASCII word start. `at` says
     /// which kind of place it is; `end` still needs its boundary check.
     fn for_each_match(
+        &self,
+        text: &str,
+        word_starts: &mut Vec<usize>,
+        mut f: impl FnMut(u32, usize, usize, At),
+    ) {
+        self.for_each_output_node(text, word_starts, |id, start, end, at| {
+            for &p in self.outputs_of(id) {
+                f(p, start, end, at);
+            }
+        });
+    }
+
+    /// The patterns that end at node `id`.
+    #[inline(always)]
+    fn outputs_of(&self, id: u32) -> &[u32] {
+        let id = id as usize;
+        let (lo, hi) = (self.out_start[id], self.out_start[id + 1]);
+        &self.outputs[lo as usize..hi as usize]
+    }
+
+    /// As [`Trie::for_each_match`], but `f(node, start, end, at)` is called once for each node
+    /// where patterns end ([`Trie::outputs_of`] lists them), so the walk does no more than
+    /// note it.
+    fn for_each_output_node(
         &self,
         text: &str,
         word_starts: &mut Vec<usize>,
@@ -864,30 +894,13 @@ impl Trie {
                 return;
             };
             if node & NODE_OUTPUT != 0 {
-                self.emit(id, start, end, at, f);
+                f(id as u32, start, end, at);
             }
             let Some(&b) = bytes.get(end) else {
                 return;
             };
             id = self.child(node, b);
             end += 1;
-        }
-    }
-
-    /// Call `f` for each pattern that ends at node `id`. Kept out of [`Trie::walk`]'s loop, so
-    /// the loop's few variables stay in registers.
-    #[inline(never)]
-    fn emit(
-        &self,
-        id: usize,
-        start: usize,
-        end: usize,
-        at: At,
-        f: &mut impl FnMut(u32, usize, usize, At),
-    ) {
-        let (lo, hi) = (self.out_start[id], self.out_start[id + 1]);
-        for &p in &self.outputs[lo as usize..hi as usize] {
-            f(p, start, end, at);
         }
     }
 }
@@ -1521,8 +1534,15 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
     #[test]
     fn grouping_by_slot_keeps_each_slot_in_text_order() {
         // The same hits in the same order as handing every match to its uses in the order the
-        // trie finds them, then a stable sort by slot, on every benchmark post.
-        let m = matcher(EXTRA);
+        // trie finds them, then a stable sort by slot, on every benchmark post; with the
+        // built-in patterns' anchors.
+        let mut b = crate::rules::RuleSetBuilder::default();
+        b.add_builtin().unwrap();
+        b.add_source("extra.toml", EXTRA).unwrap();
+        let rules = b.finish().unwrap();
+        let anchors = crate::patterns::PatternMatcher::build(&rules);
+        let m = TermMatcher::build(&rules, anchors.anchors());
+        assert!(m.trie.anchors, "the built-in patterns have anchors");
         let posts = include_str!("../../../benches/data/posts-1000.txt");
         for t in posts.lines() {
             let norm = Normalized::new(t);
@@ -1569,6 +1589,18 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
                 .collect();
             let rules: Vec<_> = hits.rules_lexicons_and_sides().map(spans).collect();
             assert_eq!(rules, leading, "{t:?}");
+            let anchors: Vec<_> = hits
+                .iter()
+                .filter_map(|(s, list)| match s {
+                    Slot::Anchor(a) => Some(spans((Slot::Anchor(a), list))),
+                    _ => None,
+                })
+                .collect();
+            let listed: Vec<_> = hits
+                .anchors()
+                .map(|(a, list)| spans((Slot::Anchor(a), list)))
+                .collect();
+            assert_eq!(listed, anchors, "{t:?}");
             for (slot, list) in hits.iter() {
                 let longest = list.iter().map(|h| h.end - h.start).max().unwrap_or(0);
                 assert_eq!(hits.longest(slot), longest);
