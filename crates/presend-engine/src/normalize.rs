@@ -254,11 +254,17 @@ fn may_be_obfuscated(bytes: &[u8]) -> bool {
         // Byte k: equal (ignoring case) to byte k + 1, and to byte k + 2.
         let next_same = zero(lower ^ (lower >> 8));
         let three_same = next_same & (next_same >> 8);
-        // Byte k: a separator, with the same byte two further on.
-        let sep = LETTER_SEPARATORS
-            .iter()
-            .fold(0, |m, &c| m | zero(x ^ (u64::from(c) * ONES)));
-        let sep_again = sep & zero(x ^ (x >> 16));
+        // Byte k: a separator, with the same byte two further on. Bytes equal to the byte two
+        // further on are rare enough that the separator test runs only when there is one.
+        let same_again = zero(x ^ (x >> 16)) & 0x0000_8080_8080_8080;
+        let sep_again = if same_again == 0 {
+            0
+        } else {
+            same_again
+                & LETTER_SEPARATORS
+                    .iter()
+                    .fold(0, |m, &c| m | zero(x ^ (u64::from(c) * ONES)))
+        };
         // Bytes 0..6 of the chunk have both neighbours inside it.
         let mut candidates = (three_same | sep_again) & 0x0000_8080_8080_8080;
         while candidates != 0 {

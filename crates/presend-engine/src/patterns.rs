@@ -19,6 +19,7 @@ use presend_core::error::PackError;
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta};
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::{Class, Hir, HirKind};
 use std::sync::OnceLock;
 
 /// A raw regex match of a pattern rule, in normalised byte offsets.
@@ -45,6 +46,9 @@ struct Entry {
     /// For an anchored entry, its forward-only lazy DFA, built the first time a scan runs it;
     /// `None` if it could not be built (then the full regex runs).
     forward: OnceLock<Option<Forward>>,
+    /// For a gated, unanchored entry, bytes one of which every match contains, worked out the
+    /// first time its gates open (`None`: no such bytes).
+    needs: OnceLock<Option<Finder>>,
 }
 
 type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
@@ -159,6 +163,7 @@ impl PatternMatcher {
                     in_set,
                     compiled: OnceLock::new(),
                     forward: OnceLock::new(),
+                    needs: OnceLock::new(),
                 });
             }
         }
@@ -276,10 +281,19 @@ impl PatternMatcher {
             if !e.gates.is_empty() && !e.gates.iter().any(|&s| terms.contains(s)) {
                 continue;
             }
-            if let Some(i) = e.in_set {
-                let which = in_set.as_ref().expect("set pass ran");
-                if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
-                    continue;
+            match e.in_set {
+                Some(i) => {
+                    let which = in_set.as_ref().expect("set pass ran");
+                    if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
+                        continue;
+                    }
+                }
+                // A gated regex whose gates are open would still read the whole message: first
+                // ask whether the message has a byte that every match needs.
+                None => {
+                    if needs(rules, e).is_some_and(|n| !n.found_in(bytes)) {
+                        continue;
+                    }
                 }
             }
             let Some(regex) = regex(rules, e) else {
@@ -311,6 +325,152 @@ fn regex<'e>(rules: &RuleSet, e: &'e Entry) -> Option<&'e meta::Regex> {
         })
         .as_ref()
         .ok()
+}
+
+/// What an entry's matches need ([`Needs::of`] of its parsed pattern), worked out on first use.
+fn needs<'e>(rules: &RuleSet, e: &'e Entry) -> Option<&'e Finder> {
+    e.needs
+        .get_or_init(|| {
+            let RuleKind::Pattern { regexes, .. } = &rules.rules[e.rule as usize].kind else {
+                unreachable!("entries are pattern rules");
+            };
+            regexes[e.k].hir().ok().and_then(Needs::of).map(Finder::new)
+        })
+        .as_ref()
+}
+
+/// A set of bytes one of which every match of a regex contains (`£` or a digit, an `@`, a
+/// `(`): a message without any of them cannot match, which one read of its bytes, stopping at
+/// the first that is in the set, settles more cheaply than running the regex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Needs([u64; 4]);
+
+impl Needs {
+    /// The bytes every match of `hir` needs one of, chosen to be rare (punctuation before digits
+    /// before letters and spaces); `None` when a match may consist of look-arounds or nothing.
+    fn of(hir: &Hir) -> Option<Needs> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => None,
+            // Every byte of a literal is in every match: the rarest one will do.
+            HirKind::Literal(lit) => lit
+                .0
+                .iter()
+                .map(|&b| Needs::byte(b))
+                .min_by_key(Needs::weight),
+            HirKind::Class(Class::Bytes(c)) => {
+                Some(c.ranges().iter().fold(Needs([0; 4]), |n, r| {
+                    n.union(Needs::range(r.start(), r.end()))
+                }))
+            }
+            // A character in a range starts with a byte between the first bytes of its ends.
+            HirKind::Class(Class::Unicode(c)) => {
+                let first = |ch: char| ch.encode_utf8(&mut [0; 4]).as_bytes()[0];
+                Some(c.ranges().iter().fold(Needs([0; 4]), |n, r| {
+                    n.union(Needs::range(first(r.start()), first(r.end())))
+                }))
+            }
+            HirKind::Repetition(r) if r.min >= 1 => Needs::of(&r.sub),
+            HirKind::Repetition(_) => None,
+            HirKind::Capture(c) => Needs::of(&c.sub),
+            HirKind::Concat(parts) => parts.iter().filter_map(Needs::of).min_by_key(Needs::weight),
+            HirKind::Alternation(alts) => alts
+                .iter()
+                .map(Needs::of)
+                .try_fold(Needs([0; 4]), |n, alt| Some(n.union(alt?))),
+        }
+    }
+
+    const fn byte(b: u8) -> Needs {
+        Needs::range(b, b)
+    }
+
+    const fn range(from: u8, to: u8) -> Needs {
+        let mut n = [0u64; 4];
+        let mut b = from as usize;
+        while b <= to as usize {
+            n[b / 64] |= 1 << (b % 64);
+            b += 1;
+        }
+        Needs(n)
+    }
+
+    const fn union(self, other: Needs) -> Needs {
+        let (a, b) = (self.0, other.0);
+        Needs([a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]])
+    }
+
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b / 64)] & (1 << (b % 64)) != 0
+    }
+
+    /// How common the bytes are in ordinary posts, roughly: letters and spaces 16, digits 4,
+    /// anything else 1.
+    fn weight(&self) -> u32 {
+        const LETTERS: Needs = Needs::range(b'a', b'z')
+            .union(Needs::range(b'A', b'Z'))
+            .union(Needs::byte(b' '));
+        const DIGITS: Needs = Needs::range(b'0', b'9');
+        let (letters, digits) = (LETTERS, DIGITS);
+        (0..4)
+            .map(|i| {
+                let w = self.0[i];
+                let (l, d) = (w & letters.0[i], w & digits.0[i]);
+                16 * l.count_ones()
+                    + 4 * d.count_ones()
+                    + (w & !(letters.0[i] | digits.0[i])).count_ones()
+            })
+            .sum()
+    }
+}
+
+/// How to look for the bytes of a [`Needs`] in a message: `memchr` for up to three bytes, eight
+/// bytes at a time for digits, a table otherwise.
+#[derive(Debug, Clone)]
+enum Finder {
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+    Digits,
+    Table(Needs),
+}
+
+impl Finder {
+    fn new(needs: Needs) -> Finder {
+        let bytes: Vec<u8> = (0..=255u8).filter(|&b| needs.contains(b)).collect();
+        match bytes[..] {
+            [a] => Finder::One(a),
+            [a, b] => Finder::Two(a, b),
+            [a, b, c] => Finder::Three(a, b, c),
+            _ if needs == Needs::range(b'0', b'9') => Finder::Digits,
+            _ => Finder::Table(needs),
+        }
+    }
+
+    /// Whether `text` has one of the bytes.
+    fn found_in(&self, text: &[u8]) -> bool {
+        match *self {
+            Finder::One(a) => memchr::memchr(a, text).is_some(),
+            Finder::Two(a, b) => memchr::memchr2(a, b, text).is_some(),
+            Finder::Three(a, b, c) => memchr::memchr3(a, b, c, text).is_some(),
+            Finder::Digits => has_digit(text),
+            Finder::Table(needs) => text.iter().any(|&b| needs.contains(b)),
+        }
+    }
+}
+
+/// Whether `text` has an ASCII digit, eight bytes at a time.
+fn has_digit(text: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = text.chunks_exact(8);
+    for chunk in &mut chunks {
+        // Digits become bytes below 10; a byte below 10 leaves a high bit (exact as a yes/no).
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (0x30 * ONES);
+        if x.wrapping_sub(10 * ONES) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 /// Keep a match if it sits on character boundaries: patterns are compiled with Unicode off, and
@@ -508,6 +668,74 @@ mod tests {
         }
         // A pattern that may match nothing at all has no anchor.
         assert_eq!(Pattern::new(r"\b(?:ab)?").unwrap().anchors(), None);
+    }
+
+    #[test]
+    fn needed_bytes_are_in_every_match() {
+        let needs = |p: &str| Needs::of(Pattern::new(p).unwrap().hir().unwrap());
+        let set = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .fold(Needs([0; 4]), |n, &b| n.union(Needs::byte(b)))
+        };
+        // The first of the equally rare bytes of `£` (C2 A3).
+        assert_eq!(needs(r"£ ?[0-9]+"), Some(Needs::byte(0xC2)));
+        assert_eq!(needs(r"\b[A-Z]{1,3}[0-9]{6,8}\b"), Some(set(b"0123456789")));
+        assert_eq!(needs(r"\w+@\w+|\w+ ?\(at\)"), Some(set(b"@(")));
+        assert_eq!(needs(r"(?i)\bsaw\b"), Some(set(b"sS")));
+        assert_eq!(needs(r"\b(?:x|y)?z*"), None);
+        assert_eq!(needs(r"^|a"), None);
+        for text in [
+            "",
+            "abc",
+            "abcdefgh",
+            "abcdefgh9",
+            "x/:y",
+            "1",
+            "ab\u{e9}7cdefgh",
+            "😀😀0",
+        ] {
+            assert_eq!(
+                has_digit(text.as_bytes()),
+                text.bytes().any(|b| b.is_ascii_digit())
+            );
+        }
+        let accented = needs(r"(?u:[é-ü])").unwrap();
+        assert!(accented.contains("é".as_bytes()[0]) && accented.contains("ü".as_bytes()[0]));
+    }
+
+    #[test]
+    fn gated_patterns_skipped_for_want_of_a_byte_find_what_find_iter_finds() {
+        let mut toml = String::from(
+            "[pack]\nid = \"p\"\nname = \"P\"\nversion = \"1\"\ndescription = \"d\"\n",
+        );
+        let gated = [
+            r"£ ?[0-9][0-9,]*(?:k\b)?",
+            r"\b[A-Z]{1,3}[0-9]{6,8}\b",
+            r"(?i)\b[a-z0-9][a-z0-9._-]* ?(?:\(at\)|\[at\]) ?[a-z0-9-]+\b",
+            r"(?:^|[^A-Za-z])[*#@]{2,}",
+        ];
+        for (i, p) in gated.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\ncategory = \"conduct\"\nseverity = \"info\"\n\
+                 signal = true\nmessage = \"m\"\nkeywords = [\"gate\"]\npattern = '''{p}'''\n"
+            ));
+        }
+        let rules = load_pack_source("p.toml", &toml).unwrap();
+        let m = PatternMatcher::build(&rules);
+        assert!(m
+            .entries
+            .iter()
+            .all(|e| e.in_set.is_none() && !e.gates.is_empty()));
+        let terms = TermMatcher::build(&rules, m.anchors());
+        for text in [
+            "gate: paid £ 300k to AB1234567, mail j.doe (at) example or ** this",
+            "gate: nothing here at all, no money, no numbers",
+            "gate £5 and ##",
+            "gate 😀 @@ é",
+        ] {
+            assert_matches_reference(&rules, &m, &terms, text);
+        }
     }
 
     #[test]
