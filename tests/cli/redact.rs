@@ -229,3 +229,17 @@ fn redact_of_standard_input_named_dash_reads_it_once() {
         .success()
         .stdout("NHS [NHS number 1] and NHS [NHS number 2].\nLovely team today!\n");
 }
+
+#[test]
+fn redact_masks_a_bare_phone_number_and_address_with_no_patient_nearby() {
+    // Nothing in the draft says whose the number and address are; check reports them at info,
+    // and redact must still mask them: a reader cannot tell a patient's number from anyone's.
+    presend()
+        .arg("redact")
+        .write_stdin("ring him on 07700 900123 tomorrow, or email j.smith@example.com\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("900123").not())
+        .stdout(predicate::str::contains("j.smith").not())
+        .stdout(predicate::str::contains("ring him on"));
+}
