@@ -5,14 +5,16 @@ Each corpus file is JSON Lines, one draft per line:
     {"id": "ho-017", "category": "conduct", "channel": "x", "text": "..."}
 `category` is one of the nine report categories for a risky draft, or "clean". The split is
 the file name: `heldout.jsonl` is the held-out split (never used while writing rules), every
-`dev-*.jsonl` is the development split.
+`validation-*.jsonl` is the validation split (written blind, scored for figures only while rules
+are tuned, so it measures how far a round generalises), every `dev-*.jsonl` is the development
+split.
 
 A risky draft is caught only when a finding at warning or error has the draft's own category
 (a finding in another category is a hit by chance and does not count). A clean draft is a false
 positive when any finding is at warning or error.
 
 Usage:
-    python3 scripts/eval.py [--split dev|heldout|all] [--bin PATH] [--show-misses]
+    python3 scripts/eval.py [--split dev|validation|heldout|all] [--bin PATH] [--show-misses]
                             [--min-recall R] [--min-category-recall R] [--max-clean-fp F]
                             [--json] [-- extra presend arguments]
 
@@ -49,6 +51,8 @@ REPORTED = {"warning", "error"}
 def split_of(path):
     if path.name == "heldout.jsonl":
         return "heldout"
+    if path.name.startswith("validation-"):
+        return "validation"
     if path.name.startswith("dev-"):
         return "dev"
     return None
@@ -171,7 +175,7 @@ def main():
         cut = argv.index("--")
         argv, extra = argv[:cut], argv[cut + 1:]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "validation", "heldout", "all"], default="dev")
     parser.add_argument("--bin", default=None)
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--show-misses", action="store_true",
@@ -182,7 +186,7 @@ def main():
     parser.add_argument("--max-clean-fp", type=float)
     args = parser.parse_args(argv)
     if args.show_misses and args.split != "dev":
-        sys.exit("eval: --show-misses is for the dev split; the held-out texts stay unread")
+        sys.exit("eval: --show-misses is for the dev split; the held-out and validation texts stay unread")
 
     drafts = load(pathlib.Path(args.corpus), args.split)
     if not drafts:
