@@ -28,7 +28,8 @@
 #      throughput with one segment per post (benches/scan_file.rs: no start-up, I/O or report).
 #
 # Environment: BENCH_POSTS (100000), BENCH_SEED (6), BENCH_ROUNDS (5), BENCH_DIR
-# (target/bench), PRESEND (a prebuilt binary, skips the build), BENCH_QUICK.
+# (target/bench), PRESEND (a prebuilt binary, skips the build), BENCH_QUICK,
+# BENCH_REFERENCE_ONLY (time only the comparisons against the fixed reference: the headline).
 # The machine should be otherwise idle; on a shared machine, read the figures as rough.
 set -euo pipefail
 
@@ -116,6 +117,9 @@ compare() {
     done
 }
 
+# Exports of an earlier (perhaps interrupted) run must not mix into this run's medians.
+rm -f "$dir"/*.[0-9].json
+
 draft_runs=20
 stream_runs=3
 [[ -n "${BENCH_QUICK:-}" ]] && draft_runs=5 && stream_runs=1
@@ -125,6 +129,7 @@ compare ref-draft "$draft_runs" "$PRESEND check $dir/draft.txt" "$ref_rg $dir/dr
 compare ref-stream "$stream_runs" "$(stream "$dir/corpus.$mode")" "$ref_rg $dir/corpus.$mode"
 compare ref-stream10 1 "$(stream "$dir/corpus10.$mode")" "$ref_rg $dir/corpus10.$mode"
 
+if [[ -z "${BENCH_REFERENCE_ONLY:-}" ]]; then
 compare draft "$draft_runs" "$PRESEND check $dir/draft.txt" \
     "rg --no-config -f $dir/patterns.txt $dir/draft.txt"
 compare stream "$stream_runs" "$(stream "$dir/corpus.$mode")" \
@@ -136,6 +141,7 @@ compare doubled "$stream_runs" "$(stream --rules "$dir/doubled.toml" "$dir/corpu
 # For reference: ripgrep made to find every match (as presend does), not just matching lines.
 compare stream-all "$stream_runs" "$(stream "$dir/corpus.$mode")" \
     "rg --no-config --count-matches -f $dir/patterns.txt $dir/corpus.$mode"
+fi
 
 if [[ -n "$scan_file" ]]; then
     say "engine only (benches/scan_file.rs)"
