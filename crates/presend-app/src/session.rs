@@ -815,72 +815,6 @@ fn starts_with_utf16_bom(reader: &mut dyn io::BufRead) -> bool {
         .is_ok_and(|head| head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF"))
 }
 
-/// The next batch of JSON Lines records as documents, and whether the stream ends after it
-/// (`None` when nothing was left to read). A record that cannot be read ends the stream.
-fn read_record_batch<R: io::BufRead>(
-    chunks: &mut LineChunks<R>,
-    run: &mut Run,
-    diag: &mut Diagnostics,
-) -> Option<(Vec<Document>, bool)> {
-    let mut batch = Vec::with_capacity(RECORD_BATCH);
-    let mut stop = false;
-    for chunk in chunks.by_ref() {
-        match chunk {
-            Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
-                diag(Message::SkippedFile {
-                    path: n.path,
-                    reason: n.message,
-                });
-                stop = true;
-                break;
-            }
-            Ok(loaded) => batch.push(loaded),
-            Err(e) => {
-                run.error(diag, error_message(&e));
-                stop = true;
-                break;
-            }
-        }
-        if batch.len() == RECORD_BATCH {
-            break;
-        }
-    }
-    if batch.is_empty() {
-        return None;
-    }
-    let docs = batch
-        .into_iter()
-        .filter_map(|l| loaded(l, false, run, diag))
-        .collect();
-    Some((docs, stop))
-}
-
-/// Report a scanned batch of JSON Lines records in order. A field missing from one record is
-/// judged over the whole file: `missing` keeps the fields no record so far has.
-fn deliver_records(
-    (docs, outcomes): (Vec<Document>, Vec<Outcome>),
-    run: &mut Run,
-    diag: &mut Diagnostics,
-    sink: &mut Sink,
-    missing: &mut Option<Vec<String>>,
-    first: &mut bool,
-) -> Result<(), Failure> {
-    for (doc, mut outcome) in docs.iter().zip(outcomes) {
-        let fields = std::mem::take(&mut outcome.missing_fields);
-        let still = missing.get_or_insert_with(|| fields.clone());
-        still.retain(|f| fields.contains(f));
-        run.deliver(diag, sink, doc, outcome, std::mem::take(first))?;
-    }
-    Ok(())
-}
-
-/// The result of a batch scanned on another thread; a panic there goes on here.
-fn join_scan<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
 /// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
 const RECORD_BATCH: usize = 1024;
 /// Files read and scanned in parallel at a time.
@@ -1087,12 +1021,8 @@ impl Session {
         plan
     }
 
-    /// A JSON Lines stream, record by record: batches of records are read, scanned in parallel
-    /// and reported in order, so memory holds two batches however long the file is. While the
-    /// pool scans one batch, this thread reads the next and reports the one before, so reading
-    /// and reporting do not leave a core idle. Messages about the batch read ahead are held
-    /// back until the batch before it is reported, so they come in the same order as without
-    /// the overlap.
+    /// A JSON Lines stream, record by record: a batch of records is read, scanned in parallel,
+    /// then reported in order, so memory holds one batch however long the file is.
     fn scan_records(
         &self,
         name: &str,
@@ -1106,38 +1036,49 @@ impl Session {
         // Fields asked for that no record so far has.
         let mut missing: Option<Vec<String>> = None;
         let mut chunks = LineChunks::new(name, reader);
-        std::thread::scope(|scope| -> Result<(), Failure> {
-            let scan = |docs: Vec<Document>| {
-                scope.spawn(move || {
-                    let outcomes: Vec<Outcome> = docs.par_iter().map(|d| plan.process(d)).collect();
-                    (docs, outcomes)
-                })
-            };
-            let mut scanning: Option<std::thread::ScopedJoinHandle<'_, _>> = None;
-            loop {
-                let mut held = Vec::new();
-                let next = read_record_batch(&mut chunks, run, &mut |m| held.push(m));
-                let (done, stop) = match next {
-                    Some((docs, stop)) => {
-                        let done = scanning.replace(scan(docs));
-                        (done, stop)
+        loop {
+            let mut batch = Vec::with_capacity(RECORD_BATCH);
+            let mut stop = false;
+            for chunk in chunks.by_ref() {
+                match chunk {
+                    Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
+                        diag(Message::SkippedFile {
+                            path: n.path,
+                            reason: n.message,
+                        });
+                        stop = true;
+                        break;
                     }
-                    None => (scanning.take(), true),
-                };
-                if let Some(h) = done {
-                    let batch = join_scan(h);
-                    deliver_records(batch, run, diag, sink, &mut missing, &mut first)?;
+                    Ok(loaded) => batch.push(loaded),
+                    Err(e) => {
+                        run.error(diag, error_message(&e));
+                        stop = true;
+                        break;
+                    }
                 }
-                held.into_iter().for_each(&mut *diag);
-                if stop {
-                    if let Some(h) = scanning.take() {
-                        let batch = join_scan(h);
-                        deliver_records(batch, run, diag, sink, &mut missing, &mut first)?;
-                    }
-                    return Ok(());
+                if batch.len() == RECORD_BATCH {
+                    break;
                 }
             }
-        })?;
+            if batch.is_empty() {
+                break;
+            }
+            let docs: Vec<Document> = batch
+                .into_iter()
+                .filter_map(|l| loaded(l, false, run, diag))
+                .collect();
+            let outcomes: Vec<Outcome> = docs.par_iter().map(|d| plan.process(d)).collect();
+            for (doc, mut outcome) in docs.iter().zip(outcomes) {
+                // A field missing from one record is judged over the whole file, below.
+                let fields = std::mem::take(&mut outcome.missing_fields);
+                let still = missing.get_or_insert_with(|| fields.clone());
+                still.retain(|f| fields.contains(f));
+                run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
+            }
+            if stop {
+                break;
+            }
+        }
         let missing = missing.unwrap_or_default();
         if !missing.is_empty() {
             report_missing_fields(diag, name, &missing);
