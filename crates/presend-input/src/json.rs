@@ -29,16 +29,17 @@ const MESSAGE_KEYS: &[&str] = &[
 const MAX_DEPTH: usize = 128;
 
 #[derive(Debug)]
-enum Value {
+enum Value<'a> {
     Str {
         inner: Range<usize>,
         escapes: Vec<(Range<usize>, String)>,
     },
     Scalar,
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     Object {
         range: Range<usize>,
-        members: Vec<(String, Value)>,
+        /// Keys are borrowed from the text unless they hold an escape.
+        members: Vec<(Cow<'a, str>, Value<'a>)>,
     },
 }
 
@@ -74,7 +75,7 @@ impl<'a> Parser<'a> {
         Err((self.at, msg.into()))
     }
 
-    fn value(&mut self) -> PResult<Value> {
+    fn value(&mut self) -> PResult<Value<'a>> {
         self.ws();
         match self.bytes.get(self.at) {
             None => self.err("unexpected end of input"),
@@ -97,7 +98,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &str) -> PResult<Value> {
+    fn literal(&mut self, word: &str) -> PResult<Value<'a>> {
         if self.text[self.at..].starts_with(word) {
             self.at += word.len();
             Ok(Value::Scalar)
@@ -114,7 +115,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn object(&mut self) -> PResult<Value> {
+    fn object(&mut self) -> PResult<Value<'a>> {
         self.nest()?;
         let start = self.at;
         self.at += 1;
@@ -129,7 +130,12 @@ impl<'a> Parser<'a> {
                     return self.err("expected a \"key\"");
                 }
                 let key = match self.string()? {
-                    Value::Str { inner, escapes } => decode(self.text, &inner, &escapes),
+                    Value::Str { inner, escapes } if escapes.is_empty() => {
+                        Cow::Borrowed(&self.text[inner])
+                    }
+                    Value::Str { inner, escapes } => {
+                        Cow::Owned(decode(self.text, &inner, &escapes))
+                    }
                     _ => unreachable!(),
                 };
                 self.ws();
@@ -157,7 +163,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn array(&mut self) -> PResult<Value> {
+    fn array(&mut self) -> PResult<Value<'a>> {
         self.nest()?;
         let top = self.depth == 1;
         self.at += 1;
@@ -189,7 +195,7 @@ impl<'a> Parser<'a> {
         Ok(Value::Array(items))
     }
 
-    fn string(&mut self) -> PResult<Value> {
+    fn string(&mut self) -> PResult<Value<'a>> {
         let open = self.at;
         self.at += 1;
         let start = self.at;
@@ -296,7 +302,7 @@ pub(super) fn read(ctx: &Ctx, options: &ReadOptions, lines: bool) -> Parsed {
 fn record_units(
     ctx: &Ctx,
     options: &ReadOptions,
-    v: &Value,
+    v: &Value<'_>,
     record: Option<u64>,
     found: &mut [bool],
     out: &mut Parsed,
@@ -317,7 +323,7 @@ fn record_units(
 }
 
 /// Mark in `found` each of `fields` that names a string of `v` (by key or dotted path).
-fn mark_fields(v: &Value, key: &str, path: &str, fields: &[String], found: &mut [bool]) {
+fn mark_fields(v: &Value<'_>, key: &str, path: &str, fields: &[String], found: &mut [bool]) {
     match v {
         Value::Str { .. } => {
             for (i, want) in fields.iter().enumerate() {
@@ -408,7 +414,7 @@ struct Found<'v> {
 }
 
 /// Turn one record's value into units: one per object that holds strings.
-fn units(ctx: &Ctx, options: &ReadOptions, v: &Value, record: Option<u64>, out: &mut Parsed) {
+fn units(ctx: &Ctx, options: &ReadOptions, v: &Value<'_>, record: Option<u64>, out: &mut Parsed) {
     match v {
         Value::Object { .. } => object_units(ctx, options, v, "", record, out),
         Value::Str { .. } | Value::Array(_) => {
@@ -431,7 +437,7 @@ fn units(ctx: &Ctx, options: &ReadOptions, v: &Value, record: Option<u64>, out: 
 fn object_units(
     ctx: &Ctx,
     options: &ReadOptions,
-    v: &Value,
+    v: &Value<'_>,
     path: &str,
     record: Option<u64>,
     out: &mut Parsed,
@@ -452,11 +458,11 @@ fn object_units(
 
 /// Strings directly under a key (inside arrays too); objects are set aside as their own units.
 fn gather<'v>(
-    v: &'v Value,
+    v: &'v Value<'v>,
     key: &'v str,
     path: Cow<'v, str>,
     strings: &mut Vec<Found<'v>>,
-    objects: &mut Vec<(String, &'v Value)>,
+    objects: &mut Vec<(String, &'v Value<'v>)>,
 ) {
     match v {
         Value::Str { inner, escapes } => strings.push(Found {
