@@ -1059,7 +1059,9 @@ impl Collector {
                 self.patterns.push(PatternInfo {
                     wildcard,
                     ends_in_word,
-                    uses: Vec::new(),
+                    // Most literals have one use; a first push into `Vec::new()` would
+                    // reserve four, and the matcher keeps them all for the whole run.
+                    uses: Vec::with_capacity(1),
                 });
                 id
             }
