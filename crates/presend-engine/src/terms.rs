@@ -110,7 +110,6 @@ impl SlotLayout {
     }
 
     /// The slot numbered `n`, which is of variant `v`.
-    #[cfg(test)]
     fn slot_in(&self, v: usize, n: u32) -> Slot {
         let k = n - self.first[v];
         match v {
@@ -299,8 +298,7 @@ impl SlotHits {
             .map(move |n| (n - base, self.hits_numbered(n)))
     }
 
-    /// Every slot that has hits, with its hits.
-    #[cfg(test)]
+    /// Every slot that has hits, with its hits, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
         // The numbers come in order, so the variant only moves forward.
         let mut variant = 0;
@@ -316,20 +314,9 @@ impl SlotHits {
     /// hits, with their hits: what [`SlotHits::iter`] gives first, without reading the other
     /// slots (most of them).
     pub fn rules_lexicons_and_sides(&self) -> impl Iterator<Item = (Slot, &[TermHit])> {
-        let [_, lexicons, sides, end, ..] = self.layout.first;
-        self.numbers_from(0)
-            .take_while(move |&n| n < end)
-            .map(move |n| {
-                let slot = if n < lexicons {
-                    Slot::Rule(n)
-                } else if n < sides {
-                    Slot::Lexicon(n - lexicons)
-                } else {
-                    let k = n - sides;
-                    Slot::Side(k / 2, k % 2 == 1)
-                };
-                (slot, self.hits_numbered(n))
-            })
+        self.iter().take_while(|(slot, _)| {
+            matches!(slot, Slot::Rule(_) | Slot::Lexicon(_) | Slot::Side(..))
+        })
     }
 }
 
