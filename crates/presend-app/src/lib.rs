@@ -39,6 +39,7 @@ pub mod baseline;
 pub mod channel;
 pub mod config;
 pub mod pipeline;
+mod prepared;
 pub mod redact;
 pub mod select;
 pub mod session;

@@ -308,7 +308,7 @@ fn engine_for(packs: &PackSources, config: Option<&Config>) -> Result<Engine, Er
             "no rules loaded: drop --no-builtin or add packs with --rules".into(),
         ));
     }
-    Ok(Engine::new(set))
+    Ok(crate::prepared::engine(set))
 }
 
 /// Resolve every config table's `disable` and `[severity]` against the loaded rules, once. A

@@ -76,6 +76,19 @@ pub struct Engine {
     texts: Vec<RuleTexts>,
     /// Each pattern rule's validator, with the lexicon it reads.
     validators: Vec<Option<validators::Bound>>,
+    /// The term automaton was read from prepared bytes.
+    terms_prepared: bool,
+}
+
+/// The term automaton of `rules` as bytes for [`Engine::with_prepared_terms`]: a build script
+/// runs this on the built-in packs, so that starting presend reads the automaton instead of
+/// building it. The bytes are in this machine's byte order and name the terms they were made
+/// from; an engine given other rules builds its own.
+pub fn prepare_terms(rules: &RuleSet) -> Vec<u8> {
+    let patterns = patterns::PatternMatcher::build(rules);
+    let anchors = patterns.anchors();
+    let fingerprint = terms::fingerprint(rules, anchors);
+    terms::TermMatcher::build(rules, anchors).to_prepared(fingerprint)
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +120,24 @@ pub struct RuleHit {
 impl Engine {
     /// Compile the rules: build the term automaton and the regex prefilter.
     pub fn new(rules: RuleSet) -> Engine {
+        Engine::compile(rules, None)
+    }
+
+    /// As [`Engine::new`], but the term automaton is read from `prepared` (bytes that
+    /// [`prepare_terms`] made, typically at build time) when they were made from the same terms
+    /// as `rules`' by this version of the engine; otherwise it is built as [`Engine::new`]
+    /// builds it. Either way the engine finds the same hits; [`Engine::terms_prepared`] says
+    /// which happened. `prepared` must be 8-aligned to be read in place.
+    pub fn with_prepared_terms(rules: RuleSet, prepared: &'static [u8]) -> Engine {
+        Engine::compile(rules, Some(prepared))
+    }
+
+    /// Whether the term automaton was read from prepared bytes rather than built.
+    pub fn terms_prepared(&self) -> bool {
+        self.terms_prepared
+    }
+
+    fn compile(rules: RuleSet, prepared: Option<&'static [u8]>) -> Engine {
         let mut lexicon_users = vec![Vec::new(); rules.lexicons.len()];
         for (i, rule) in rules.rules.iter().enumerate() {
             if let RuleKind::Terms(ts) = &rule.kind {
@@ -141,10 +172,17 @@ impl Engine {
             .collect();
         let patterns = patterns::PatternMatcher::build(&rules);
         let index = judge::Index::new(&rules);
+        let read = prepared.and_then(|bytes| {
+            let fingerprint = terms::fingerprint(&rules, patterns.anchors());
+            terms::TermMatcher::from_prepared(bytes, fingerprint)
+        });
+        let terms_prepared = read.is_some();
+        let terms = read.unwrap_or_else(|| terms::TermMatcher::build(&rules, patterns.anchors()));
         Engine {
             validators,
             texts,
-            terms: terms::TermMatcher::build(&rules, patterns.anchors()),
+            terms,
+            terms_prepared,
             patterns,
             rules,
             lexicon_users,

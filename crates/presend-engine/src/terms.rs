@@ -20,6 +20,8 @@ use crate::rules::{RuleKind, RuleSet, Term, TermSet};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod prepared;
+
 /// Where a term's hits go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Slot {
@@ -161,6 +163,34 @@ struct PatternChecks {
     ends_in_word: bool,
 }
 
+impl PatternChecks {
+    /// As stored in [`TermMatcher::pattern_checks`]: four numbers, the flags in the last, so
+    /// that a prepared table can be read in place.
+    fn to_raw(self) -> [u32; 4] {
+        let flags = u32::from(self.wildcard) | u32::from(self.ends_in_word) << 1;
+        [self.first, self.anchors, self.end, flags]
+    }
+
+    #[inline(always)]
+    fn from_raw([first, anchors, end, flags]: [u32; 4]) -> PatternChecks {
+        PatternChecks {
+            first,
+            anchors,
+            end,
+            wildcard: flags & 1 != 0,
+            ends_in_word: flags & 2 != 0,
+        }
+    }
+}
+
+/// What a few uses carry besides their slot: a suggested replacement, or the exact form of a
+/// case-sensitive term.
+#[derive(Debug, Clone, PartialEq)]
+struct UseText {
+    suggestion: Option<Arc<str>>,
+    exact: Option<Box<str>>,
+}
+
 /// In [`TermMatcher::checks`]: the use is a case-sensitive term, so the text must be its exact
 /// form.
 const EXACT: u32 = 1 << 31;
@@ -199,16 +229,19 @@ struct Occurrence {
 #[derive(Debug, Clone)]
 pub(crate) struct TermMatcher {
     trie: Trie,
-    patterns: Vec<PatternInfo>,
     layout: SlotLayout,
     /// The slot number of every use of every pattern ([`EXACT`] set for case-sensitive terms),
     /// in one array so the term pass reads no [`Use`].
-    checks: Vec<u32>,
-    /// Where each pattern's uses are in `checks`.
-    pattern_checks: Vec<PatternChecks>,
-    /// The automaton's strings, for the tests' reference matcher.
+    checks: Table<[u32]>,
+    /// Where each pattern's uses are in `checks` ([`PatternChecks::to_raw`]).
+    pattern_checks: Table<[[u32; 4]]>,
+    /// The uses with a suggestion or an exact form, by their index in `checks`, in order.
+    texts: Vec<(u32, UseText)>,
+    /// The automaton's strings and patterns, for the tests' reference matcher.
     #[cfg(test)]
     literals: Vec<Vec<u8>>,
+    #[cfg(test)]
+    patterns: Vec<PatternInfo>,
 }
 
 /// All term hits of one message, grouped by slot; within a slot, in text order.
@@ -343,9 +376,20 @@ impl TermMatcher {
 
     /// The suggested replacement of the term behind `hit`, if it has one.
     pub fn suggestion(&self, hit: &TermHit) -> Option<Arc<str>> {
-        self.patterns[hit.pattern as usize].uses[hit.use_ as usize]
-            .suggestion
-            .clone()
+        let first = self.checks_of(hit.pattern).first;
+        self.use_text(first + hit.use_)?.suggestion.clone()
+    }
+
+    /// Where the uses of `pattern` are in `checks`.
+    #[inline(always)]
+    fn checks_of(&self, pattern: u32) -> PatternChecks {
+        PatternChecks::from_raw(self.pattern_checks[pattern as usize])
+    }
+
+    /// The suggestion or exact form of the use at `check` in `checks`, if it has either.
+    fn use_text(&self, check: u32) -> Option<&UseText> {
+        let at = self.texts.binary_search_by_key(&check, |t| t.0).ok()?;
+        Some(&self.texts[at].1)
     }
 
     /// Find every whole-word term occurrence in `norm`. Buffers come from (and, through
@@ -372,13 +416,14 @@ impl TermMatcher {
         let mut slots = std::mem::take(&mut scratch.slots);
         slots.word_starts.clear();
         // The walk only notes where patterns end; they are handed out afterwards.
-        self.trie
-            .for_each_output_node(text, &mut slots.word_starts, |node, start, end, at| {
-                ends.push((node, start, end, at))
-            });
+        let trie = self.trie.view();
+        let pattern_checks: &[[u32; 4]] = &self.pattern_checks;
+        trie.for_each_output_node(text, &mut slots.word_starts, |node, start, end, at| {
+            ends.push((node, start, end, at))
+        });
         for &(node, start, matched_end, at) in ends.iter() {
-            for &pattern in self.trie.outputs_of(node) {
-                let c = self.pattern_checks[pattern as usize];
+            for &pattern in trie.outputs_of(node) {
+                let c = PatternChecks::from_raw(pattern_checks[pattern as usize]);
                 let end = if at.term {
                     end_bounded_by(text, matched_end, c.wildcard, c.ends_in_word)
                 } else {
@@ -410,10 +455,8 @@ impl TermMatcher {
     /// Whether the text of `o` is the exact form the case-sensitive use `k` of its pattern
     /// needs.
     #[cold]
-    fn exact_matches(&self, text: &str, o: &Occurrence, k: u32) -> bool {
-        let exact = self.patterns[o.pattern as usize].uses[k as usize]
-            .exact
-            .as_deref();
+    fn exact_matches(&self, text: &str, o: &Occurrence, check: u32) -> bool {
+        let exact = self.use_text(check).and_then(|t| t.exact.as_deref());
         exact.is_some_and(|e| text.as_bytes()[o.start..o.matched_end] == *e.as_bytes())
     }
 
@@ -429,7 +472,7 @@ impl TermMatcher {
             .get(o.lo as usize..o.hi as usize)
             .unwrap_or_default();
         (o.lo..).zip(checks).filter_map(move |(i, &c)| {
-            if c & EXACT != 0 && !self.exact_matches(text, o, i - o.first) {
+            if c & EXACT != 0 && !self.exact_matches(text, o, i) {
                 return None;
             }
             Some((i, c & !EXACT))
@@ -528,6 +571,7 @@ fn for_each_bit(bits: &[u64], mut f: impl FnMut(u32)) {
 
 /// Check the end boundary of a match that started in a valid place; returns the end of the hit
 /// (extended to the end of the word for a `*` term), or `None` when the word goes on.
+#[cfg(test)]
 fn end_bounded(text: &str, end: usize, info: &PatternInfo) -> Option<usize> {
     end_bounded_by(text, end, info.wildcard, info.ends_in_word)
 }
@@ -595,22 +639,40 @@ struct At {
 #[derive(Debug, Clone)]
 struct Trie {
     /// The root's child for each byte (case folded), or 0.
-    root: Box<[u32; 256]>,
+    root: Table<[u32; 256]>,
     /// Per node: the first of its edges in `edges` (or of its row in `dense`, or its one edge)
     /// in the low 32 bits, the number of edges above them, and the [`NODE_DENSE`],
     /// [`NODE_SINGLE`] and [`NODE_OUTPUT`] flags.
-    nodes: Vec<u64>,
+    nodes: Table<[u64]>,
     /// The edges of every node, each node's sorted by byte: the byte in the top 8 bits, the
     /// child below ([`EDGE_CHILD`]).
-    edges: Vec<u32>,
+    edges: Table<[u32]>,
     /// For nodes with many children, a row of 256 children (case folded, like `root`).
-    dense: Vec<u32>,
+    dense: Table<[u32]>,
     /// `outputs[out_start[node]..out_start[node + 1]]`: the patterns that end at `node`.
-    out_start: Vec<u32>,
-    outputs: Vec<u32>,
+    out_start: Table<[u32]>,
+    outputs: Table<[u32]>,
     /// Bytes that begin a term whose first character is not a word character.
     punct_first: [bool; 256],
     /// Some pattern is an anchor, so ASCII word starts after a non-ASCII letter count too.
+    anchors: bool,
+}
+
+/// A table of the automaton: built at start-up, or read in place from the bytes a build script
+/// prepared (see the `prepared` module).
+type Table<T> = std::borrow::Cow<'static, T>;
+
+/// The automaton's tables as plain slices, taken once per message so that the walk does not
+/// ask each [`Table`] where its data is at every step.
+#[derive(Clone, Copy)]
+struct TrieView<'a> {
+    root: &'a [u32; 256],
+    nodes: &'a [u64],
+    edges: &'a [u32],
+    dense: &'a [u32],
+    out_start: &'a [u32],
+    outputs: &'a [u32],
+    punct_first: &'a [bool; 256],
     anchors: bool,
 }
 
@@ -722,17 +784,33 @@ impl Trie {
             })
             .collect();
         Trie {
-            root,
-            nodes,
-            edges,
-            dense,
-            out_start,
-            outputs,
+            root: Table::Owned(*root),
+            nodes: nodes.into(),
+            edges: edges.into(),
+            dense: dense.into(),
+            out_start: out_start.into(),
+            outputs: outputs.into(),
             punct_first,
             anchors,
         }
     }
 
+    /// The tables as slices, for one message's walk.
+    fn view(&self) -> TrieView<'_> {
+        TrieView {
+            root: &self.root,
+            nodes: &self.nodes,
+            edges: &self.edges,
+            dense: &self.dense,
+            out_start: &self.out_start,
+            outputs: &self.outputs,
+            punct_first: &self.punct_first,
+            anchors: self.anchors,
+        }
+    }
+}
+
+impl TrieView<'_> {
     /// The child, for text byte `b` (case folded), of the node described by `node` (its entry
     /// in [`Trie::nodes`]); 0 if none.
     #[inline(always)]
@@ -992,6 +1070,138 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// Where [`gather`] sends the matcher's input.
+trait TermSink {
+    /// A term (or phrase) of `slot`, as the pack wrote it.
+    fn term(&mut self, text: &str, slot: Slot, suggestion: Option<&str>, case_sensitive: bool);
+    /// A literal an anchored pattern's matches can start with (lower-case, not empty).
+    fn anchor(&mut self, literal: &[u8], slot: Slot);
+}
+
+/// Hand every term of `set`, plus `anchors` (for each anchored pattern, by id, the lower-case
+/// literals its matches can start with), to `sink`: everything the term matcher is built from,
+/// in the order it is built. [`Collector`] builds the matcher from it, [`fingerprint`] hashes it.
+fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>], sink: &mut impl TermSink) {
+    let all = |terms: &[Term], slot: Slot, sink: &mut _| {
+        for t in terms {
+            TermSink::term(
+                sink,
+                &t.text,
+                slot,
+                t.suggestion.as_deref(),
+                t.case_sensitive,
+            );
+        }
+    };
+    let phrases = |phrases: &[String], slot: Slot, sink: &mut _| {
+        for p in phrases {
+            TermSink::term(sink, p, slot, None, false);
+        }
+    };
+    for (id, literals) in anchors.iter().enumerate() {
+        for lit in literals {
+            sink.anchor(lit, Slot::Anchor(id as u32));
+        }
+    }
+    for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
+        all(&lex.terms, Slot::Lexicon(i as u32), sink);
+    }
+    for (i, pack) in set.packs.iter().enumerate() {
+        phrases(&pack.allow, Slot::AllowPack(i as u32), sink);
+    }
+    for (i, rule) in set.rules.iter().enumerate() {
+        let r = i as u32;
+        match &rule.kind {
+            RuleKind::Terms(ts) => all(&ts.terms, Slot::Rule(r), sink),
+            RuleKind::Near { a, b, .. } => {
+                all(&a.terms, Slot::Side(r, false), sink);
+                all(&b.terms, Slot::Side(r, true), sink);
+            }
+            RuleKind::Pattern { keywords, .. } => all(keywords, Slot::Keyword(r), sink),
+            RuleKind::Combination { .. } | RuleKind::Check => {}
+        }
+        if let Some(c) = &rule.context {
+            all(&c.words.terms, Slot::Context(r), sink);
+        }
+        if let Some(c) = &rule.negative_context {
+            all(&c.words.terms, Slot::Negative(r), sink);
+        }
+        phrases(&rule.allow, Slot::AllowRule(r), sink);
+    }
+}
+
+/// A hash of everything the term matcher of `set` and `anchors` is built from (the slot layout
+/// and every [`gather`]ed term and anchor): a prepared matcher whose fingerprint is this one
+/// was built from the same input by the same code, so it finds the same hits.
+pub(crate) fn fingerprint(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FingerprintSink(Fnv::default());
+    let layout = SlotLayout::new(
+        set.rules.len(),
+        set.lexicons.len(),
+        set.packs.len(),
+        anchors.len(),
+    );
+    for n in layout.first {
+        h.0.write_u32(n);
+    }
+    gather(set, anchors, &mut h);
+    h.0.finish()
+}
+
+/// Hashes what [`gather`] hands over; each field is written with its length or tag, so two
+/// different inputs cannot run together into the same bytes.
+struct FingerprintSink(Fnv);
+
+impl FingerprintSink {
+    fn bytes(&mut self, bytes: &[u8]) {
+        use std::hash::Hasher;
+        self.0.write_u64(bytes.len() as u64);
+        self.0.write(bytes);
+    }
+
+    fn slot(&mut self, slot: Slot) {
+        use std::hash::Hasher;
+        let (variant, offset) = slot.variant_offset();
+        self.0.write_u64(variant as u64);
+        self.0.write_u64(offset);
+    }
+}
+
+impl TermSink for FingerprintSink {
+    fn term(&mut self, text: &str, slot: Slot, suggestion: Option<&str>, case_sensitive: bool) {
+        use std::hash::Hasher;
+        self.0.write_u8(b'T');
+        self.slot(slot);
+        self.bytes(text.as_bytes());
+        match suggestion {
+            Some(s) => {
+                self.0.write_u8(1);
+                self.bytes(s.as_bytes());
+            }
+            None => self.0.write_u8(0),
+        }
+        self.0.write_u8(u8::from(case_sensitive));
+    }
+
+    fn anchor(&mut self, literal: &[u8], slot: Slot) {
+        use std::hash::Hasher;
+        self.0.write_u8(b'A');
+        self.slot(slot);
+        self.bytes(literal);
+    }
+}
+
+impl TermSink for Collector {
+    fn term(&mut self, text: &str, slot: Slot, suggestion: Option<&str>, case_sensitive: bool) {
+        self.add(text, slot, suggestion, case_sensitive);
+    }
+
+    fn anchor(&mut self, literal: &[u8], slot: Slot) {
+        self.add_anchor(literal, slot);
+    }
+}
+
 #[derive(Default)]
 struct Collector {
     /// Pattern id of each literal, without and with a trailing `*`; the map owns the literals
@@ -1063,24 +1273,6 @@ impl Collector {
         }
     }
 
-    fn add_all(&mut self, terms: &[Term], slot: Slot) {
-        for t in terms {
-            self.add(&t.text, slot, t.suggestion.as_deref(), t.case_sensitive);
-        }
-    }
-
-    fn add_set(&mut self, set: &TermSet, slot: Slot) {
-        self.add_all(&set.terms, slot);
-    }
-
-    fn add_phrases(&mut self, phrases: &[String], slot: Slot) {
-        for p in phrases {
-            self.add(p, slot, None, false);
-        }
-    }
-
-    /// Every term of `set`, plus `anchors`: for each anchored pattern (by id), the lower-case
-    /// literals its matches can start with.
     fn gather(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> Collector {
         let mut b = Collector {
             layout: SlotLayout::new(
@@ -1092,36 +1284,7 @@ impl Collector {
             ..Collector::default()
         };
         b.index.reserve(literals_at_most(set, anchors));
-        for (id, literals) in anchors.iter().enumerate() {
-            for lit in literals {
-                b.add_anchor(lit, Slot::Anchor(id as u32));
-            }
-        }
-        for (i, lex) in set.lexicons.iter().enumerate().filter(|(_, l)| l.matched) {
-            b.add_all(&lex.terms, Slot::Lexicon(i as u32));
-        }
-        for (i, pack) in set.packs.iter().enumerate() {
-            b.add_phrases(&pack.allow, Slot::AllowPack(i as u32));
-        }
-        for (i, rule) in set.rules.iter().enumerate() {
-            let r = i as u32;
-            match &rule.kind {
-                RuleKind::Terms(ts) => b.add_all(&ts.terms, Slot::Rule(r)),
-                RuleKind::Near { a, b: side_b, .. } => {
-                    b.add_set(a, Slot::Side(r, false));
-                    b.add_set(side_b, Slot::Side(r, true));
-                }
-                RuleKind::Pattern { keywords, .. } => b.add_all(keywords, Slot::Keyword(r)),
-                RuleKind::Combination { .. } | RuleKind::Check => {}
-            }
-            if let Some(c) = &rule.context {
-                b.add_set(&c.words, Slot::Context(r));
-            }
-            if let Some(c) = &rule.negative_context {
-                b.add_set(&c.words, Slot::Negative(r));
-            }
-            b.add_phrases(&rule.allow, Slot::AllowRule(r));
-        }
+        gather(set, anchors, &mut b);
         b
     }
 
@@ -1130,6 +1293,7 @@ impl Collector {
         let (literals, mut patterns) = self.into_parts();
         assert!(layout.len() < EXACT as usize, "too many slots");
         let mut checks = Vec::new();
+        let mut texts = Vec::new();
         let mut pattern_checks = Vec::with_capacity(patterns.len());
         let at = |checks: &Vec<u32>| u32::try_from(checks.len()).expect("uses fit in u32");
         for info in &mut patterns {
@@ -1141,28 +1305,38 @@ impl Collector {
                 if matches!(u.slot, Slot::Anchor(_)) && anchors.is_none() {
                     anchors = Some(at(&checks));
                 }
+                if u.suggestion.is_some() || u.exact.is_some() {
+                    let text = UseText {
+                        suggestion: u.suggestion.clone(),
+                        exact: u.exact.clone(),
+                    };
+                    texts.push((at(&checks), text));
+                }
                 let n = layout
                     .number(u.slot)
                     .expect("every use's slot is in the layout");
                 checks.push(if u.exact.is_some() { n | EXACT } else { n });
             }
             let end = at(&checks);
-            pattern_checks.push(PatternChecks {
+            let c = PatternChecks {
                 first,
                 anchors: anchors.unwrap_or(end),
                 end,
                 wildcard: info.wildcard,
                 ends_in_word: info.ends_in_word,
-            });
+            };
+            pattern_checks.push(c.to_raw());
         }
         TermMatcher {
             trie: Trie::build(&literals, anchors),
-            patterns,
             layout,
-            checks,
-            pattern_checks,
+            checks: checks.into(),
+            pattern_checks: pattern_checks.into(),
+            texts,
             #[cfg(test)]
             literals,
+            #[cfg(test)]
+            patterns,
         }
     }
 
@@ -1225,7 +1399,7 @@ fn literals_at_most(set: &RuleSet, anchors: &[Vec<Vec<u8>>]) -> usize {
 /// over the same strings. Not part of the engine's interface.
 #[doc(hidden)]
 pub mod bench {
-    use super::{end_bounded, is_word_char, Collector, RuleSet, TermMatcher};
+    use super::{end_bounded_by, is_word_char, Collector, RuleSet, TermMatcher};
 
     /// The term automaton of `set` (terms only, no pattern anchors).
     pub struct Terms(TermMatcher);
@@ -1254,8 +1428,10 @@ pub mod bench {
         terms
             .0
             .trie
+            .view()
             .for_each_match(text, &mut word_starts, |p, _, end, at| {
-                if at.term && end_bounded(text, end, &terms.0.patterns[p as usize]).is_some() {
+                let c = terms.0.checks_of(p);
+                if at.term && end_bounded_by(text, end, c.wildcard, c.ends_in_word).is_some() {
                     n += 1;
                 }
             });
@@ -1538,6 +1714,7 @@ terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "
             let text = norm.as_str();
             let mut expected = Vec::new();
             m.trie
+                .view()
                 .for_each_match(text, &mut Vec::new(), |p, start, matched_end, at| {
                     let info = &m.patterns[p as usize];
                     let end = at
