@@ -42,7 +42,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
 ];
 
-// What `build.rs` prepared from the same files: each pack in JSON form (read instead of the TOML
+// What `build.rs` prepared from the same files: each pack in prepared form (read instead of the TOML
 // at start-up), the analysis of every built-in pattern, and presend's own channel ids.
 include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
 

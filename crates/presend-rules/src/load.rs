@@ -11,6 +11,7 @@ use super::{
     RuleKind, RuleSet, Term, TermSet,
 };
 use crate::analysis::{self, LAZY_UNITS};
+use crate::prepared::from_prepared;
 use crate::validator as validators;
 use presend_core::error::{Error, PackError};
 use regex_automata::nfa::thompson;
@@ -70,13 +71,13 @@ impl RuleSetBuilder {
         Ok(())
     }
 
-    /// Add a built-in pack from the JSON form the build prepared from its TOML (reading it costs
-    /// a fraction of parsing the TOML); from the TOML itself if the build could not convert it,
-    /// so a broken pack gets the usual error.
+    /// Add a built-in pack from the form the build prepared from its TOML ([`crate::prepared`]:
+    /// reading it costs a fraction of parsing the TOML); from the TOML itself if the build could
+    /// not convert it, so a broken pack gets the usual error.
     fn add_embedded(&mut self, name: &str, source: &'static str) -> Result<(), Error> {
         let file = format!("<built-in>/{name}");
         let prepared = crate::builtin::embedded_pack(name)
-            .and_then(|json| serde_json::from_str::<PackFile>(json).ok());
+            .and_then(|(tape, strings)| from_prepared::<PackFile>(tape, strings).ok());
         match prepared {
             Some(pack) => self.push(file, Cow::Borrowed(source), pack),
             None => self.add_source(&file, source),
@@ -990,7 +991,7 @@ mod tests {
         }
     }
 
-    /// The built-in packs as the build prepared them (JSON, patterns analysed) load to exactly the
+    /// The built-in packs as the build prepared them (tape, patterns analysed) load to exactly the
     /// rule set their TOML gives, parsed and analysed at run time.
     #[test]
     fn embedded_packs_load_as_their_toml_does() {
@@ -1001,8 +1002,9 @@ mod tests {
         for (name, source) in packs {
             let file = format!("<built-in>/{name}");
             from_toml.add_source(&file, source).unwrap();
-            let json = crate::builtin::embedded_pack(name).expect("the build converted it");
-            let pack: PackFile = serde_json::from_str(json).unwrap();
+            let (tape, strings) =
+                crate::builtin::embedded_pack(name).expect("the build converted it");
+            let pack: PackFile = from_prepared(tape, strings).unwrap();
             from_build.push(file, Cow::Borrowed(source), pack).unwrap();
         }
         let (from_toml, from_build) = (from_toml.finish().unwrap(), from_build.finish().unwrap());
