@@ -1030,6 +1030,27 @@ mod tests {
         assert_eq!(channels, crate::PRESEND_CHANNEL_IDS);
     }
 
+    /// Terms are read one way from TOML and another from the built-in packs' prepared form; the
+    /// TOML errors are serde's untagged-enum ones, on the line where the list starts.
+    #[test]
+    fn a_term_of_the_wrong_type_is_reported_as_before() {
+        for bad in ["7", "{ term = \"x\", bogus = 1 }", "true"] {
+            let e = pack_error(&format!("{RULE}terms = [\n  \"a\",\n  {bad},\n]\n"));
+            assert_eq!(e.line, Some(13), "{bad}");
+            assert_eq!(e.rule.as_deref(), Some("r"));
+            assert_eq!(
+                e.message, "data did not match any variant of untagged enum TermDef",
+                "{bad}"
+            );
+        }
+        let good = format!("{RULE}terms = [\"a\", {{ term = \"b\", suggest = \"c\" }}]\n");
+        let set = load(&good).unwrap();
+        let RuleKind::Terms(terms) = &set.rules[0].kind else {
+            panic!("a terms rule");
+        };
+        assert_eq!(terms.terms[1].suggestion.as_deref(), Some("c"));
+    }
+
     #[test]
     fn unknown_lexicon_is_rejected() {
         let e = pack_error(&format!("{RULE}lexicons = [\"nobody\"]\n"));
