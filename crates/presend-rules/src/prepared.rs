@@ -87,6 +87,7 @@ fn truncated() -> Malformed {
 }
 
 impl<'de> Reader<'de> {
+    #[inline]
     fn byte(&mut self) -> Result<u8, Malformed> {
         let b = *self.tape.get(self.at).ok_or_else(truncated)?;
         self.at += 1;
@@ -100,7 +101,19 @@ impl<'de> Reader<'de> {
     }
 
     /// A LEB128 length.
+    #[inline]
     fn length(&mut self) -> Result<usize, Malformed> {
+        let first = self.byte()?;
+        if first < 0x80 {
+            return Ok(usize::from(first));
+        }
+        self.at -= 1;
+        self.long_length()
+    }
+
+    /// A LEB128 length of more than one byte.
+    #[cold]
+    fn long_length(&mut self) -> Result<usize, Malformed> {
         let mut n = 0usize;
         for shift in (0..usize::BITS).step_by(7) {
             let b = self.byte()?;
@@ -113,6 +126,7 @@ impl<'de> Reader<'de> {
     }
 
     /// The text of the string whose tag was just read.
+    #[inline]
     fn text(&mut self) -> Result<&'de str, Malformed> {
         let end = self.text_at + self.length()?;
         let text = self.strings.get(self.text_at..end).ok_or_else(truncated)?;
