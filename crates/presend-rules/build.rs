@@ -59,7 +59,9 @@ fn main() {
             continue;
         };
         let (mut tape, mut strings) = (Vec::new(), String::new());
-        encode(&pack, &mut tape, &mut strings);
+        if encode(&pack, &mut tape, &mut strings).is_none() {
+            continue;
+        }
         std::fs::write(out.join(format!("{name}.tape")), tape).expect("write OUT_DIR");
         std::fs::write(out.join(format!("{name}.strings")), strings).expect("write OUT_DIR");
         writeln!(
@@ -113,10 +115,11 @@ fn main() {
 
 /// Write `value` in the form `src/prepared.rs` reads: a tag byte per value (the `TAG_*`
 /// constants there), lengths as LEB128, every string's text appended to `strings` in the order
-/// the tape meets it.
-fn encode(value: &Value, tape: &mut Vec<u8>, strings: &mut String) {
+/// the tape meets it. `None` for a null: TOML has none, but a float that is not a number becomes
+/// one in a JSON value, and such a pack is left to the run-time loader, which reads its TOML.
+fn encode(value: &Value, tape: &mut Vec<u8>, strings: &mut String) -> Option<()> {
     match value {
-        Value::Null => unreachable!("TOML has no null"),
+        Value::Null => return None,
         Value::Bool(b) => tape.push(if *b { TAG_TRUE } else { TAG_FALSE }),
         Value::Number(n) => {
             if let Some(u) = n.as_u64() {
@@ -130,25 +133,30 @@ fn encode(value: &Value, tape: &mut Vec<u8>, strings: &mut String) {
                 tape.extend(n.as_f64().expect("a JSON number").to_le_bytes());
             }
         }
-        Value::String(text) => {
-            tape.push(TAG_STR);
-            length(text.len(), tape);
-            strings.push_str(text);
-        }
+        Value::String(text) => string(text, tape, strings),
         Value::Array(items) => {
             tape.push(TAG_SEQ);
             length(items.len(), tape);
-            items.iter().for_each(|v| encode(v, tape, strings));
+            for v in items {
+                encode(v, tape, strings)?;
+            }
         }
         Value::Object(entries) => {
             tape.push(TAG_MAP);
             length(entries.len(), tape);
             for (key, v) in entries {
-                encode(&Value::String(key.clone()), tape, strings);
-                encode(v, tape, strings);
+                string(key, tape, strings);
+                encode(v, tape, strings)?;
             }
         }
     }
+    Some(())
+}
+
+fn string(text: &str, tape: &mut Vec<u8>, strings: &mut String) {
+    tape.push(TAG_STR);
+    length(text.len(), tape);
+    strings.push_str(text);
 }
 
 /// `n` as LEB128: seven bits a byte, low bits first, the top bit set on all but the last.
