@@ -115,8 +115,8 @@ pub(crate) enum TermDef {
 impl<'de> Deserialize<'de> for TermDef {
     /// In a pack's TOML, as serde's untagged enum reads it (its messages and error lines are
     /// what users see). In the built-in packs' prepared form the value's own tag says which it
-    /// is, which skips the copy of every term an untagged enum buffers to try each variant (a
-    /// fifth of reading the built-in packs).
+    /// is, which skips the copy of every term an untagged enum buffers to try each variant (2.1 M
+    /// of the 14.6 M instructions reading the built-in packs took).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         if deserializer.is_human_readable() {
             return Ok(match untagged::TermDef::deserialize(deserializer)? {
