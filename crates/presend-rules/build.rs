@@ -2,10 +2,11 @@
 //! nor their regexes (both cost more than the rest of start-up together).
 //!
 //! For every `rules/*.toml` it writes to `OUT_DIR`:
-//! - the pack as JSON (`<name>.json`), with each `id` carrying its byte span in the TOML file as
-//!   the TOML reader would give it, so rule lines stay exact; the loader reads it with the same
-//!   serde schema and falls back to the TOML when a pack cannot be converted (then the usual
-//!   error, with file, line and rule, appears at run time);
+//! - the pack in the prepared form `src/prepared.rs` reads (`<name>.tape` and `<name>.strings`),
+//!   with each `id` carrying its byte span in the TOML file as the TOML reader would give it, so
+//!   rule lines stay exact; the loader reads it with the same serde schema and falls back to the
+//!   TOML when a pack cannot be converted (then the usual error, with file, line and rule,
+//!   appears at run time);
 //! - the analysis of every pattern that parses and is small enough to compile lazily (see
 //!   `src/analysis.rs`): the loader trusts those sources without parsing them, and the engine
 //!   takes their anchor literals from here;
@@ -17,7 +18,11 @@
 #[path = "src/analysis.rs"]
 #[allow(dead_code)]
 mod analysis;
+#[path = "src/prepared.rs"]
+#[allow(dead_code)]
+mod prepared;
 
+use prepared::{TAG_F64, TAG_FALSE, TAG_I64, TAG_MAP, TAG_SEQ, TAG_STR, TAG_TRUE, TAG_U64};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -53,11 +58,16 @@ fn main() {
         let Some(pack) = pack_json(&source) else {
             continue;
         };
-        let json_name = format!("{name}.json");
-        std::fs::write(out.join(&json_name), pack.to_string()).expect("write OUT_DIR");
+        let (mut tape, mut strings) = (Vec::new(), String::new());
+        if encode(&pack, &mut tape, &mut strings).is_none() {
+            continue;
+        }
+        std::fs::write(out.join(format!("{name}.tape")), tape).expect("write OUT_DIR");
+        std::fs::write(out.join(format!("{name}.strings")), strings).expect("write OUT_DIR");
         writeln!(
             embedded,
-            "        {name:?} => Some(include_str!(concat!(env!(\"OUT_DIR\"), \"/{json_name}\"))),"
+            "        {name:?} => Some((include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.tape\")), \
+             include_str!(concat!(env!(\"OUT_DIR\"), \"/{name}.strings\")))),"
         )
         .unwrap();
         for source in pattern_sources(&pack) {
@@ -72,10 +82,10 @@ fn main() {
 
     let mut code = String::new();
     code.push_str(
-        "/// The JSON form of the built-in pack file `name`, if the build could convert it.\n",
+        "/// The prepared form (tape, strings) of the built-in pack file `name`, if the build could\n/// convert it.\n",
     );
     code.push_str(
-        "pub(crate) fn embedded_pack(name: &str) -> Option<&'static str> {\n    match name {\n",
+        "pub(crate) fn embedded_pack(name: &str) -> Option<(&'static [u8], &'static str)> {\n    match name {\n",
     );
     code.push_str(&embedded);
     code.push_str("        _ => None,\n    }\n}\n\n");
@@ -103,6 +113,61 @@ fn main() {
     std::fs::write(out.join("builtin_data.rs"), code).expect("write OUT_DIR");
 }
 
+/// Write `value` in the form `src/prepared.rs` reads: a tag byte per value (the `TAG_*`
+/// constants there), lengths as LEB128, every string's text appended to `strings` in the order
+/// the tape meets it. `None` for a null: TOML has none, but a float that is not a number becomes
+/// one in a JSON value, and such a pack is left to the run-time loader, which reads its TOML.
+fn encode(value: &Value, tape: &mut Vec<u8>, strings: &mut String) -> Option<()> {
+    match value {
+        Value::Null => return None,
+        Value::Bool(b) => tape.push(if *b { TAG_TRUE } else { TAG_FALSE }),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                tape.push(TAG_U64);
+                tape.extend(u.to_le_bytes());
+            } else if let Some(i) = n.as_i64() {
+                tape.push(TAG_I64);
+                tape.extend(i.to_le_bytes());
+            } else {
+                tape.push(TAG_F64);
+                tape.extend(n.as_f64().expect("a JSON number").to_le_bytes());
+            }
+        }
+        Value::String(text) => string(text, tape, strings),
+        Value::Array(items) => {
+            tape.push(TAG_SEQ);
+            length(items.len(), tape);
+            for v in items {
+                encode(v, tape, strings)?;
+            }
+        }
+        Value::Object(entries) => {
+            tape.push(TAG_MAP);
+            length(entries.len(), tape);
+            for (key, v) in entries {
+                string(key, tape, strings);
+                encode(v, tape, strings)?;
+            }
+        }
+    }
+    Some(())
+}
+
+fn string(text: &str, tape: &mut Vec<u8>, strings: &mut String) {
+    tape.push(TAG_STR);
+    length(text.len(), tape);
+    strings.push_str(text);
+}
+
+/// `n` as LEB128: seven bits a byte, low bits first, the top bit set on all but the last.
+fn length(mut n: usize, tape: &mut Vec<u8>) {
+    while n >= 0x80 {
+        tape.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    tape.push(n as u8);
+}
+
 /// Every `id` of a pack that the schema reads with its span.
 #[derive(Deserialize)]
 struct Ids {
@@ -120,8 +185,8 @@ struct Id {
     id: toml::Spanned<String>,
 }
 
-/// The pack as JSON, its `id`s spanned as `toml::Spanned` deserializes them; `None` when the
-/// TOML does not parse (the run-time loader then reports it).
+/// The pack as a JSON value (then written by [`encode`]), its `id`s spanned as `toml::Spanned`
+/// deserializes them; `None` when the TOML does not parse (the run-time loader then reports it).
 fn pack_json(source: &str) -> Option<Value> {
     let mut value: Value = toml::from_str(source).ok()?;
     let ids: Ids = toml::from_str(source).ok()?;

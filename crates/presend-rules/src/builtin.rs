@@ -42,8 +42,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ),
 ];
 
-// What `build.rs` prepared from the same files: each pack in JSON form (read instead of the TOML
-// at start-up), the analysis of every built-in pattern, and presend's own channel ids.
+// What `build.rs` prepared from the same files: each pack in the form `prepared.rs` reads (instead
+// of the TOML, at start-up), the analysis of every built-in pattern, and presend's own channel ids.
 include!(concat!(env!("OUT_DIR"), "/builtin_data.rs"));
 
 /// The analysis the build made of pattern `source`, if it is a built-in pattern that parses and

@@ -58,6 +58,7 @@ use presend_core::Error;
 
 mod builtin;
 mod load;
+mod prepared;
 mod schema;
 
 pub use builtin::{BUILTIN_PACKS, PRESEND_CHANNEL_IDS, PRESEND_PACK};
