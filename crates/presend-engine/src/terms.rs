@@ -1516,7 +1516,11 @@ mod tests {
         out
     }
 
-    fn found(m: &TermMatcher, text: &str) -> Vec<(Slot, usize, usize, Option<Arc<str>>)> {
+    /// Every hit of `m` in `text`, sorted, with its slot and suggestion.
+    pub(super) fn found(
+        m: &TermMatcher,
+        text: &str,
+    ) -> Vec<(Slot, usize, usize, Option<Arc<str>>)> {
         let hits = m.find(&Normalized::new(text));
         let mut out: Vec<_> = hits
             .iter()
@@ -1538,7 +1542,8 @@ mod tests {
         TermMatcher::build(&b.finish().unwrap(), &[])
     }
 
-    const EXTRA: &str = r##"
+    /// Terms with awkward edges: punctuation first, `*`, non-ASCII, case-sensitive, suggested.
+    pub(super) const EXTRA: &str = r##"
 [pack]
 id = "extra"
 name = "Extra"
@@ -1550,7 +1555,7 @@ category = "conduct"
 severity = "info"
 signal = true
 message = "m"
-terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "NHS", case_sensitive = true }, "a", "&", "--", "🙂 hi", "İx"]
+terms = ["#ad", "@nhs", "h&c", "x-ray*", "é-test", "naïve", "GOM*", { term = "NHS", case_sensitive = true }, "a", "&", "--", "🙂 hi", "İx", { term = "gomer", suggest = "patient" }]
 "##;
 
     #[test]

@@ -215,31 +215,15 @@ impl Reader {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{found, EXTRA};
     use super::super::{fingerprint, TermMatcher};
-    use crate::normalize::Normalized;
     use crate::rules::{RuleSet, RuleSetBuilder};
-    use std::sync::Arc;
 
-    /// The built-in packs plus terms with awkward edges: a suggestion, a case-sensitive term, a
-    /// `*` term, punctuation first, non-ASCII.
+    /// The built-in packs plus the term tests' terms with awkward edges.
     fn rules() -> RuleSet {
         let mut b = RuleSetBuilder::default();
         b.add_builtin().unwrap();
-        let extra = r##"
-[pack]
-id = "extra"
-name = "Extra"
-version = "1"
-description = "Terms with awkward edges."
-[[rule]]
-id = "edges"
-category = "conduct"
-severity = "info"
-signal = true
-message = "m"
-terms = ["#ad", "x-ray*", "naïve", { term = "NHS", case_sensitive = true }, { term = "gomer", suggest = "patient" }]
-"##;
-        b.add_source("extra.toml", extra).unwrap();
+        b.add_source("extra.toml", EXTRA).unwrap();
         b.finish().unwrap()
     }
 
@@ -257,21 +241,6 @@ terms = ["#ad", "x-ray*", "naïve", { term = "NHS", case_sensitive = true }, { t
         let print = fingerprint(rules, anchors);
         let bytes = built.to_prepared(print);
         (built, bytes, print)
-    }
-
-    type Found = Vec<(super::super::Slot, usize, usize, Option<Arc<str>>)>;
-
-    fn found(m: &TermMatcher, text: &str) -> Found {
-        let hits = m.find(&Normalized::new(text));
-        let out = hits
-            .iter()
-            .flat_map(|(slot, list)| {
-                list.iter()
-                    .map(move |h| (slot, h.start, h.end, m.suggestion(h)))
-            })
-            .collect();
-        hits.recycle();
-        out
     }
 
     #[test]
