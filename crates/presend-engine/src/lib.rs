@@ -76,8 +76,6 @@ pub struct Engine {
     texts: Vec<RuleTexts>,
     /// Each pattern rule's validator, with the lexicon it reads.
     validators: Vec<Option<validators::Bound>>,
-    /// The term automaton was read from prepared bytes.
-    terms_prepared: bool,
 }
 
 /// The term automaton of `rules` as bytes for [`Engine::with_prepared_terms`]: a build script
@@ -134,7 +132,7 @@ impl Engine {
 
     /// Whether the term automaton was read from prepared bytes rather than built.
     pub fn terms_prepared(&self) -> bool {
-        self.terms_prepared
+        self.terms.is_prepared()
     }
 
     fn compile(rules: RuleSet, prepared: Option<&'static [u8]>) -> Engine {
@@ -172,17 +170,16 @@ impl Engine {
             .collect();
         let patterns = patterns::PatternMatcher::build(&rules);
         let index = judge::Index::new(&rules);
-        let read = prepared.and_then(|bytes| {
-            let fingerprint = terms::fingerprint(&rules, patterns.anchors());
-            terms::TermMatcher::from_prepared(bytes, fingerprint)
-        });
-        let terms_prepared = read.is_some();
-        let terms = read.unwrap_or_else(|| terms::TermMatcher::build(&rules, patterns.anchors()));
+        let terms = prepared
+            .and_then(|bytes| {
+                let fingerprint = terms::fingerprint(&rules, patterns.anchors());
+                terms::TermMatcher::from_prepared(bytes, fingerprint)
+            })
+            .unwrap_or_else(|| terms::TermMatcher::build(&rules, patterns.anchors()));
         Engine {
             validators,
             texts,
             terms,
-            terms_prepared,
             patterns,
             rules,
             lexicon_users,

@@ -63,6 +63,11 @@ impl TermMatcher {
         w.0
     }
 
+    /// Whether the tables were read from prepared bytes (they borrow them) rather than built.
+    pub(crate) fn is_prepared(&self) -> bool {
+        matches!(self.trie.nodes, Table::Borrowed(_))
+    }
+
     /// The matcher `bytes` hold, if they hold one built from input whose fingerprint is
     /// `fingerprint`, in a layout this build reads, in this machine's byte order and 8-aligned.
     pub(crate) fn from_prepared(bytes: &'static [u8], fingerprint: u64) -> Option<TermMatcher> {
