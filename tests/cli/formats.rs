@@ -568,6 +568,54 @@ fn large_jsonl_is_read_record_by_record_with_right_records() {
     assert_eq!(nhs(&f)[0]["byte_start"], 1500 * 27 + 13);
 }
 
+/// Records are read, scanned and reported in overlapping batches of 1,024: every record's finding
+/// and every input error must still come out once, in the order of the file.
+#[test]
+fn jsonl_stream_over_several_batches_reports_in_file_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..3500 {
+        match i {
+            5 | 1100 | 2100 | 3400 => text.push_str(&format!("{{\"text\":\"NHS {NHS} seen\"}}\n")),
+            1500 => text.push_str("{\"text\": bad}\n"),
+            _ => text.push_str("{\"text\":\"Flu clinic open\"}\n"),
+        }
+    }
+    fs::write(tmp.path().join("s.jsonl"), text).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "jsonl", "s.jsonl"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let order: Vec<(String, u64)> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["type"] != "summary")
+        .map(|v| {
+            let kind = v["rule"]
+                .as_str()
+                .or(v["type"].as_str())
+                .unwrap()
+                .to_string();
+            (kind, v["record"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    let nhs = "uk-identifiers/nhs-number".to_string();
+    assert_eq!(
+        order,
+        [
+            (nhs.clone(), 6),
+            (nhs.clone(), 1101),
+            ("input_error".to_string(), 1501),
+            (nhs.clone(), 2101),
+            (nhs, 3401),
+        ],
+    );
+}
+
 #[test]
 fn suppressed_identifiers_stay_masked_in_source_lines_under_ci() {
     let tmp = tempfile::tempdir().unwrap();

@@ -815,6 +815,97 @@ fn starts_with_utf16_bom(reader: &mut dyn io::BufRead) -> bool {
         .is_ok_and(|head| head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF"))
 }
 
+/// What reading a batch of JSON Lines records had to say, kept until the batch before it is
+/// reported: a notice (`false`) or an input error that gives the run trouble (`true`).
+type ReadNotice = (Message, bool);
+
+/// A batch of records being scanned on the thread pool; joined, it gives them back with their
+/// outcomes.
+type Scanning<'scope> = std::thread::ScopedJoinHandle<'scope, (Vec<Document>, Vec<Outcome>)>;
+
+/// Up to [`RECORD_BATCH`] records of a JSON Lines stream, and what reading them said.
+struct RecordBatch {
+    docs: Vec<Document>,
+    notices: Vec<ReadNotice>,
+    /// Reading stopped early (an unreadable or undecodable stream): no batch follows.
+    stop: bool,
+}
+
+/// Read the next batch of records. Nothing is reported here: the notices wait in the batch.
+fn read_batch<R: io::BufRead>(chunks: &mut LineChunks<R>) -> RecordBatch {
+    let mut batch = RecordBatch {
+        docs: Vec::with_capacity(RECORD_BATCH),
+        notices: Vec::new(),
+        stop: false,
+    };
+    for chunk in chunks.by_ref() {
+        match chunk {
+            Ok(Loaded::Text(doc, notice)) => {
+                if let Some(n) = notice {
+                    let message = Message::DecodeWarning {
+                        path: n.path,
+                        message: n.message,
+                    };
+                    batch.notices.push((message, false));
+                }
+                batch.docs.push(doc);
+            }
+            Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
+                let message = Message::SkippedFile {
+                    path: n.path,
+                    reason: n.message,
+                };
+                batch.notices.push((message, false));
+                batch.stop = true;
+                break;
+            }
+            Err(e) => {
+                batch.notices.push((error_message(&e), true));
+                batch.stop = true;
+                break;
+            }
+        }
+        if batch.docs.len() == RECORD_BATCH {
+            break;
+        }
+    }
+    batch
+}
+
+/// Report a batch of records in order: first what reading it said, then each record (waiting
+/// for the thread pool to finish scanning them), noting the fields its records lack.
+fn report_batch(
+    notices: Vec<ReadNotice>,
+    scanning: Option<Scanning<'_>>,
+    run: &mut Run,
+    diag: &mut Diagnostics,
+    sink: &mut Sink,
+    first: &mut bool,
+    missing: &mut Option<Vec<String>>,
+) -> Result<(), Failure> {
+    for (message, trouble) in notices {
+        if trouble {
+            run.error(diag, message);
+        } else {
+            diag(message);
+        }
+    }
+    let Some(scanning) = scanning else {
+        return Ok(());
+    };
+    let (docs, outcomes) = scanning
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    for (doc, mut outcome) in docs.iter().zip(outcomes) {
+        // A field missing from one record is judged over the whole file, by the caller.
+        let fields = std::mem::take(&mut outcome.missing_fields);
+        let still = missing.get_or_insert_with(|| fields.clone());
+        still.retain(|f| fields.contains(f));
+        run.deliver(diag, sink, doc, outcome, std::mem::take(first))?;
+    }
+    Ok(())
+}
+
 /// JSON Lines records scanned in parallel at a time (bounded memory for any file size).
 const RECORD_BATCH: usize = 1024;
 /// Files read and scanned in parallel at a time.
@@ -1021,8 +1112,10 @@ impl Session {
         plan
     }
 
-    /// A JSON Lines stream, record by record: a batch of records is read, scanned in parallel,
-    /// then reported in order, so memory holds one batch however long the file is.
+    /// A JSON Lines stream, record by record, in batches: while the thread pool scans one batch,
+    /// this thread reports the batch before it and reads the batch after it, so reading and
+    /// reporting do not leave a core idle. Memory holds three batches however long the file is,
+    /// and everything is reported in the order it was read, notices included.
     fn scan_records(
         &self,
         name: &str,
@@ -1036,49 +1129,31 @@ impl Session {
         // Fields asked for that no record so far has.
         let mut missing: Option<Vec<String>> = None;
         let mut chunks = LineChunks::new(name, reader);
-        loop {
-            let mut batch = Vec::with_capacity(RECORD_BATCH);
-            let mut stop = false;
-            for chunk in chunks.by_ref() {
-                match chunk {
-                    Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
-                        diag(Message::SkippedFile {
-                            path: n.path,
-                            reason: n.message,
-                        });
-                        stop = true;
-                        break;
-                    }
-                    Ok(loaded) => batch.push(loaded),
-                    Err(e) => {
-                        run.error(diag, error_message(&e));
-                        stop = true;
-                        break;
-                    }
+        std::thread::scope(|scope| -> Result<(), Failure> {
+            let mut scanning: Option<(Vec<ReadNotice>, Option<Scanning<'_>>)> = None;
+            loop {
+                let batch = read_batch(&mut chunks);
+                let ended = batch.stop || batch.docs.is_empty();
+                let next = (!batch.docs.is_empty()).then(|| {
+                    let docs = batch.docs;
+                    scope.spawn(move || {
+                        let outcomes: Vec<Outcome> =
+                            docs.par_iter().map(|d| plan.process(d)).collect();
+                        (docs, outcomes)
+                    })
+                });
+                if let Some((notices, handle)) = scanning.replace((batch.notices, next)) {
+                    report_batch(notices, handle, run, diag, sink, &mut first, &mut missing)?;
                 }
-                if batch.len() == RECORD_BATCH {
+                if ended {
                     break;
                 }
             }
-            if batch.is_empty() {
-                break;
+            if let Some((notices, handle)) = scanning.take() {
+                report_batch(notices, handle, run, diag, sink, &mut first, &mut missing)?;
             }
-            let docs: Vec<Document> = batch
-                .into_iter()
-                .filter_map(|l| loaded(l, false, run, diag))
-                .collect();
-            let outcomes: Vec<Outcome> = docs.par_iter().map(|d| plan.process(d)).collect();
-            for (doc, mut outcome) in docs.iter().zip(outcomes) {
-                // A field missing from one record is judged over the whole file, below.
-                let fields = std::mem::take(&mut outcome.missing_fields);
-                let still = missing.get_or_insert_with(|| fields.clone());
-                still.retain(|f| fields.contains(f));
-                run.deliver(diag, sink, doc, outcome, std::mem::take(&mut first))?;
-            }
-            if stop {
-                break;
-            }
-        }
+            Ok(())
+        })?;
         let missing = missing.unwrap_or_default();
         if !missing.is_empty() {
             report_missing_fields(diag, name, &missing);
