@@ -1113,9 +1113,9 @@ impl Session {
     }
 
     /// A JSON Lines stream, record by record, in batches: while the thread pool scans one batch,
-    /// this thread reports the batch before it and reads the batch after it, so reading and
-    /// reporting do not leave a core idle. Memory holds three batches however long the file is,
-    /// and everything is reported in the order it was read, notices included.
+    /// this thread reports the batch before it (dropping it) and then reads the batch after it,
+    /// so reading and reporting do not leave a core idle. Memory holds two batches however long
+    /// the file is, and everything is reported in the order it was read, notices included.
     fn scan_records(
         &self,
         name: &str,
