@@ -568,6 +568,35 @@ fn large_jsonl_is_read_record_by_record_with_right_records() {
     assert_eq!(nhs(&f)[0]["byte_start"], 1500 * 27 + 13);
 }
 
+/// A finding that starts where a JSON string starts points at the string's first character, and
+/// its match holds no blanked JSON syntax (it once began at the record's `{`, 16 spaces first).
+#[test]
+fn jsonl_finding_at_the_start_of_a_string_points_at_the_text_not_the_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("r.jsonl"),
+        "{\"id\":7,\"text\":\"GP here. @markyT honestly I'd just stop the amlodipine\"}\n",
+    )
+    .unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "json", "r.jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let findings = json_findings(&out);
+    let advice = findings
+        .iter()
+        .find(|f| f["rule"] == "conduct/advice-as-clinician")
+        .expect("the advice is found");
+    assert_eq!(advice["column"], 17, "{advice}");
+    assert!(
+        advice["match"].as_str().unwrap().starts_with("GP here."),
+        "{advice}"
+    );
+}
+
 /// Records are read, scanned and reported in overlapping batches of 1,024: every record's finding
 /// and every input error must still come out once, in the order of the file.
 #[test]

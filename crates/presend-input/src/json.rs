@@ -539,6 +539,15 @@ fn emit(
         return;
     }
     let keep: Vec<Range<usize>> = chosen.iter().map(|f| f.inner.clone()).collect();
+    // The segment runs from the first chosen string to the last, not over the whole object:
+    // blanks before and after the text would only be whitespace for the matcher to squeeze.
+    let range = match (
+        keep.iter().map(|r| r.start).min(),
+        keep.iter().map(|r| r.end).max(),
+    ) {
+        (Some(start), Some(end)) => start..end,
+        _ => range,
+    };
     let mut seg = blank::keep_only(text, range.clone(), &keep);
     for f in &chosen {
         for (r, d) in f.escapes {
@@ -553,7 +562,11 @@ fn emit(
     }
     for (ls, d) in sups {
         let (a, b) = (ls + d.range.0, ls + d.range.1);
-        blank::blank(&mut seg, a - range.start..b - range.start);
+        // A directive in a string outside the segment has nothing in it to blank.
+        let (from, to) = (a.max(range.start), b.min(range.end));
+        if from < to {
+            blank::blank(&mut seg, from - range.start..to - range.start);
+        }
         out.suppressions.push(super::Suppression {
             rules: d.rules,
             reason: d.reason,
@@ -626,7 +639,10 @@ mod tests {
         assert_eq!(u.segment.origin.record, Some(1));
         assert!(!u.segment.text.contains("Bed 4"));
         assert!(u.segment.text.contains("café"));
-        assert_eq!(u.segment.text.len(), text.len() - 2);
+        // The segment is the chosen string, from its first character to its last.
+        let inner = text.find("caf").unwrap()..text.find("5919").unwrap() + 4;
+        assert_eq!(u.segment.origin.byte_offset, inner.start);
+        assert_eq!(u.segment.text.len(), inner.len());
         let at = u.segment.text.find("943").unwrap() + u.segment.origin.byte_offset;
         assert_eq!(&text[at..at + 3], "943");
         assert_eq!(u.body.as_deref(), Some("café said \"NHS\" 943 476 5919"));
