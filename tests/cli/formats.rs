@@ -597,6 +597,39 @@ fn jsonl_finding_at_the_start_of_a_string_points_at_the_text_not_the_record() {
     );
 }
 
+/// The same for the whitespace a finding's span can start or end with elsewhere: an indented
+/// draft, a Markdown list marker, a quoted CSV cell. Columns point at the text.
+#[test]
+fn finding_spans_start_at_the_text_not_at_indentation_or_blanked_markup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let advice = "GP here. @markyT honestly I'd just stop the amlodipine";
+    let cases = [
+        ("indented.txt", format!("   {advice}\n"), 4),
+        ("list.md", format!("- {advice}\n"), 3),
+        ("cell.csv", format!("id,text\n7,\"{advice}\"\n"), 4),
+    ];
+    for (name, text, column) in cases {
+        fs::write(tmp.path().join(name), text).unwrap();
+        let out = presend(tmp.path())
+            .args(["check", "--format", "json", name])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let findings = json_findings(&out);
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == "conduct/advice-as-clinician")
+            .unwrap_or_else(|| panic!("{name}: the advice is found"));
+        assert_eq!(f["column"], column, "{name}: {f}");
+        assert!(
+            f["match"].as_str().unwrap().starts_with("GP here."),
+            "{name}: {f}"
+        );
+    }
+}
+
 /// Records are read, scanned and reported in overlapping batches of 1,024: every record's finding
 /// and every input error must still come out once, in the order of the file.
 #[test]

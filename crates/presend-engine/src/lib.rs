@@ -311,11 +311,11 @@ impl Engine {
         h: &Hit,
     ) -> Finding {
         let rule = &self.rules.rules[h.rule as usize];
-        let (start, end) = norm.to_original((h.start, h.end));
+        let (start, end) = trim_blanks(&seg.text, norm.to_original((h.start, h.end)));
         let parts: Vec<((usize, usize), u32)> = h
             .parts
             .iter()
-            .map(|&(s, e, r)| (norm.to_original((s, e)), r))
+            .map(|&(s, e, r)| (trim_blanks(&seg.text, norm.to_original((s, e))), r))
             .collect();
         let matched = if matches!(rule.kind, RuleKind::Combination { .. }) {
             let texts: Vec<&str> = parts.iter().map(|&((s, e), _)| &seg.text[s..e]).collect();
@@ -366,9 +366,36 @@ impl Engine {
     }
 }
 
+/// `span` of `text` without whitespace at either end. A match that begins at the start of a
+/// sentence can begin with the whitespace before it, which the normalised view squeezes to one
+/// space and which maps back to the whole run: a draft's indentation, or the markup a format
+/// reader blanked (a Markdown list marker, a CSV cell's quote). A finding points at its text.
+fn trim_blanks(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    // The filler a reader puts in place of a blanked four-byte character (see presend-input).
+    let blank = |c: char| c.is_whitespace() || c == '\u{E0020}';
+    let inner = &text[start..end];
+    let body = inner.trim_start_matches(blank).trim_end_matches(blank);
+    if body.is_empty() {
+        return (start, end);
+    }
+    let from = start + (inner.len() - inner.trim_start_matches(blank).len());
+    (from, from + body.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_lose_whitespace_at_their_ends_but_never_vanish() {
+        let text = "a \u{00A0} GP here \n\u{E0020}b";
+        let gp = text.find("GP").unwrap();
+        let end = text.find("here").unwrap() + 4;
+        assert_eq!(trim_blanks(text, (1, text.len() - 1)), (gp, end));
+        assert_eq!(trim_blanks(text, (gp, end)), (gp, end));
+        // A span of nothing but blanks is left as it is.
+        assert_eq!(trim_blanks(text, (1, gp)), (1, gp));
+    }
 
     #[test]
     fn an_engine_can_be_shared_across_threads() {
