@@ -568,37 +568,9 @@ fn large_jsonl_is_read_record_by_record_with_right_records() {
     assert_eq!(nhs(&f)[0]["byte_start"], 1500 * 27 + 13);
 }
 
-/// A finding that starts where a JSON string starts points at the string's first character, and
-/// its match holds no blanked JSON syntax (it once began at the record's `{`, 16 spaces first).
-#[test]
-fn jsonl_finding_at_the_start_of_a_string_points_at_the_text_not_the_record() {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(
-        tmp.path().join("r.jsonl"),
-        "{\"id\":7,\"text\":\"GP here. @markyT honestly I'd just stop the amlodipine\"}\n",
-    )
-    .unwrap();
-    let out = presend(tmp.path())
-        .args(["check", "--format", "json", "r.jsonl"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let findings = json_findings(&out);
-    let advice = findings
-        .iter()
-        .find(|f| f["rule"] == "conduct/advice-as-clinician")
-        .expect("the advice is found");
-    assert_eq!(advice["column"], 17, "{advice}");
-    assert!(
-        advice["match"].as_str().unwrap().starts_with("GP here."),
-        "{advice}"
-    );
-}
-
-/// The same for the whitespace a finding's span can start or end with elsewhere: an indented
-/// draft, a Markdown list marker, a quoted CSV cell. Columns point at the text.
+/// A finding whose span starts where the text starts points at the text: not at the whitespace
+/// before it (an indented draft) nor at markup its reader blanked (a Markdown list marker, a
+/// quoted CSV cell, a JSON record's keys, which once put it at the record's `{`).
 #[test]
 fn finding_spans_start_at_the_text_not_at_indentation_or_blanked_markup() {
     let tmp = tempfile::tempdir().unwrap();
@@ -607,6 +579,11 @@ fn finding_spans_start_at_the_text_not_at_indentation_or_blanked_markup() {
         ("indented.txt", format!("   {advice}\n"), 4),
         ("list.md", format!("- {advice}\n"), 3),
         ("cell.csv", format!("id,text\n7,\"{advice}\"\n"), 4),
+        (
+            "record.jsonl",
+            format!("{{\"id\":7,\"text\":\"{advice}\"}}\n"),
+            17,
+        ),
     ];
     for (name, text, column) in cases {
         fs::write(tmp.path().join(name), text).unwrap();
