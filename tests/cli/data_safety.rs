@@ -781,3 +781,54 @@ fn a_story_finding_never_shows_the_identifier_it_covers() {
         );
     }
 }
+
+/// A NUL byte in one record of a JSON Lines stream once made presend call the whole stream a
+/// binary file: every later record went unread, and the run exited 0. Only the first line
+/// decides that; a later record with a NUL is a malformed record, reported, and reading goes on.
+#[test]
+fn nul_byte_in_one_jsonl_record_does_not_skip_the_records_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = b"{\"text\":\"Flu clinic open\"}\n{\"text\":\"bad \0 record\"}\n".to_vec();
+    text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} went home\"}}\n").as_bytes());
+    fs::write(tmp.path().join("s.jsonl"), text).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "jsonl", "s.jsonl"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains("\"rule\":\"uk-identifiers/nhs-number\"")
+            && stdout.contains("\"record\":3"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("record 2") && !stderr.contains("binary"),
+        "{stderr}"
+    );
+    assert_no_leak("stderr", &stderr);
+}
+
+/// A decoding notice about one record of a long stream names its line, as errors do.
+#[test]
+fn invalid_utf8_in_a_jsonl_record_is_reported_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = b"{\"text\":\"ok\"}\n{\"text\":\"ok\"}\n".to_vec();
+    text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} caf\u{e9}\"}}\n").as_bytes());
+    text.extend_from_slice(b"{\"text\":\"caf\xe9 open\"}\n");
+    fs::write(tmp.path().join("s.jsonl"), text).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "s.jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("s.jsonl: line 4: not valid UTF-8"),
+        "{stderr}"
+    );
+    assert_no_leak("stderr", &stderr);
+}

@@ -52,6 +52,13 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             message: "binary file skipped".to_string(),
         });
     }
+    decode_utf8(name, bytes)
+}
+
+/// Decode bytes as UTF-8, replacing what is not (with a notice): no check for a binary file or
+/// a byte-order mark. For a record in the middle of a stream that the first line has already
+/// shown to be text.
+fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
     let lossy = std::str::from_utf8(&bytes).is_err();
     let (text, notice) = match String::from_utf8(bytes) {
         Ok(s) => (s, None),
@@ -291,11 +298,25 @@ impl<R: std::io::BufRead> Iterator for LineChunks<R> {
             })),
             Ok(n) => {
                 let first = std::mem::take(&mut self.first);
-                let mut loaded = decode(&self.name, buf);
+                // Whether the stream is binary is the first line's to say. A NUL byte or stray
+                // bytes in a later record are that record's fault: it is decoded as text and the
+                // format reader reports it, and reading goes on. (Stopping there once skipped
+                // every later record and still exited 0.)
+                let mut loaded = if first {
+                    decode(&self.name, buf)
+                } else {
+                    decode_utf8(&self.name, buf)
+                };
                 if let Loaded::Text(doc, _) = &mut loaded {
                     doc.first_line = self.line;
                     doc.first_byte = self.byte;
                     doc.had_bom &= first;
+                }
+                // A notice about one line of a long stream says which line.
+                if let Loaded::Text(_, Some(n)) | Loaded::Skipped(n) | Loaded::Undecodable(n) =
+                    &mut loaded
+                {
+                    n.message = format!("line {}: {}", self.line + 1, n.message);
                 }
                 let bom = matches!(&loaded, Loaded::Text(d, _) if d.had_bom);
                 self.line += 1;
