@@ -832,3 +832,29 @@ fn invalid_utf8_in_a_jsonl_record_is_reported_with_its_line() {
     );
     assert_no_leak("stderr", &stderr);
 }
+
+/// A U+FEFF at the start of a later JSON Lines record (files joined with `cat`) was once dropped
+/// from the record's text but not from its offsets, so its findings pointed three bytes early.
+/// It is now a character of the record: the record is not valid JSON (reported, exit 2), it is
+/// scanned as text, and its finding points at the right bytes.
+#[test]
+fn byte_order_mark_inside_a_jsonl_stream_keeps_offsets_true() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = b"{\"text\":\"ok\"}\n\xEF\xBB\xBF".to_vec();
+    text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} x\"}}\n").as_bytes());
+    let at = text.windows(3).position(|w| w == b"943").unwrap();
+    fs::write(tmp.path().join("s.jsonl"), &text).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "jsonl", "s.jsonl"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let nhs = stdout
+        .lines()
+        .find(|l| l.contains("uk-identifiers/nhs-number"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(nhs.contains(&format!("\"byte_start\":{at},")), "{nhs}");
+    assert!(nhs.contains("\"column\":15,"), "{nhs}");
+}

@@ -52,12 +52,21 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             message: "binary file skipped".to_string(),
         });
     }
-    decode_utf8(name, bytes)
+    let mut loaded = decode_utf8(name, bytes);
+    if let Loaded::Text(doc, _) = &mut loaded {
+        // A byte-order mark at the start is set aside (and kept when the file is rewritten).
+        if let Some(rest) = doc.text.strip_prefix('\u{FEFF}') {
+            doc.text = rest.to_string();
+            doc.had_bom = true;
+        }
+    }
+    loaded
 }
 
-/// Decode bytes as UTF-8, replacing what is not (with a notice): no check for a binary file or
-/// a byte-order mark. For a record in the middle of a stream that the first line has already
-/// shown to be text.
+/// Decode bytes as UTF-8, replacing what is not (with a notice): no check for a binary file, a
+/// UTF-16 byte-order mark or a UTF-8 one (a U+FEFF stays a character of the text, so offsets
+/// stay exact). For a record in the middle of a stream that the first line has already shown
+/// to be text.
 fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
     let lossy = std::str::from_utf8(&bytes).is_err();
     let (text, notice) = match String::from_utf8(bytes) {
@@ -70,17 +79,11 @@ fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
             }),
         ),
     };
-    let had_bom = text.starts_with('\u{FEFF}');
-    let text = if had_bom {
-        text['\u{FEFF}'.len_utf8()..].to_string()
-    } else {
-        text
-    };
     Loaded::Text(
         Document {
             path: name.into(),
             text,
-            had_bom,
+            had_bom: false,
             first_line: 0,
             first_byte: 0,
             encoding: TextEncoding::Utf8,
