@@ -782,23 +782,30 @@ fn a_story_finding_never_shows_the_identifier_it_covers() {
     }
 }
 
+/// `bytes` written as `s.jsonl` and checked with `args`, expecting exit `code`: stdout and stderr.
+fn check_stream(bytes: &[u8], args: &[&str], code: i32) -> (String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("s.jsonl"), bytes).unwrap();
+    let out = presend(tmp.path())
+        .arg("check")
+        .args(args)
+        .arg("s.jsonl")
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (text(out.stdout), text(out.stderr))
+}
+
 /// A NUL byte in one record of a JSON Lines stream once made presend call the whole stream a
 /// binary file: every later record went unread, and the run exited 0. Only the first line
 /// decides that; a later record with a NUL is a malformed record, reported, and reading goes on.
 #[test]
 fn nul_byte_in_one_jsonl_record_does_not_skip_the_records_after_it() {
-    let tmp = tempfile::tempdir().unwrap();
     let mut text = b"{\"text\":\"Flu clinic open\"}\n{\"text\":\"bad \0 record\"}\n".to_vec();
     text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} went home\"}}\n").as_bytes());
-    fs::write(tmp.path().join("s.jsonl"), text).unwrap();
-    let out = presend(tmp.path())
-        .args(["check", "--format", "jsonl", "s.jsonl"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (stdout, stderr) = check_stream(&text, &["--format", "jsonl"], 2);
     assert!(
         stdout.contains("\"rule\":\"uk-identifiers/nhs-number\"")
             && stdout.contains("\"record\":3"),
@@ -814,18 +821,10 @@ fn nul_byte_in_one_jsonl_record_does_not_skip_the_records_after_it() {
 /// A decoding notice about one record of a long stream names its line, as errors do.
 #[test]
 fn invalid_utf8_in_a_jsonl_record_is_reported_with_its_line() {
-    let tmp = tempfile::tempdir().unwrap();
     let mut text = b"{\"text\":\"ok\"}\n{\"text\":\"ok\"}\n".to_vec();
     text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} caf\u{e9}\"}}\n").as_bytes());
     text.extend_from_slice(b"{\"text\":\"caf\xe9 open\"}\n");
-    fs::write(tmp.path().join("s.jsonl"), text).unwrap();
-    let out = presend(tmp.path())
-        .args(["check", "s.jsonl"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (_, stderr) = check_stream(&text, &[], 1);
     assert!(
         stderr.contains("s.jsonl: line 4: not valid UTF-8"),
         "{stderr}"
@@ -839,18 +838,10 @@ fn invalid_utf8_in_a_jsonl_record_is_reported_with_its_line() {
 /// scanned as text, and its finding points at the right bytes.
 #[test]
 fn byte_order_mark_inside_a_jsonl_stream_keeps_offsets_true() {
-    let tmp = tempfile::tempdir().unwrap();
     let mut text = b"{\"text\":\"ok\"}\n\xEF\xBB\xBF".to_vec();
     text.extend_from_slice(format!("{{\"text\":\"NHS {NHS} x\"}}\n").as_bytes());
     let at = text.windows(3).position(|w| w == b"943").unwrap();
-    fs::write(tmp.path().join("s.jsonl"), &text).unwrap();
-    let out = presend(tmp.path())
-        .args(["check", "--format", "jsonl", "s.jsonl"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (stdout, _) = check_stream(&text, &["--format", "jsonl"], 2);
     let nhs = stdout
         .lines()
         .find(|l| l.contains("uk-identifiers/nhs-number"))
