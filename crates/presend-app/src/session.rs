@@ -760,26 +760,36 @@ fn report_missing_fields(diag: &mut Diagnostics, path: &str, fields: &[String]) 
 /// that cannot be decoded is an input error when `strict` (named on the command line, or
 /// standard input), a skipped file otherwise.
 fn loaded(l: Loaded, strict: bool, run: &mut Run, diag: &mut Diagnostics) -> Option<Document> {
+    let (doc, notice) = sort_loaded(l, strict);
+    match notice {
+        Some((message, true)) => run.error(diag, message),
+        Some((message, false)) => diag(message),
+        None => {}
+    }
+    doc
+}
+
+/// [`loaded`] without reporting: the document, if there is one to scan, and what to say about
+/// the input (`true`: an input error that gives the run trouble).
+fn sort_loaded(l: Loaded, strict: bool) -> (Option<Document>, Option<ReadNotice>) {
     match l {
         Loaded::Text(doc, notice) => {
-            if let Some(n) = notice {
-                diag(Message::DecodeWarning {
+            let notice = notice.map(|n| {
+                let message = Message::DecodeWarning {
                     path: n.path,
                     message: n.message,
-                });
-            }
-            Some(doc)
+                };
+                (message, false)
+            });
+            (Some(doc), notice)
         }
-        Loaded::Undecodable(n) if strict => {
-            run.error(diag, input_error(&n.path, n.message));
-            None
-        }
+        Loaded::Undecodable(n) if strict => (None, Some((input_error(&n.path, n.message), true))),
         Loaded::Skipped(n) | Loaded::Undecodable(n) => {
-            diag(Message::SkippedFile {
+            let message = Message::SkippedFile {
                 path: n.path,
                 reason: n.message,
-            });
-            None
+            };
+            (None, Some((message, false)))
         }
     }
 }
@@ -839,28 +849,15 @@ fn read_batch<R: io::BufRead>(chunks: &mut LineChunks<R>) -> RecordBatch {
         stop: false,
     };
     for chunk in chunks.by_ref() {
-        match chunk {
-            Ok(Loaded::Text(doc, notice)) => {
-                if let Some(n) = notice {
-                    let message = Message::DecodeWarning {
-                        path: n.path,
-                        message: n.message,
-                    };
-                    batch.notices.push((message, false));
-                }
-                batch.docs.push(doc);
-            }
-            Ok(Loaded::Skipped(n) | Loaded::Undecodable(n)) => {
-                let message = Message::SkippedFile {
-                    path: n.path,
-                    reason: n.message,
-                };
-                batch.notices.push((message, false));
-                batch.stop = true;
-                break;
-            }
-            Err(e) => {
-                batch.notices.push((error_message(&e), true));
+        let (doc, notice) = match chunk {
+            Ok(l) => sort_loaded(l, false),
+            Err(e) => (None, Some((error_message(&e), true))),
+        };
+        batch.notices.extend(notice);
+        match doc {
+            Some(doc) => batch.docs.push(doc),
+            // An unreadable stream, or one its first line shows to be binary: nothing follows.
+            None => {
                 batch.stop = true;
                 break;
             }

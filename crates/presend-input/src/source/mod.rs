@@ -313,7 +313,6 @@ impl<R: std::io::BufRead> Iterator for LineChunks<R> {
                 if let Loaded::Text(doc, _) = &mut loaded {
                     doc.first_line = self.line;
                     doc.first_byte = self.byte;
-                    doc.had_bom &= first;
                 }
                 // A notice about one line of a long stream says which line.
                 if let Loaded::Text(_, Some(n)) | Loaded::Skipped(n) | Loaded::Undecodable(n) =
