@@ -54,36 +54,46 @@ impl Segment {
 /// Line starts of a text, so byte offsets can be turned into 1-based lines and character columns.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Where each line after the first starts (the first starts at 0): a one-line text, such as
+    /// a JSON Lines record, needs no allocation.
+    later_starts: Vec<usize>,
 }
 
 impl LineIndex {
     /// Index the line starts of `text` (a line ends at `\n`; a `\r` before it belongs to it).
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            later_starts: memchr_newlines(text.as_bytes()).map(|i| i + 1).collect(),
+        }
     }
 
     /// Number of lines.
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.later_starts.len() + 1
     }
 
     /// True for an index of no text at all (never: even "" has one line).
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        false
     }
 
     /// The 0-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset) - 1
+        self.later_starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Where 0-based line `line` starts.
+    fn start_of(&self, line: usize) -> usize {
+        match line.checked_sub(1) {
+            None => 0,
+            Some(i) => self.later_starts[i],
+        }
     }
 
     /// Byte range of 0-based line `line`, without its line ending.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line];
-        let mut end = self.starts.get(line + 1).map_or(text.len(), |&s| s - 1);
+        let start = self.start_of(line);
+        let mut end = self.later_starts.get(line).map_or(text.len(), |&s| s - 1);
         if end > start && text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
@@ -94,7 +104,7 @@ impl LineIndex {
     /// characters.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let start = self.start_of(line);
         let column = text[start..offset].chars().count() + 1;
         Position {
             line: line as u32 + 1,

@@ -155,8 +155,11 @@ fn evaluate_with(
     }
     // Only near rules with something on both sides can fire; a near hit counts for the sides
     // of the near rules after it, as in rule order.
-    for (k, &r) in index.near.iter().enumerate() {
-        if !(sides.contains(2 * k) && sides.contains(2 * k + 1) && applies(r)) {
+    let mut next = 0;
+    while let Some(k) = sides.next_full_pair(next) {
+        next = k + 1;
+        let r = index.near[k];
+        if !applies(r) {
             continue;
         }
         let near = judge.near_hits(r, &hits, fired, near_buffers);
@@ -173,7 +176,8 @@ fn evaluate_with(
         }
     }
     for (c, &r) in index.combinations.iter().enumerate() {
-        if !applies(r) {
+        // Fewer signals than the rule's minimum settles it without reading the rule.
+        if signals[c] < index.combination_min[c] || !applies(r) {
             continue;
         }
         if let Some(h) = judge.combination_hit(r, &hits, fired, signals[c]) {
@@ -211,6 +215,8 @@ pub(crate) struct Index {
     sides_of_rule: Vec<Vec<u32>>,
     /// The combination rules, in rule order.
     combinations: Vec<u32>,
+    /// For each combination rule, the fewest signals it can fire with (its `min`).
+    combination_min: Vec<u32>,
     /// For each rule, the combinations it is a signal of, once per time it is listed.
     combinations_of_rule: Vec<Vec<u32>>,
 }
@@ -240,9 +246,12 @@ impl Index {
                             .for_each(|&r| index.sides_of_rule[r].push(side));
                     }
                 }
-                RuleKind::Combination { signals, .. } => {
+                RuleKind::Combination { signals, min } => {
                     let c = index.combinations.len() as u32;
                     index.combinations.push(i as u32);
+                    index
+                        .combination_min
+                        .push(u32::try_from(*min).unwrap_or(u32::MAX));
                     signals
                         .iter()
                         .for_each(|&s| index.combinations_of_rule[s].push(c));
@@ -303,6 +312,24 @@ impl Bits {
 
     fn contains(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// The first `k >= from` whose pair of numbers `2k` and `2k + 1` are both in the set: the
+    /// next near rule with something on both sides. A pair never straddles two words.
+    fn next_full_pair(&self, from: usize) -> Option<usize> {
+        const EVEN: u64 = 0x5555_5555_5555_5555;
+        let mut w = 2 * from / 64;
+        // Pairs below `from` in its own word are left out.
+        let mut mask = u64::MAX.checked_shl((2 * from % 64) as u32).unwrap_or(0);
+        while let Some(&word) = self.0.get(w) {
+            let full = word & (word >> 1) & EVEN & mask;
+            if full != 0 {
+                return Some((w * 64 + full.trailing_zeros() as usize) / 2);
+            }
+            w += 1;
+            mask = u64::MAX;
+        }
+        None
     }
 
     /// The numbers in the set, in order.
@@ -740,5 +767,26 @@ combination = { signals = ["first", "beta", "delta"], min = 3 }
         assert_eq!(fired(&engine, "alpha beta"), ["beta", "first"]);
         // Too far apart for the window.
         assert_eq!(fired(&engine, "alpha one two three four beta"), ["beta"]);
+    }
+
+    #[test]
+    fn next_full_pair_finds_near_rules_with_both_sides_in_order() {
+        let mut sides = super::Bits::default();
+        sides.reset(2 * 70);
+        // Pair 0 has one side, pair 3 both, pair 31 both (the last of the first word), pair 32
+        // both (the first of the second word), pair 69 one side.
+        for i in [0, 6, 7, 62, 63, 64, 65, 139] {
+            sides.insert(i);
+        }
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(k) = sides.next_full_pair(from) {
+            found.push(k);
+            from = k + 1;
+        }
+        assert_eq!(found, [3, 31, 32]);
+        assert_eq!(sides.next_full_pair(4), Some(31));
+        assert_eq!(sides.next_full_pair(33), None);
+        assert_eq!(sides.next_full_pair(500), None);
     }
 }

@@ -234,25 +234,30 @@ impl PatternMatcher {
     /// Run the pattern rules that the prefilters let through.
     pub fn find(&self, rules: &RuleSet, text: &str, terms: &SlotHits) -> Vec<PatternHit> {
         let bytes = text.as_bytes();
-        // Which unanchored, ungated regexes can match at all.
-        let mut in_set = None;
-        if !self.set_sources.is_empty() {
-            let mut which = PatternSet::new(self.set_sources.len());
+        // Which unanchored, ungated regexes can match at all; `None` when none can.
+        let in_set = if self.set_sources.is_empty() {
+            None
+        } else {
             match self.set(rules) {
                 // Most messages match none of these regexes. The overlapping pass has to read
                 // every byte of a message, one step at a time, whereas a search for any match
                 // runs the lazy DFA's fast loop and stops at the first: it rules those
                 // messages out for less than half of the pass's cost (docs/performance.md).
                 Some(set) if set.is_match(Input::new(bytes)) => {
-                    set.which_overlapping_matches(&Input::new(bytes), &mut which)
+                    let mut which = PatternSet::new(self.set_sources.len());
+                    set.which_overlapping_matches(&Input::new(bytes), &mut which);
+                    Some(which)
                 }
-                Some(_) => {}
-                None => (0..self.set_sources.len()).for_each(|i| {
-                    which.insert(regex_automata::PatternID::new_unchecked(i));
-                }),
+                Some(_) => None,
+                None => {
+                    let mut which = PatternSet::new(self.set_sources.len());
+                    (0..self.set_sources.len()).for_each(|i| {
+                        which.insert(regex_automata::PatternID::new_unchecked(i));
+                    });
+                    Some(which)
+                }
             }
-            in_set = Some(which);
-        }
+        };
         let mut hits = Vec::new();
         // Anchored regexes: only those whose literals the term pass saw, where it saw them.
         for (a, starts) in terms.anchors() {
@@ -290,8 +295,8 @@ impl PatternMatcher {
             }
             match e.in_set {
                 Some(i) => {
-                    let which = in_set.as_ref().expect("set pass ran");
-                    if !which.contains(regex_automata::PatternID::new_unchecked(i)) {
+                    let id = regex_automata::PatternID::new_unchecked(i);
+                    if !in_set.as_ref().is_some_and(|which| which.contains(id)) {
                         continue;
                     }
                 }

@@ -39,15 +39,18 @@ pub fn blank(text: &mut String, range: Range<usize>) {
 /// `text[range]` with everything outside the `keep` ranges (absolute offsets in `text`) blanked.
 /// `keep` may be unsorted and may overlap.
 pub fn keep_only(text: &str, range: Range<usize>, keep: &[Range<usize>]) -> String {
-    let mut keep: Vec<Range<usize>> = keep
-        .iter()
-        .map(|r| r.start.max(range.start)..r.end.min(range.end))
-        .filter(|r| r.start < r.end)
-        .collect();
-    keep.sort_by_key(|r| r.start);
+    let clip = |r: &Range<usize>| r.start.max(range.start)..r.end.min(range.end);
+    // One range (a record with one text field) is already in order.
+    let keep: std::borrow::Cow<[Range<usize>]> = if keep.len() <= 1 {
+        keep.into()
+    } else {
+        let mut sorted = keep.to_vec();
+        sorted.sort_by_key(|r| r.start);
+        sorted.into()
+    };
     let mut out = String::with_capacity(range.len());
     let mut at = range.start;
-    for k in keep {
+    for k in keep.iter().map(clip).filter(|r| r.start < r.end) {
         if k.end <= at {
             continue;
         }

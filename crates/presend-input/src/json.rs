@@ -310,9 +310,17 @@ fn record_units(
     if options.fields.is_empty() {
         return units(ctx, options, v, record, out);
     }
-    let mut here = vec![false; options.fields.len()];
-    mark_fields(v, "", "", &options.fields, &mut here);
-    for (f, h) in found.iter_mut().zip(&here) {
+    // Which fields this record has; a few `--field`s fit on the stack.
+    let (mut few, mut many) = ([false; 8], Vec::new());
+    let here: &mut [bool] = match few.get_mut(..options.fields.len()) {
+        Some(few) => few,
+        None => {
+            many.resize(options.fields.len(), false);
+            &mut many
+        }
+    };
+    mark_fields(v, "", "", &options.fields, here);
+    for (f, h) in found.iter_mut().zip(here.iter()) {
         *f |= h;
     }
     if here.contains(&true) {
@@ -587,13 +595,17 @@ fn emit(
     } else {
         chosen.iter().collect()
     };
-    let body = (!body_of.is_empty()).then(|| {
-        body_of
-            .iter()
-            .map(|f| decode(text, &f.inner, f.escapes))
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    });
+    let body = match body_of.as_slice() {
+        [] => None,
+        [f] => Some(decode(text, &f.inner, f.escapes)),
+        several => Some(
+            several
+                .iter()
+                .map(|f| decode(text, &f.inner, f.escapes))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        ),
+    };
     out.units.push(Unit {
         segment: ctx.segment(seg, range.start, record),
         channels,

@@ -200,18 +200,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// Every line of `range`: (start, end without line ending).
-    pub fn lines_in(&self, range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
+    pub fn lines_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
         let first = self.lines.line_of(range.start);
         let last = self
             .lines
             .line_of(range.end.saturating_sub(1).max(range.start));
         (first..=last.min(self.lines.len() - 1))
-            .map(|l| {
+            .map(move |l| {
                 let r = self.lines.line_range(self.text, l);
                 (r.start.max(range.start), r.end.min(range.end))
             })
             .filter(|(s, e)| s <= e)
-            .collect()
     }
 
     /// Directives in `range`, each blanked from `seg` (which starts at `seg_start`), scoped to

@@ -68,7 +68,6 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
 /// stay exact). For a record in the middle of a stream that the first line has already shown
 /// to be text.
 fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
-    let lossy = std::str::from_utf8(&bytes).is_err();
     let (text, notice) = match String::from_utf8(bytes) {
         Ok(s) => (s, None),
         Err(e) => (
@@ -79,6 +78,7 @@ fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
             }),
         ),
     };
+    let lossy = notice.is_some();
     Loaded::Text(
         Document {
             path: name.into(),
