@@ -849,3 +849,50 @@ fn byte_order_mark_inside_a_jsonl_stream_keeps_offsets_true() {
     assert!(nhs.contains(&format!("\"byte_start\":{at},")), "{nhs}");
     assert!(nhs.contains("\"column\":15,"), "{nhs}");
 }
+
+/// A temporary git repository, for `check --staged`.
+fn git_repo() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["init", "-q", "."][..],
+        &["config", "user.email", "t@example.org"],
+        &["config", "user.name", "t"],
+    ] {
+        git_in(tmp.path(), args);
+    }
+    tmp
+}
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// `check --staged` once decoded a staged file's name lossily and asked git for the blob under
+/// that (wrong) name: a file whose name is not UTF-8 came back "missing", was taken for a
+/// submodule and skipped without a word, and the hook let an NHS number through with exit 0.
+#[cfg(unix)]
+#[test]
+fn staged_file_with_a_non_utf8_name_is_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = git_repo();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 post.txt");
+    fs::write(tmp.path().join(name), format!("NHS {NHS}\n")).unwrap();
+    git_in(tmp.path(), &["add", "-A"]);
+    let out = presend(tmp.path())
+        .args(["check", "--staged", "--no-config", "--format", "jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("uk-identifiers/nhs-number"), "{stdout}");
+    assert_no_leak("stdout", &stdout);
+    assert_no_leak("stderr", &String::from_utf8_lossy(&out.stderr));
+}

@@ -998,8 +998,16 @@ impl Session {
             let root = git::toplevel()?;
             let paths = git::staged_paths(&scan.paths)?;
             for blob in git::StagedBlobs::open(&root, paths)? {
-                let blob = blob?;
-                let abs = root.join(&blob.path);
+                // A staged file git cannot hand over is reported (exit 2); the others are read.
+                let blob = match blob {
+                    Ok(b) => b,
+                    Err(e @ Error::Io { .. }) => {
+                        run.error(diag, error_message(&e));
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let abs = root.join(&blob.fs_path);
                 let Some(bytes) = blob.bytes else { continue };
                 if self.excluded(&abs) {
                     continue;
