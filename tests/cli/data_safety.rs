@@ -896,3 +896,46 @@ fn staged_file_with_a_non_utf8_name_is_scanned() {
     assert_no_leak("stdout", &stdout);
     assert_no_leak("stderr", &String::from_utf8_lossy(&out.stderr));
 }
+
+/// A suppression in a JSON string once applied to the whole top-level array element (or, in a
+/// file whose top level is an object, to the whole line): in `{"posts": [...]}` written on one
+/// line, or in an element that is an array of posts, the directive of one post hid a different
+/// patient's NHS number in the next post. It now applies to the object that holds it.
+#[test]
+fn json_suppression_does_not_hide_an_identifier_in_another_object() {
+    let allow = "presend-allow nhs-number: fictional number for the training deck";
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = format!(
+        "[{{\"text\":\"NHS 401 023 2137\",\"note\":\"{allow}\"}},{{\"text\":\"NHS {NHS}\"}}]"
+    );
+    let files = [
+        ("wrapped.json", format!("{{\"posts\":{posts}}}")),
+        ("nested.json", format!("[{posts}]")),
+        (
+            "lines.jsonl",
+            format!("{{\"text\":\"Flu clinic\"}}\n{{\"posts\":{posts}}}\n"),
+        ),
+    ];
+    for (file, text) in &files {
+        fs::write(tmp.path().join(file), text).unwrap();
+        let out = presend(tmp.path())
+            .args(["check", "--no-config", "--format", "jsonl", file])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let nhs: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("uk-identifiers/nhs-number"))
+            .collect();
+        // Only the second post's number: the first is suppressed, the second is not.
+        assert_eq!(nhs.len(), 1, "{file}: {stdout}");
+        let at = text.find(NHS).unwrap();
+        assert!(
+            nhs[0].contains(&format!("\"byte_start\":{at},")),
+            "{file}: {}",
+            nhs[0]
+        );
+    }
+}
