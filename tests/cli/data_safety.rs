@@ -939,3 +939,32 @@ fn json_suppression_does_not_hide_an_identifier_in_another_object() {
         );
     }
 }
+
+/// `redact --in-place` renames a new file over the old one. A file with a second hard link was
+/// once "redacted" that way: the link was broken, and the other name still held the NHS number
+/// while presend said it had redacted the file. It is now refused (exit 2), both names untouched.
+#[cfg(unix)]
+#[test]
+fn redact_in_place_refuses_a_hard_linked_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("NHS {NHS} went home\n");
+    fs::write(tmp.path().join("post.txt"), &text).unwrap();
+    fs::hard_link(tmp.path().join("post.txt"), tmp.path().join("copy.txt")).unwrap();
+    let out = presend(tmp.path())
+        .args(["redact", "--no-config", "--in-place", "post.txt"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("post.txt: not rewritten") && stderr.contains("hard links"));
+    assert_no_leak("stderr", &stderr);
+    for name in ["post.txt", "copy.txt"] {
+        assert_eq!(fs::read_to_string(tmp.path().join(name)).unwrap(), text);
+    }
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(
+        fs::metadata(tmp.path().join("post.txt")).unwrap().nlink(),
+        2
+    );
+}
