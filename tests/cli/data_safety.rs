@@ -968,3 +968,34 @@ fn redact_in_place_refuses_a_hard_linked_file() {
         2
     );
 }
+
+/// `redact --in-place a b c` once stopped at the first file it could not rewrite: the files
+/// after it were never looked at, so they kept their identifiers, and the message named only
+/// the broken file. Each file now stands alone: the broken one is reported and left as it was,
+/// the others are redacted, and the run exits 2.
+#[test]
+fn redact_in_place_goes_on_after_a_file_it_cannot_rewrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("NHS {NHS} went home\n");
+    let broken = format!("[{{\"text\":\"NHS {NHS}\"");
+    fs::write(tmp.path().join("a.txt"), &text).unwrap();
+    fs::write(tmp.path().join("b.json"), &broken).unwrap();
+    fs::write(tmp.path().join("d.txt"), &text).unwrap();
+    let args = ["a.txt", "b.json", "c.txt", "d.txt"];
+    let out = presend(tmp.path())
+        .args(["redact", "--no-config", "--in-place"])
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("b.json: not rewritten"), "{stderr}");
+    assert!(stderr.contains("c.txt:"), "{stderr}");
+    assert!(stderr.contains("redacted 2 spans in 2 files"), "{stderr}");
+    assert_no_leak("stderr", &stderr);
+    let read = |name: &str| fs::read_to_string(tmp.path().join(name)).unwrap();
+    assert_eq!(read("a.txt"), "NHS [NHS number] went home\n");
+    assert_eq!(read("b.json"), broken);
+    assert_eq!(read("d.txt"), "NHS [NHS number] went home\n");
+}
