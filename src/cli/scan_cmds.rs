@@ -298,15 +298,30 @@ pub fn redact(args: RedactArgs) -> Result<Exit, Failure> {
             in_place: args.in_place,
             read: read.clone(),
         };
-        let (status, replaced) = match (&path, args.diff) {
+        let done = match (&path, args.diff) {
             (Some(file), true) => {
                 let mut text = Vec::new();
-                let done = session.redact(&request, &mut tags, &mut text, &mut diagnose)?;
-                let text = String::from_utf8_lossy(&text);
-                out.write_all(unified_diff(file, &text)?.as_bytes())?;
-                done
+                session
+                    .redact(&request, &mut tags, &mut text, &mut diagnose)
+                    .and_then(|done| {
+                        let text = String::from_utf8_lossy(&text);
+                        out.write_all(unified_diff(file, &text)?.as_bytes())?;
+                        Ok(done)
+                    })
             }
-            _ => session.redact(&request, &mut tags, &mut out, &mut diagnose)?,
+            _ => session.redact(&request, &mut tags, &mut out, &mut diagnose),
+        };
+        let (status, replaced) = match done {
+            // A file that cannot be read or rewritten stops only itself: the run goes on to the
+            // other files (a later one must not keep its identifiers unseen) and exits 2.
+            Err(Failure::Error(e @ (Error::Io { .. } | Error::NotRewritten { .. })))
+                if path.is_some() =>
+            {
+                out.flush()?;
+                let _ = writeln!(std::io::stderr(), "presend: error: {e}");
+                (Status::Trouble, 0)
+            }
+            done => done?,
         };
         worst = worst.max(status);
         spans += replaced;

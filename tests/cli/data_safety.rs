@@ -849,3 +849,153 @@ fn byte_order_mark_inside_a_jsonl_stream_keeps_offsets_true() {
     assert!(nhs.contains(&format!("\"byte_start\":{at},")), "{nhs}");
     assert!(nhs.contains("\"column\":15,"), "{nhs}");
 }
+
+/// A temporary git repository, for `check --staged`.
+fn git_repo() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["init", "-q", "."][..],
+        &["config", "user.email", "t@example.org"],
+        &["config", "user.name", "t"],
+    ] {
+        git_in(tmp.path(), args);
+    }
+    tmp
+}
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(args)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// `check --staged` once decoded a staged file's name lossily and asked git for the blob under
+/// that (wrong) name: a file whose name is not UTF-8 came back "missing", was taken for a
+/// submodule and skipped without a word, and the hook let an NHS number through with exit 0.
+#[cfg(unix)]
+#[test]
+fn staged_file_with_a_non_utf8_name_is_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = git_repo();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 post.txt");
+    fs::write(tmp.path().join(name), format!("NHS {NHS}\n")).unwrap();
+    git_in(tmp.path(), &["add", "-A"]);
+    let out = presend(tmp.path())
+        .args(["check", "--staged", "--no-config", "--format", "jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("uk-identifiers/nhs-number"), "{stdout}");
+    assert_no_leak("stdout", &stdout);
+    assert_no_leak("stderr", &String::from_utf8_lossy(&out.stderr));
+}
+
+/// A suppression in a JSON string once applied to the whole top-level array element (or, in a
+/// file whose top level is an object, to the whole line): in `{"posts": [...]}` written on one
+/// line, or in an element that is an array of posts, the directive of one post hid a different
+/// patient's NHS number in the next post. It now applies to the object that holds it.
+#[test]
+fn json_suppression_does_not_hide_an_identifier_in_another_object() {
+    let allow = "presend-allow nhs-number: fictional number for the training deck";
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = format!(
+        "[{{\"text\":\"NHS 401 023 2137\",\"note\":\"{allow}\"}},{{\"text\":\"NHS {NHS}\"}}]"
+    );
+    let files = [
+        ("wrapped.json", format!("{{\"posts\":{posts}}}")),
+        ("nested.json", format!("[{posts}]")),
+        (
+            "lines.jsonl",
+            format!("{{\"text\":\"Flu clinic\"}}\n{{\"posts\":{posts}}}\n"),
+        ),
+    ];
+    for (file, text) in &files {
+        fs::write(tmp.path().join(file), text).unwrap();
+        let out = presend(tmp.path())
+            .args(["check", "--no-config", "--format", "jsonl", file])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let nhs: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains("uk-identifiers/nhs-number"))
+            .collect();
+        // Only the second post's number: the first is suppressed, the second is not.
+        assert_eq!(nhs.len(), 1, "{file}: {stdout}");
+        let at = text.find(NHS).unwrap();
+        assert!(
+            nhs[0].contains(&format!("\"byte_start\":{at},")),
+            "{file}: {}",
+            nhs[0]
+        );
+    }
+}
+
+/// `redact --in-place` renames a new file over the old one. A file with a second hard link was
+/// once "redacted" that way: the link was broken, and the other name still held the NHS number
+/// while presend said it had redacted the file. It is now refused (exit 2), both names untouched.
+#[cfg(unix)]
+#[test]
+fn redact_in_place_refuses_a_hard_linked_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("NHS {NHS} went home\n");
+    fs::write(tmp.path().join("post.txt"), &text).unwrap();
+    fs::hard_link(tmp.path().join("post.txt"), tmp.path().join("copy.txt")).unwrap();
+    let out = presend(tmp.path())
+        .args(["redact", "--no-config", "--in-place", "post.txt"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("post.txt: not rewritten") && stderr.contains("hard links"));
+    assert_no_leak("stderr", &stderr);
+    for name in ["post.txt", "copy.txt"] {
+        assert_eq!(fs::read_to_string(tmp.path().join(name)).unwrap(), text);
+    }
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(
+        fs::metadata(tmp.path().join("post.txt")).unwrap().nlink(),
+        2
+    );
+}
+
+/// `redact --in-place a b c` once stopped at the first file it could not rewrite: the files
+/// after it were never looked at, so they kept their identifiers, and the message named only
+/// the broken file. Each file now stands alone: the broken one is reported and left as it was,
+/// the others are redacted, and the run exits 2.
+#[test]
+fn redact_in_place_goes_on_after_a_file_it_cannot_rewrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("NHS {NHS} went home\n");
+    let broken = format!("[{{\"text\":\"NHS {NHS}\"");
+    fs::write(tmp.path().join("a.txt"), &text).unwrap();
+    fs::write(tmp.path().join("b.json"), &broken).unwrap();
+    fs::write(tmp.path().join("d.txt"), &text).unwrap();
+    let args = ["a.txt", "b.json", "c.txt", "d.txt"];
+    let out = presend(tmp.path())
+        .args(["redact", "--no-config", "--in-place"])
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("b.json: not rewritten"), "{stderr}");
+    assert!(stderr.contains("c.txt:"), "{stderr}");
+    assert!(stderr.contains("redacted 2 spans in 2 files"), "{stderr}");
+    assert_no_leak("stderr", &stderr);
+    let read = |name: &str| fs::read_to_string(tmp.path().join(name)).unwrap();
+    assert_eq!(read("a.txt"), "NHS [NHS number] went home\n");
+    assert_eq!(read("b.json"), broken);
+    assert_eq!(read("d.txt"), "NHS [NHS number] went home\n");
+}

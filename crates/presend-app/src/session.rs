@@ -816,6 +816,30 @@ fn measure_windows(path: &Path, name: &str, channel: &Channel) -> Result<usize, 
 }
 
 /// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
+/// `redact --in-place` writes a new file and renames it over the old one; a file with other
+/// hard links would keep its identifiers under those names, so it is refused instead.
+fn refuse_hard_links(path: &Path, name: &str) -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_file() && meta.nlink() > 1 {
+                return Err(Error::NotRewritten {
+                    path: name.to_string(),
+                    reason: format!(
+                        "it has {} hard links, and rewriting it would leave the identifiers in \
+                         the others (redact to standard output and copy the result over it)",
+                        meta.nlink()
+                    ),
+                });
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, name);
+    Ok(())
+}
+
 const NOT_UTF8: &str = "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)";
 
 /// Whether a stream starts with a UTF-16 byte-order mark (looked at without consuming it).
@@ -998,8 +1022,16 @@ impl Session {
             let root = git::toplevel()?;
             let paths = git::staged_paths(&scan.paths)?;
             for blob in git::StagedBlobs::open(&root, paths)? {
-                let blob = blob?;
-                let abs = root.join(&blob.path);
+                // A staged file git cannot hand over is reported (exit 2); the others are read.
+                let blob = match blob {
+                    Ok(b) => b,
+                    Err(e @ Error::Io { .. }) => {
+                        run.error(diag, error_message(&e));
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let abs = root.join(&blob.fs_path);
                 let Some(bytes) = blob.bytes else { continue };
                 if self.excluded(&abs) {
                     continue;
@@ -1444,6 +1476,9 @@ impl Session {
                 .as_ref()
                 .map(|n| self.absolute(Path::new(n))),
         };
+        if let (Some(path), true) = (&file, req.in_place) {
+            refuse_hard_links(path, &name)?;
+        }
         let plan = self.input_plan(read, abs.as_deref(), file.is_none());
         if let Some(path) = &file {
             let format = plan

@@ -31,6 +31,7 @@ fn in_scope(scope: Scope, f: &Finding) -> bool {
     match scope {
         Scope::Line(n) => f.start.line <= n && n <= f.end.line.max(f.start.line),
         Scope::Record(r) => f.record == Some(r),
+        Scope::Span(start, end) => (start..end).contains(&f.byte_range.0),
     }
 }
 

@@ -546,6 +546,11 @@ fn emit(
     if chosen.is_empty() && sups.is_empty() {
         return;
     }
+    // A directive applies to the object that holds it, not to its neighbours in the record.
+    let object = (
+        range.start + ctx.doc.first_byte,
+        range.end + ctx.doc.first_byte,
+    );
     let keep: Vec<Range<usize>> = chosen.iter().map(|f| f.inner.clone()).collect();
     // The segment runs from the first chosen string to the last, not over the whole object:
     // blanks before and after the text would only be whitespace for the matcher to squeeze.
@@ -581,10 +586,7 @@ fn emit(
             start: ctx.position(ls + d.token_at),
             byte_range: (a + ctx.doc.first_byte, b + ctx.doc.first_byte),
             record,
-            scope: match record {
-                Some(r) => Scope::Record(r),
-                None => Scope::Line(ctx.line(ls)),
-            },
+            scope: Scope::Span(object.0, object.1),
         });
     }
     let body_of: Vec<&&Found> = if options.fields.is_empty() {

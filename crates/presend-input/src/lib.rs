@@ -107,8 +107,10 @@ pub struct Unit {
 pub enum Scope {
     /// Findings that touch this 1-based line of the document.
     Line(u32),
-    /// Findings of this record (CSV row, JSON object, JSONL line).
+    /// Findings of this record (CSV row, JSONL line read as plain text).
     Record(u64),
+    /// Findings that start in this byte range of the file (a JSON object, nested ones included).
+    Span(usize, usize),
 }
 
 /// An inline suppression written in the document.

@@ -53,10 +53,43 @@ pub fn hooks_dir() -> Result<PathBuf, Error> {
     ))
 }
 
+/// A staged path as git spells it (raw bytes: file names need not be UTF-8), relative to the top
+/// of the working tree.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StagedPath(Vec<u8>);
+
+impl StagedPath {
+    /// The path for messages and reports (undecodable bytes replaced).
+    pub fn display(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// The path on this file system, relative to the top of the working tree.
+    pub fn to_path(&self) -> PathBuf {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            PathBuf::from(std::ffi::OsStr::from_bytes(&self.0))
+        }
+        #[cfg(not(unix))]
+        {
+            PathBuf::from(self.display())
+        }
+    }
+
+    /// `:<path>`, the index entry's name for `git cat-file` and `git show`.
+    fn index_name(&self) -> Vec<u8> {
+        let mut name = Vec::with_capacity(self.0.len() + 1);
+        name.push(b':');
+        name.extend_from_slice(&self.0);
+        name
+    }
+}
+
 /// Paths (relative to the top of the working tree) of files staged as added, copied, modified or
 /// renamed, limited to `pathspecs` (relative to the current directory) when any are given. Sorted,
 /// so runs are deterministic.
-pub fn staged_paths(pathspecs: &[PathBuf]) -> Result<Vec<String>, Error> {
+pub fn staged_paths(pathspecs: &[PathBuf]) -> Result<Vec<StagedPath>, Error> {
     let mut specs = Vec::new();
     if !pathspecs.is_empty() {
         specs.push(PathBuf::from("--"));
@@ -75,10 +108,11 @@ pub fn staged_paths(pathspecs: &[PathBuf]) -> Result<Vec<String>, Error> {
         ],
         &specs,
     )?;
-    let mut paths: Vec<String> = out
+    // Kept as bytes: a name that is not UTF-8, decoded lossily, names no index entry.
+    let mut paths: Vec<StagedPath> = out
         .split(|&b| b == 0)
         .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .map(|p| StagedPath(p.to_vec()))
         .collect();
     paths.sort();
     paths.dedup();
@@ -88,8 +122,10 @@ pub fn staged_paths(pathspecs: &[PathBuf]) -> Result<Vec<String>, Error> {
 /// One staged file.
 #[derive(Debug)]
 pub struct Blob {
-    /// Path relative to the top of the working tree, `/`-separated.
+    /// Path relative to the top of the working tree, `/`-separated, for messages and reports.
     pub path: String,
+    /// The same path on this file system (exactly as git has it).
+    pub fs_path: PathBuf,
     /// The staged content; `None` when the index entry is not a blob (a submodule).
     pub bytes: Option<Vec<u8>>,
 }
@@ -98,13 +134,13 @@ pub struct Blob {
 pub struct StagedBlobs {
     child: Child,
     out: BufReader<ChildStdout>,
-    paths: std::vec::IntoIter<String>,
+    paths: std::vec::IntoIter<StagedPath>,
     writer: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl StagedBlobs {
     /// Start reading the staged version of `paths` (relative to `top`, the working-tree top).
-    pub fn open(top: &Path, paths: Vec<String>) -> Result<StagedBlobs, Error> {
+    pub fn open(top: &Path, paths: Vec<StagedPath>) -> Result<StagedBlobs, Error> {
         // A path with a line break cannot be named on cat-file's line-based input; such names
         // are vanishingly rare and are read one by one below instead.
         let mut child = Command::new("git")
@@ -116,15 +152,19 @@ impl StagedBlobs {
             .spawn()
             .map_err(|e| git_error("cat-file", e))?;
         let mut stdin = child.stdin.take().expect("piped stdin");
-        let names: Vec<String> = paths
+        let names: Vec<Vec<u8>> = paths
             .iter()
-            .filter(|p| !p.contains('\n'))
-            .map(|p| format!(":{p}\n"))
+            .filter(|p| !p.0.contains(&b'\n'))
+            .map(|p| {
+                let mut n = p.index_name();
+                n.push(b'\n');
+                n
+            })
             .collect();
         // Feed names from a thread so that a large batch cannot deadlock against our reads.
         let writer = std::thread::spawn(move || {
             for n in names {
-                stdin.write_all(n.as_bytes())?;
+                stdin.write_all(&n)?;
             }
             stdin.flush()
         });
@@ -137,11 +177,15 @@ impl StagedBlobs {
         })
     }
 
-    fn read_one(&mut self, path: String) -> Result<Blob, Error> {
-        if path.contains('\n') {
-            let bytes = run(None, &["show", &format!(":{path}")], &[])?;
+    fn read_one(&mut self, staged: StagedPath) -> Result<Blob, Error> {
+        let path = staged.display();
+        let fs_path = staged.to_path();
+        if staged.0.contains(&b'\n') {
+            let name = StagedPath(staged.index_name()).to_path();
+            let bytes = run(None, &["show"], &[name])?;
             return Ok(Blob {
                 path,
+                fs_path,
                 bytes: Some(bytes),
             });
         }
@@ -161,10 +205,18 @@ impl StagedBlobs {
                 self.out.read_exact(&mut lf).map_err(io)?;
                 Ok(Blob {
                     path,
+                    fs_path,
                     bytes: (*kind == "blob").then_some(bytes),
                 })
             }
-            _ if header.ends_with(" missing") => Ok(Blob { path, bytes: None }),
+            // A staged path whose index entry cannot be read must not pass unseen.
+            _ if header.ends_with(" missing") => Err(Error::Io {
+                path: PathBuf::from(path),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "staged, but git cannot find its index entry",
+                ),
+            }),
             _ => Err(git_error(
                 "cat-file",
                 format!("unexpected output `{header}`"),
