@@ -815,7 +815,6 @@ fn measure_windows(path: &Path, name: &str, channel: &Channel) -> Result<usize, 
     Ok(n)
 }
 
-/// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
 /// `redact --in-place` writes a new file and renames it over the old one; a file with other
 /// hard links would keep its identifiers under those names, so it is refused instead.
 fn refuse_hard_links(path: &Path, name: &str) -> Result<(), Error> {
@@ -840,6 +839,7 @@ fn refuse_hard_links(path: &Path, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Why `redact --in-place` leaves a file with invalid UTF-8 alone.
 const NOT_UTF8: &str = "it is not valid UTF-8, and rewriting it would replace the undecodable bytes for good (convert it to UTF-8 first)";
 
 /// Whether a stream starts with a UTF-16 byte-order mark (looked at without consuming it).
