@@ -10,6 +10,37 @@ use presend_core::Error;
 use std::io::Write;
 use std::path::Path;
 
+/// What a file looked like when it was read (length, modification time, and on Unix which file
+/// it is), so that replacing it can first make sure nothing else wrote to it in between: an
+/// editor saving, a sync client. Take it before reading the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// Device and inode: an editor that saves by renaming a new file over the old one changes
+    /// them even when length and time agree.
+    file: (u64, u64),
+}
+
+impl Stamp {
+    /// The stamp of `path` now (of the file a symbolic link points to).
+    pub fn of(path: &Path) -> std::io::Result<Stamp> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        let file = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let file = (0, 0);
+        Ok(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            file,
+        })
+    }
+}
+
 /// Replace the contents of `path` with `bytes`, atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_with(path, |file| file.write_all(bytes))
@@ -20,6 +51,26 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 pub fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    replace(path, fill, None)
+}
+
+/// [`write_with`] for a file that was read as `read` says: if it no longer looks that way just
+/// before the rename, nothing is written and the error says so (`shown_as` names the file in
+/// it), because replacing it would lose what was written to it in the meantime.
+pub fn write_unchanged(
+    path: &Path,
+    read: &Stamp,
+    shown_as: &str,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    replace(path, fill, Some((read, shown_as)))
+}
+
+fn replace(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    unchanged: Option<(&Stamp, &str)>,
 ) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -46,6 +97,17 @@ pub fn write_with(
     match permissions {
         Some(p) => std::fs::set_permissions(tmp.path(), p).map_err(io)?,
         None => set_new_file_mode(tmp.path()).map_err(io)?,
+    }
+    if let Some((read, shown_as)) = unchanged {
+        // The temporary file is removed when `tmp` is dropped.
+        if Stamp::of(path).ok().as_ref() != Some(read) {
+            return Err(Error::NotRewritten {
+                path: shown_as.to_string(),
+                reason: "it changed while presend was redacting it, so nothing was written (run \
+                         presend again on the new version)"
+                    .to_string(),
+            });
+        }
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
@@ -91,6 +153,32 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("post.md")]);
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_read_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("post.md");
+        std::fs::write(&path, "NHS 943 476 5919\n").unwrap();
+        let read = Stamp::of(&path).unwrap();
+        // Someone saves a new version between the read and the write.
+        std::fs::write(&path, "NHS 943 476 5919, and a new line\n").unwrap();
+        let result = write_unchanged(&path, &read, "post.md", |f| {
+            f.write_all(b"NHS [redacted]\n")
+        });
+        assert!(
+            matches!(&result, Err(Error::NotRewritten { path, .. }) if path == "post.md"),
+            "{result:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "NHS 943 476 5919, and a new line\n"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Unchanged since it was read: written.
+        let read = Stamp::of(&path).unwrap();
+        write_unchanged(&path, &read, "post.md", |f| f.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
     }
 
     #[test]

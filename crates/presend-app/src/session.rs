@@ -1476,9 +1476,18 @@ impl Session {
                 .as_ref()
                 .map(|n| self.absolute(Path::new(n))),
         };
-        if let (Some(path), true) = (&file, req.in_place) {
-            refuse_hard_links(path, &name)?;
-        }
+        // What the file looked like before it was read: rewriting it must not lose an edit made
+        // while presend was working on it.
+        let stamp = match (&file, req.in_place) {
+            (Some(path), true) => {
+                refuse_hard_links(path, &name)?;
+                Some(crate::atomic::Stamp::of(path).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?)
+            }
+            _ => None,
+        };
         let plan = self.input_plan(read, abs.as_deref(), file.is_none());
         if let Some(path) = &file {
             let format = plan
@@ -1491,7 +1500,7 @@ impl Session {
                     name: &name,
                     plan: &plan,
                 };
-                return self.redact_large(&large, req.in_place, tags, out, diag);
+                return self.redact_large(&large, stamp.as_ref(), tags, out, diag);
             }
         }
         let loaded_doc = match &file {
@@ -1541,29 +1550,33 @@ impl Session {
         } else {
             Status::Clean
         };
-        match (&file, req.in_place) {
-            (Some(path), true) => crate::atomic::write(path, &doc.encode(&redacted))?,
+        match (&file, &stamp) {
+            (Some(path), Some(read)) => {
+                let bytes = doc.encode(&redacted);
+                crate::atomic::write_unchanged(path, read, &name, |f| f.write_all(&bytes))?
+            }
             _ => out.write_all(redacted.as_bytes())?,
         }
         Ok((status, replaced))
     }
 
     /// `redact` of a large plain-text file, window by window (bounded memory): to standard
-    /// output, or atomically in place.
+    /// output, or atomically in place when `in_place` gives the file's stamp from before it was
+    /// read.
     fn redact_large(
         &self,
         large: &LargeFile,
-        in_place: bool,
+        in_place: Option<&crate::atomic::Stamp>,
         tags: &mut Tags,
         out: &mut dyn Write,
         diag: &mut Diagnostics,
     ) -> Result<(Status, usize), Failure> {
-        if !in_place {
+        let Some(read) = in_place else {
             let replaced = self.redact_windows(large, false, tags, out, diag)?;
             return Ok((Status::Clean, replaced));
-        }
+        };
         let mut replaced = 0;
-        let written = crate::atomic::write_with(large.path, |f| {
+        let written = crate::atomic::write_unchanged(large.path, read, large.name, |f| {
             let mut out = io::BufWriter::new(f);
             replaced = self.redact_windows(large, true, tags, &mut out, diag)?;
             out.flush()
