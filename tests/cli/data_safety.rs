@@ -624,6 +624,36 @@ fn large_text_without_line_breaks_finds_numbers_across_window_cuts() {
     assert_eq!(nhs_findings_in_bounded_memory(&text), planted);
 }
 
+#[test]
+fn large_single_line_file_reports_columns_from_the_start_of_the_line() {
+    // One line of about 10 MB, with two-byte characters, so windows begin mid-line.
+    let (text, planted) = large_text("Le café est ouvert à tous, samedi. ", " ");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("big.txt"), &text).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--format", "jsonl", "big.txt"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let mut seen = 0;
+    for line in String::from_utf8(out).unwrap().lines() {
+        let f: serde_json::Value = serde_json::from_str(line).unwrap();
+        if f["rule"] != "uk-identifiers/nhs-number" {
+            continue;
+        }
+        let start = f["byte_start"].as_u64().unwrap() as usize;
+        let column = text[..start].chars().count() as u64 + 1;
+        assert_eq!(
+            (f["line"].as_u64(), f["column"].as_u64()),
+            (Some(1), Some(column))
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, planted);
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn large_plain_text_file_is_redacted_in_bounded_memory() {

@@ -707,3 +707,39 @@ fn malformed_input_reaches_sarif_and_github_too() {
         .code(2)
         .stdout(predicates::str::contains("::error file=a.jsonl,line=2,"));
 }
+
+/// The carets under each finding of the human report, as (the shown source line, where the
+/// carets start in it); the gutter before `|` is left out of both.
+fn caret_places(report: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = report.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|w| {
+            let (_, source) = w[0].split_once(" | ")?;
+            let (_, marks) = w[1].split_once(" | ")?;
+            let at = marks.find('^')?;
+            Some((source.to_string(), at))
+        })
+        .collect()
+}
+
+#[test]
+fn human_carets_point_at_the_match_in_a_later_jsonl_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("posts.jsonl"),
+        "{\"text\":\"hello there friends\"}\n{\"text\":\"ok NHS 943 476 5919 now\"}\n",
+    )
+    .unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--color", "never", "posts.jsonl"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let places = caret_places(&String::from_utf8(out).unwrap());
+    assert_eq!(places.len(), 1, "{places:?}");
+    let (source, at) = &places[0];
+    assert_eq!(source.find("943"), Some(*at), "{places:?}");
+}

@@ -20,6 +20,10 @@ pub struct Document {
     pub first_line: u32,
     /// Bytes of the file before this text.
     pub first_byte: usize,
+    /// Characters of the file's line before this text begins: 0, except for a window of a large
+    /// file that begins in the middle of a long line. Columns on the text's first line count
+    /// from the start of the file's line, not of the text.
+    pub first_column: u32,
     /// How the file's bytes were encoded (kept when rewriting it).
     pub encoding: TextEncoding,
     /// Invalid UTF-8 was replaced with U+FFFD: the text is not the file's, so the file must not
@@ -48,6 +52,7 @@ impl Document {
             had_bom: false,
             first_line: 0,
             first_byte: 0,
+            first_column: 0,
             encoding: TextEncoding::Utf8,
             lossy: false,
         }

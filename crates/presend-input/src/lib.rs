@@ -179,7 +179,12 @@ impl<'a> Ctx<'a> {
         let p = self.lines.position(self.text, offset);
         Position {
             line: p.line + self.doc.first_line,
-            column: p.column,
+            // A window that begins mid-line: its first line's columns go on from there.
+            column: if p.line == 1 {
+                p.column + self.doc.first_column
+            } else {
+                p.column
+            },
         }
     }
 

@@ -141,10 +141,12 @@ impl<W: Write> Human<W> {
         }
     }
 
+    /// `text` is the document's (a JSON Lines record, a window of a large file), which begins
+    /// at line `first_line + 1` and byte `first_byte` of the file.
     fn finding(
         &mut self,
         text: &str,
-        first_line: u32,
+        (first_line, first_byte): (u32, usize),
         lines: &LineIndex,
         f: &Finding,
     ) -> io::Result<()> {
@@ -174,7 +176,12 @@ impl<W: Write> Human<W> {
         let line_no = (f.start.line.saturating_sub(first_line) as usize).wrapping_sub(1);
         if line_no < lines.len() {
             let line = lines.line_range(text, line_no);
-            let (shown, from, to) = excerpt(text, line, f.byte_range);
+            // Findings carry file offsets; the text starts at `first_byte`.
+            let span = (
+                f.byte_range.0.saturating_sub(first_byte),
+                f.byte_range.1.saturating_sub(first_byte),
+            );
+            let (shown, from, to) = excerpt(text, line, span);
             let carets = "^".repeat(to.saturating_sub(from).max(1));
             let number = self.paint(blue, &f.start.line.to_string());
             writeln!(self.out, "{number} {bar} {}", shown.replace('\t', " "))?;
@@ -212,7 +219,7 @@ impl<W: Write> Reporter for Human<W> {
         }
         let lines = LineIndex::new(text);
         for f in findings {
-            self.finding(text, doc.first_line, &lines, f)?;
+            self.finding(text, (doc.first_line, doc.first_byte), &lines, f)?;
         }
         Ok(())
     }

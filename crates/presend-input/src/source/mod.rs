@@ -86,6 +86,7 @@ fn decode_utf8(name: &str, bytes: Vec<u8>) -> Loaded {
             had_bom: false,
             first_line: 0,
             first_byte: 0,
+            first_column: 0,
             encoding: TextEncoding::Utf8,
             lossy,
         },
@@ -372,6 +373,8 @@ pub struct TextWindows<R: Read> {
     buf: Vec<u8>,
     buf_start: usize,
     buf_line: u32,
+    /// Characters of the file's line before `buf_start`.
+    buf_column: u32,
     /// Where the next window's owned stretch begins.
     owned_from: usize,
     had_bom: bool,
@@ -388,6 +391,7 @@ impl<R: Read> TextWindows<R> {
             buf: Vec::new(),
             buf_start: 0,
             buf_line: 0,
+            buf_column: 0,
             owned_from: 0,
             had_bom: false,
             first: true,
@@ -425,6 +429,16 @@ fn substitute_invalid(bytes: &[u8]) -> String {
         text.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
     }
     text
+}
+
+/// How many characters `bytes` is as a window's text: each undecodable byte is one (see
+/// [`substitute_invalid`]).
+fn chars_in(bytes: &[u8]) -> u32 {
+    let n: usize = bytes
+        .utf8_chunks()
+        .map(|c| c.valid().chars().count() + c.invalid().len())
+        .sum();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The cut nearest before `at` in `bytes`: just after a line break when there is one in the
@@ -490,6 +504,7 @@ impl<R: Read> Iterator for TextWindows<R> {
             had_bom: self.had_bom && self.buf_start == 0,
             first_line: self.buf_line,
             first_byte: self.buf_start,
+            first_column: self.buf_column,
             encoding: TextEncoding::Utf8,
             lossy,
         };
@@ -509,10 +524,12 @@ impl<R: Read> Iterator for TextWindows<R> {
         } else {
             // Keep OVERLAP before the owned end as the next window's leading context.
             let keep_from = cut_before(&self.buf, owned_end.saturating_sub(OVERLAP), WINDOW / 4);
-            self.buf_line += self.buf[..keep_from]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u32;
+            let dropped = &self.buf[..keep_from];
+            self.buf_line += dropped.iter().filter(|&&b| b == b'\n').count() as u32;
+            self.buf_column = match dropped.iter().rposition(|&b| b == b'\n') {
+                Some(nl) => chars_in(&dropped[nl + 1..]),
+                None => self.buf_column + chars_in(dropped),
+            };
             self.buf.drain(..keep_from);
             self.buf_start += keep_from;
             self.owned_from = window.owns.end;
