@@ -363,6 +363,33 @@ fn hidden_and_ignored_files_are_reported_and_can_be_included() {
         .code(1);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_walk_names_the_symbolic_links_it_does_not_follow_not_ignore_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("posts");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(tmp.path().join("outside.txt"), format!("NHS {NHS}\n")).unwrap();
+    fs::write(dir.join("a.txt"), "A clean post.\n").unwrap();
+    std::os::unix::fs::symlink("../outside.txt", dir.join("link.txt")).unwrap();
+    let out = presend(tmp.path())
+        .args(["check", "--no-config", "posts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 path(s) that are not regular files"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ignore files"), "{stderr}");
+    // Named on the command line, the link is followed and scanned.
+    presend(tmp.path())
+        .args(["check", "--no-config", "posts/link.txt"])
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn machine_formats_report_a_missing_file() {
     let tmp = tempfile::tempdir().unwrap();

@@ -158,12 +158,15 @@ pub struct Skipped {
     pub hidden: usize,
     /// Files and directories an ignore file leaves out.
     pub ignored: usize,
+    /// Entries that are neither files nor directories: symbolic links (a walk does not follow
+    /// them), pipes, sockets, devices.
+    pub special: usize,
 }
 
 impl Skipped {
     /// Nothing was left out.
     pub fn is_empty(&self) -> bool {
-        self.hidden == 0 && self.ignored == 0
+        self.hidden == 0 && self.ignored == 0 && self.special == 0
     }
 
     /// A sentence for the user, with the options that bring them back.
@@ -179,6 +182,13 @@ impl Skipped {
             parts.push(format!(
                 "{} path(s) left out by ignore files such as .gitignore (--no-ignore scans them)",
                 self.ignored
+            ));
+        }
+        if self.special > 0 {
+            parts.push(format!(
+                "{} path(s) that are not regular files, such as symbolic links or pipes (name \
+                 them on the command line to scan them)",
+                self.special
             ));
         }
         format!("skipped {}", parts.join(" and "))
@@ -252,8 +262,11 @@ fn left_out(root: &Path, kept: &[PathBuf]) -> Skipped {
                 return false;
             }
             if let Ok(mut s) = s.lock() {
+                let regular = e.file_type().is_some_and(|t| t.is_file() || t.is_dir());
                 if e.file_name().to_string_lossy().starts_with('.') {
                     s.hidden += 1;
+                } else if !regular {
+                    s.special += 1;
                 } else {
                     s.ignored += 1;
                 }
