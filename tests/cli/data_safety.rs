@@ -910,14 +910,19 @@ fn byte_order_mark_inside_a_jsonl_stream_keeps_offsets_true() {
 /// A temporary git repository, for `check --staged`.
 fn git_repo() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
+    git_init(tmp.path());
+    tmp
+}
+
+/// Make `dir` (which exists) a git repository with a committer.
+fn git_init(dir: &Path) {
     for args in [
         &["init", "-q", "."][..],
         &["config", "user.email", "t@example.org"],
         &["config", "user.name", "t"],
     ] {
-        git_in(tmp.path(), args);
+        git_in(dir, args);
     }
-    tmp
 }
 
 fn git_in(dir: &Path, args: &[&str]) {
@@ -952,6 +957,48 @@ fn staged_file_with_a_non_utf8_name_is_scanned() {
     assert!(stdout.contains("uk-identifiers/nhs-number"), "{stdout}");
     assert_no_leak("stdout", &stdout);
     assert_no_leak("stderr", &String::from_utf8_lossy(&out.stderr));
+}
+
+/// The fix above made a staged entry git reports "missing" an input error; a submodule's commit
+/// is "missing" in the outer repository too, so staging a submodule made every `check --staged`
+/// (and the pre-commit hook) fail with exit 2. A submodule has no text of this repository: it is
+/// passed over, and the files staged with it are still checked.
+#[test]
+fn staged_submodule_is_passed_over_and_the_other_files_are_checked() {
+    let tmp = git_repo();
+    let sub = tmp.path().join("sub-source");
+    fs::create_dir_all(&sub).unwrap();
+    git_init(&sub);
+    fs::write(sub.join("notes.txt"), "Nothing here.\n").unwrap();
+    git_in(&sub, &["add", "-A"]);
+    git_in(&sub, &["commit", "-q", "-m", "first"]);
+    let outer = tmp.path().join("outer");
+    fs::create_dir_all(&outer).unwrap();
+    git_init(&outer);
+    git_in(
+        &outer,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "../sub-source",
+            "sub",
+        ],
+    );
+    fs::write(outer.join("post.txt"), "A clean post.\n").unwrap();
+    git_in(&outer, &["add", "post.txt"]);
+    presend(&outer)
+        .args(["check", "--staged", "--no-config"])
+        .assert()
+        .code(0);
+    fs::write(outer.join("risky.txt"), format!("NHS {NHS}\n")).unwrap();
+    git_in(&outer, &["add", "risky.txt"]);
+    presend(&outer)
+        .args(["check", "--staged", "--no-config"])
+        .assert()
+        .code(1);
 }
 
 /// A suppression in a JSON string once applied to the whole top-level array element (or, in a
