@@ -54,8 +54,8 @@ impl Segment {
 /// Line starts of a text, so byte offsets can be turned into 1-based lines and character columns.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Where each line after the first starts (the first starts at 0): a one-line text, such as
-    /// a JSON Lines record, needs no allocation.
+    /// Where each line after the first starts (the first starts at 0): a text without a line
+    /// break needs no allocation.
     later_starts: Vec<usize>,
 }
 
